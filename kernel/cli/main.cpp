@@ -1,0 +1,183 @@
+// switchboard: serve, check-config, plugins.
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "config/config_loader.h"
+#include "plugins/library_loader.h"
+#include "plugins/plugin_host.h"
+#include "runtime/kernel.h"
+#include "runtime/signals.h"
+#include "switchboard/plugin.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using sb::runtime::Kernel;
+
+constexpr const char* kUsage = R"(usage:
+  switchboard serve [--config FILE] [--listen HOST:PORT]
+      Serve HTTP with the plugins, routes and events FILE names
+      (default: config/switchboard.yaml). SIGHUP reloads FILE; SIGTERM/SIGINT drain and stop.
+  switchboard check-config FILE
+      Validate FILE, load and configure its plugins without starting them; print every
+      problem as file:line:col: message. Exit 0 when valid, 1 otherwise.
+  switchboard plugins [--config FILE]
+      List the plugins FILE would load, with their versions and SDK ABI.
+  switchboard --help | --version
+
+Plugin libraries named without a path are looked for in the file's plugin_dirs, then in
+$SWITCHBOARD_PLUGIN_PATH (colon-separated), then in <binary>/../plugins.
+)";
+
+std::vector<std::string> defaultPluginDirs() {
+  std::vector<std::string> dirs;
+  if (const char* env = std::getenv("SWITCHBOARD_PLUGIN_PATH")) {
+    std::stringstream in(env);
+    for (std::string dir; std::getline(in, dir, ':');)
+      if (!dir.empty()) dirs.push_back(fs::absolute(dir).lexically_normal().string());
+  }
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) dirs.push_back((exe.parent_path() / ".." / "plugins").lexically_normal().string());
+  return dirs;
+}
+
+struct Args {
+  std::string command;
+  std::string config = "config/switchboard.yaml";
+  std::optional<std::string> listen;
+};
+
+std::optional<Args> parse(int argc, char** argv) {
+  Args args;
+  std::vector<std::string> rest(argv + 1, argv + argc);
+  if (rest.empty()) return std::nullopt;
+  args.command = rest[0];
+  for (std::size_t i = 1; i < rest.size(); ++i) {
+    const std::string& a = rest[i];
+    auto value = [&]() -> std::optional<std::string> {
+      if (i + 1 >= rest.size()) return std::nullopt;
+      return rest[++i];
+    };
+    if (a == "--config" && (args.command == "serve" || args.command == "plugins")) {
+      auto v = value();
+      if (!v) return std::nullopt;
+      args.config = *v;
+    } else if (a == "--listen" && args.command == "serve") {
+      args.listen = value();
+      if (!args.listen) return std::nullopt;
+    } else if (args.command == "check-config" && i == 1) {
+      args.config = a;
+    } else {
+      std::cerr << "switchboard: unexpected argument '" << a << "'\n";
+      return std::nullopt;
+    }
+  }
+  if (args.command == "check-config" && rest.size() != 2) return std::nullopt;
+  return args;
+}
+
+sb::runtime::KernelOptions kernelOptions(const Args& args) {
+  sb::runtime::KernelOptions options;
+  options.config_path = args.config;
+  options.listen = args.listen;
+  options.load.default_plugin_dirs = defaultPluginDirs();
+  return options;
+}
+
+int serve(const Args& args) {
+  Kernel kernel(kernelOptions(args));
+  try {
+    kernel.start();
+  } catch (const std::exception& e) {
+    kernel.log()->critical("cannot start:\n{}", e.what());
+    return 1;
+  }
+  for (;;) {
+    const int signal = sb::runtime::waitForSignal();
+    if (signal == SIGHUP) {
+      kernel.log()->info("SIGHUP: reloading");
+      kernel.reload();
+      continue;
+    }
+    kernel.log()->info("{}: shutting down", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+    kernel.shutdown();
+    return 0;
+  }
+}
+
+int checkConfig(const Args& args) {
+  auto options = kernelOptions(args);
+  Kernel kernel(std::move(options));
+  try {
+    kernel.prepare();
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << "\n";
+    return 1;
+  }
+  std::cout << args.config << ": ok\n";
+  return 0;
+}
+
+int listPlugins(const Args& args) {
+  sb::config::Config config;
+  try {
+    config = sb::config::loadConfig(args.config, kernelOptions(args).load);
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << "\n";
+    return 1;
+  }
+  int status = 0;
+  std::cout << "kernel SDK ABI " << switchboard::kSdkAbiVersion << "\n";
+  for (const auto& p : config.plugins) {
+    std::cout << p.instance << "\t" << p.library_path << "\t";
+    try {
+      const auto library = sb::plugins::openPluginLibrary(p.library_path);
+      const auto plugin = library.factory();
+      const auto info = plugin->info();
+      std::cout << info.name << " " << info.version << "\tABI " << library.abi;
+      auto list = [](const std::vector<std::string>& v) {
+        std::string out;
+        for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
+        return out.empty() ? std::string("-") : out;
+      };
+      std::cout << "\tprovides " << list(info.provides) << "\tneeds " << list(info.needs);
+    } catch (const std::exception& e) {
+      std::cout << "ERROR " << e.what();
+      status = 1;
+    }
+    std::cout << (p.optional ? "\t(optional)" : "") << "\n";
+  }
+  return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  sb::runtime::blockControlSignals();
+  if (argc == 2 && std::string(argv[1]) == "--version") {
+    std::cout << "switchboard " << SWITCHBOARD_VERSION << " (SDK ABI "
+              << switchboard::kSdkAbiVersion << ")\n";
+    return 0;
+  }
+  if (argc == 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
+    std::cout << kUsage;
+    return 0;
+  }
+  const auto args = parse(argc, argv);
+  if (!args) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  if (args->command == "serve") return serve(*args);
+  if (args->command == "check-config") return checkConfig(*args);
+  if (args->command == "plugins") return listPlugins(*args);
+  std::cerr << "switchboard: unknown command '" << args->command << "'\n" << kUsage;
+  return 2;
+}

@@ -1,0 +1,25 @@
+// `${NAME}` in YAML scalars is replaced by the environment variable NAME; `$${` stays a
+// literal `${`. A missing variable is an error that names it.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/diagnostic.h"
+
+namespace sb::config {
+
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+
+EnvLookup processEnvironment();
+
+// Expands every scalar under `root` in place. Values taken from the environment are appended
+// to `expanded` (they are treated as secrets); problems to `problems`.
+void expandEnvironment(YAML::Node root, const std::string& file, const EnvLookup& env,
+                       std::vector<std::string>& expanded, std::vector<Diagnostic>& problems);
+
+}  // namespace sb::config

@@ -1,0 +1,46 @@
+// Delivers published events to the handlers YAML subscribes to each topic, inline on the
+// publisher's thread. The subscription table is immutable and swapped atomically on reload.
+#pragma once
+
+#include <spdlog/logger.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "observability/metrics.h"
+#include "switchboard/clock.h"
+#include "switchboard/events.h"
+
+namespace sb::events {
+
+struct Subscriber {
+  std::string label;  // "plugin.handler", for logs
+  const switchboard::EventHandler* handler;
+};
+
+using SubscriptionTable = std::unordered_map<std::string, std::vector<Subscriber>>;
+
+class Dispatcher {
+ public:
+  Dispatcher(observability::Metrics& metrics, const switchboard::Clock& clock,
+             std::shared_ptr<spdlog::logger> log);
+
+  // Fills id and time when unset; a handler that throws is logged and the others still run.
+  std::string publish(switchboard::Event event);
+
+  void setSubscriptions(std::shared_ptr<const SubscriptionTable> table) {
+    table_.store(std::move(table));
+  }
+
+ private:
+  observability::Metrics& metrics_;
+  const switchboard::Clock& clock_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::atomic<std::shared_ptr<const SubscriptionTable>> table_{
+      std::make_shared<const SubscriptionTable>()};
+};
+
+}  // namespace sb::events

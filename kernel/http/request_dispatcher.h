@@ -1,0 +1,35 @@
+// From a parsed request to a response: request id, body limit, route match (404/405), the
+// plugin's handler (an exception becomes 500), metrics. Independent of the server library.
+#pragma once
+
+#include <spdlog/logger.h>
+
+#include <atomic>
+#include <memory>
+
+#include "http/route_table.h"
+#include "observability/metrics.h"
+#include "switchboard/http.h"
+
+namespace sb::http {
+
+class RequestDispatcher {
+ public:
+  RequestDispatcher(observability::Metrics& metrics, std::shared_ptr<spdlog::logger> log,
+                    std::size_t max_body_bytes);
+
+  // Never throws. Sets request.request_id (taken from X-Request-Id when acceptable).
+  switchboard::HttpResponse dispatch(switchboard::HttpRequest& request) const;
+
+  void setRoutes(std::shared_ptr<const RouteTable> routes) { routes_.store(std::move(routes)); }
+  std::shared_ptr<const RouteTable> routes() const { return routes_.load(); }
+
+ private:
+  observability::Metrics& metrics_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::size_t max_body_bytes_;
+  observability::RouteMetrics& unmatched_;
+  std::atomic<std::shared_ptr<const RouteTable>> routes_{std::make_shared<const RouteTable>()};
+};
+
+}  // namespace sb::http

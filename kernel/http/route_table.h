@@ -1,0 +1,49 @@
+// The kernel's own route table: immutable once built, shared by worker threads, replaced as a
+// whole on reload. Paths are literal segments and {name} parameters.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "observability/metrics.h"
+#include "switchboard/http.h"
+
+namespace sb::http {
+
+struct RouteTarget {
+  std::string method;
+  std::string label;  // "POST /webhooks/{provider}", the metrics label
+  const switchboard::HttpHandler* handler = nullptr;  // null: its plugin is unavailable (503)
+  observability::RouteMetrics* metrics = nullptr;
+};
+
+class RouteTable {
+ public:
+  // Throws std::invalid_argument for a duplicate method and path.
+  void add(const std::string& path, RouteTarget target);
+
+  struct Match {
+    const RouteTarget* target = nullptr;
+    std::vector<std::pair<std::string, std::string>> params;
+    std::string allow;  // set when the path exists but not for this method: "GET, POST"
+  };
+  Match match(std::string_view method, std::string_view path) const;
+
+ private:
+  struct PathEntry {
+    std::vector<std::string> segments;  // patterns only
+    std::vector<RouteTarget> targets;
+  };
+  static void pick(const PathEntry& entry, std::string_view method, Match& out);
+
+  std::unordered_map<std::string, PathEntry> exact_;
+  std::vector<PathEntry> patterns_;  // in insertion order; the first that matches wins
+};
+
+// Percent-decoding of a path segment or query component ('+' as space when `plus_is_space`).
+std::string percentDecode(std::string_view in, bool plus_is_space);
+
+}  // namespace sb::http

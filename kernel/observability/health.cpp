@@ -1,0 +1,110 @@
+#include "observability/health.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <ctime>
+
+#include "switchboard/abi.h"
+
+namespace sb::observability {
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void str(Writer& w, const std::string& s) {
+  w.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+}  // namespace
+
+std::string isoTime(std::chrono::system_clock::time_point t) {
+  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+switchboard::HttpResponse healthReport(bool draining) {
+  return switchboard::HttpResponse::json(
+      200, draining ? R"({"status":"draining"})" : R"({"status":"ok"})");
+}
+
+switchboard::HttpResponse detailedHealthReport(const plugins::PluginHost& host,
+                                               const GenerationInfo& generation,
+                                               std::chrono::steady_clock::time_point started,
+                                               bool draining) {
+  rapidjson::StringBuffer out;
+  Writer w(out);
+  bool degraded = false;
+  for (const auto& p : host.instances())
+    degraded = degraded || p->state == plugins::PluginState::Failed;
+  w.StartObject();
+  w.Key("status");
+  w.String(draining ? "draining" : degraded ? "degraded" : "ok");
+  w.Key("version");
+  w.String(SWITCHBOARD_VERSION);
+  w.Key("sdk_abi");
+  w.Uint(switchboard::kSdkAbiVersion);
+  w.Key("uptime_seconds");
+  w.Double(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  w.Key("config");
+  w.StartObject();
+  w.Key("file");
+  str(w, generation.file);
+  w.Key("generation");
+  w.Int(generation.number);
+  w.Key("loaded_at");
+  str(w, isoTime(generation.loaded_at));
+  w.EndObject();
+  w.Key("plugins");
+  w.StartArray();
+  for (const auto& p : host.instances()) {
+    w.StartObject();
+    w.Key("name");
+    str(w, p->config.instance);
+    w.Key("library");
+    str(w, p->config.library_path);
+    w.Key("plugin");
+    str(w, p->info.name);
+    w.Key("version");
+    str(w, p->info.version);
+    w.Key("state");
+    w.String(plugins::toString(p->state));
+    w.Key("optional");
+    w.Bool(p->config.optional);
+    w.Key("load_ms");
+    w.Double(p->load_time.count() / 1000.0);
+    if (!p->error.empty()) {
+      w.Key("error");
+      str(w, p->error);
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return switchboard::HttpResponse::json(200, out.GetString());
+}
+
+switchboard::HttpResponse metricsReport(const Metrics& metrics, const plugins::PluginHost& host,
+                                        const GenerationInfo& generation) {
+  double running = 0, failed = 0;
+  for (const auto& p : host.instances()) {
+    running += p->state == plugins::PluginState::Running;
+    failed += p->state == plugins::PluginState::Failed;
+  }
+  auto response = switchboard::HttpResponse::text(
+      200, metrics.render({
+               {"switchboard_plugins_running", "Plugins configured and started.", running},
+               {"switchboard_plugins_failed", "Optional plugins that failed to load or start.",
+                failed},
+               {"switchboard_config_generation", "Config generations applied since start.",
+                static_cast<double>(generation.number)},
+           }));
+  response.headers.front().value = "text/plain; version=0.0.4; charset=utf-8";
+  return response;
+}
+
+}  // namespace sb::observability

@@ -1,0 +1,30 @@
+// The kernel's own endpoints: /api/health, /api/health/detailed, /api/health/metrics.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "observability/metrics.h"
+#include "plugins/plugin_host.h"
+#include "switchboard/http.h"
+
+namespace sb::observability {
+
+struct GenerationInfo {
+  int number = 0;
+  std::string file;
+  std::chrono::system_clock::time_point loaded_at;
+};
+
+switchboard::HttpResponse healthReport(bool draining);
+switchboard::HttpResponse detailedHealthReport(const plugins::PluginHost& host,
+                                               const GenerationInfo& generation,
+                                               std::chrono::steady_clock::time_point started,
+                                               bool draining);
+switchboard::HttpResponse metricsReport(const Metrics& metrics, const plugins::PluginHost& host,
+                                        const GenerationInfo& generation);
+
+std::string isoTime(std::chrono::system_clock::time_point t);
+
+}  // namespace sb::observability

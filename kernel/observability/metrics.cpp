@@ -1,0 +1,123 @@
+#include "observability/metrics.h"
+
+#include <cstdio>
+
+namespace sb::observability {
+namespace {
+
+void counterHeader(std::string& out, const char* name, const char* help, const char* type) {
+  out += "# HELP ";
+  out += name;
+  out += " ";
+  out += help;
+  out += "\n# TYPE ";
+  out += name;
+  out += " ";
+  out += type;
+  out += "\n";
+}
+
+std::string number(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
+}
+
+}  // namespace
+
+std::string labelValue(const std::string& raw) {
+  std::string out;
+  for (char c : raw) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+void LatencyHistogram::observe(std::chrono::nanoseconds d) {
+  const double seconds = std::chrono::duration<double>(d).count();
+  std::size_t i = 0;
+  while (i < kBoundsSeconds.size() && seconds > kBoundsSeconds[i]) ++i;
+  buckets_[i].fetch_add(1, std::memory_order_relaxed);
+  sum_ns_.fetch_add(static_cast<std::uint64_t>(d.count()), std::memory_order_relaxed);
+}
+
+void LatencyHistogram::render(const std::string& name, const std::string& labels,
+                              std::string& out) const {
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i <= kBoundsSeconds.size(); ++i) {
+    cumulative += buckets_[i].load(std::memory_order_relaxed);
+    const std::string le = i < kBoundsSeconds.size() ? number(kBoundsSeconds[i]) : "+Inf";
+    out += name + "_bucket{" + labels + ",le=\"" + le + "\"} " + std::to_string(cumulative) + "\n";
+  }
+  out += name + "_sum{" + labels + "} " + number(sum_ns_.load(std::memory_order_relaxed) / 1e9) +
+         "\n";
+  out += name + "_count{" + labels + "} " + std::to_string(cumulative) + "\n";
+}
+
+void RouteMetrics::record(int status, std::chrono::nanoseconds latency) {
+  if (status >= 100 && status < 600) by_status_[status].fetch_add(1, std::memory_order_relaxed);
+  latency_.observe(latency);
+}
+
+void RouteMetrics::render(std::string& requests, std::string& latency) const {
+  const std::string route = "route=\"" + labelValue(label_) + "\"";
+  for (int status = 100; status < 600; ++status) {
+    const auto n = by_status_[status].load(std::memory_order_relaxed);
+    if (n == 0) continue;
+    requests += "switchboard_http_requests_total{" + route + ",status=\"" +
+                std::to_string(status) + "\"} " + std::to_string(n) + "\n";
+  }
+  latency_.render("switchboard_http_request_duration_seconds", route, latency);
+}
+
+RouteMetrics& Metrics::route(const std::string& label) {
+  std::lock_guard lock(mutex_);
+  auto& slot = routes_[label];
+  if (!slot) slot = std::make_unique<RouteMetrics>(label);
+  return *slot;
+}
+
+std::string Metrics::render(const std::vector<Gauge>& gauges) const {
+  std::string requests, latency, out;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [label, route] : routes_) route->render(requests, latency);
+  }
+  counterHeader(out, "switchboard_http_requests_total", "HTTP requests answered, by route and status.",
+                "counter");
+  out += requests;
+  counterHeader(out, "switchboard_http_request_duration_seconds",
+                "Time from a parsed request to its response, by route.", "histogram");
+  out += latency;
+  counterHeader(out, "switchboard_http_requests_in_flight", "Requests being handled now.", "gauge");
+  out += "switchboard_http_requests_in_flight " + std::to_string(in_flight.load()) + "\n";
+  struct Counter {
+    const char* name;
+    const char* help;
+    const std::atomic<std::uint64_t>* value;
+  };
+  const Counter counters[] = {
+      {"switchboard_events_published_total", "Events published on the bus.", &events_published},
+      {"switchboard_events_handled_total", "Event deliveries that returned.", &events_handled},
+      {"switchboard_events_failed_total", "Event deliveries that threw.", &events_failed},
+      {"switchboard_config_reloads_succeeded_total", "Reloads applied.", &reloads_succeeded},
+      {"switchboard_config_reloads_failed_total", "Reloads refused; the old config stayed.",
+       &reloads_failed},
+  };
+  for (const auto& c : counters) {
+    counterHeader(out, c.name, c.help, "counter");
+    out += std::string(c.name) + " " + std::to_string(c.value->load()) + "\n";
+  }
+  for (const auto& g : gauges) {
+    counterHeader(out, g.name.c_str(), g.help.c_str(), "gauge");
+    out += g.name + " " + number(g.value) + "\n";
+  }
+  return out;
+}
+
+}  // namespace sb::observability

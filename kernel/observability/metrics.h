@@ -1,0 +1,69 @@
+// Counters and histograms, lock-free on the request path, rendered in Prometheus text format.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace sb::observability {
+
+class LatencyHistogram {
+ public:
+  static constexpr std::array<double, 13> kBoundsSeconds = {
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
+
+  void observe(std::chrono::nanoseconds d);
+  void render(const std::string& name, const std::string& labels, std::string& out) const;
+
+ private:
+  std::array<std::atomic<std::uint64_t>, kBoundsSeconds.size() + 1> buckets_{};  // last: +Inf
+  std::atomic<std::uint64_t> sum_ns_{0};
+};
+
+// One per route label ("POST /webhooks/{provider}"); kept across reloads.
+class RouteMetrics {
+ public:
+  explicit RouteMetrics(std::string label) : label_(std::move(label)) {}
+  void record(int status, std::chrono::nanoseconds latency);
+  void render(std::string& requests, std::string& latency) const;
+
+ private:
+  std::string label_;
+  std::array<std::atomic<std::uint64_t>, 600> by_status_{};
+  LatencyHistogram latency_;
+};
+
+class Metrics {
+ public:
+  // The same label always yields the same object; references stay valid for Metrics' life.
+  RouteMetrics& route(const std::string& label);
+
+  std::atomic<std::int64_t> in_flight{0};
+  std::atomic<std::uint64_t> events_published{0};
+  std::atomic<std::uint64_t> events_handled{0};
+  std::atomic<std::uint64_t> events_failed{0};
+  std::atomic<std::uint64_t> reloads_succeeded{0};
+  std::atomic<std::uint64_t> reloads_failed{0};
+
+  struct Gauge {
+    std::string name, help;
+    double value;
+  };
+  // `gauges` are point-in-time values the caller owns (plugin count, config generation, ...).
+  std::string render(const std::vector<Gauge>& gauges) const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<std::string, std::unique_ptr<RouteMetrics>> routes_;
+};
+
+// Escapes a Prometheus label value.
+std::string labelValue(const std::string& raw);
+
+}  // namespace sb::observability

@@ -1,0 +1,44 @@
+// The named HTTP and event handlers plugins registered during configure(). Routes and event
+// subscriptions refer to them as (plugin instance, handler name). Written only before the
+// server starts, read-only afterwards, so lookups need no lock.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "switchboard/events.h"
+#include "switchboard/http.h"
+
+namespace sb::plugins {
+
+class HandlerRegistry {
+ public:
+  void addHttp(const std::string& plugin, const std::string& name, switchboard::HttpHandler fn);
+  void addEvent(const std::string& plugin, const std::string& name, switchboard::EventHandler fn);
+
+  // Pointers stay valid for the registry's life.
+  const switchboard::HttpHandler* http(const std::string& plugin, const std::string& name) const;
+  const switchboard::EventHandler* event(const std::string& plugin, const std::string& name) const;
+
+  // What a plugin registered, for error messages.
+  std::vector<std::string> httpNames(const std::string& plugin) const;
+  std::vector<std::string> eventNames(const std::string& plugin) const;
+
+  // After this, registering throws: handlers belong in configure().
+  void seal() { sealed_ = true; }
+  // Drops every handler (their code lives in plugin libraries; call before plugins die).
+  void clear();
+
+ private:
+  using Key = std::pair<std::string, std::string>;
+  void checkOpen(const std::string& plugin, const std::string& name) const;
+
+  std::atomic<bool> sealed_{false};
+  std::map<Key, switchboard::HttpHandler> http_;
+  std::map<Key, switchboard::EventHandler> events_;
+};
+
+}  // namespace sb::plugins

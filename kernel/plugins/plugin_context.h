@@ -1,0 +1,66 @@
+// The Host a plugin instance receives: its own config and logger, and the kernel's shared
+// facilities seen through facades that record which plugin registered what.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <memory>
+#include <string>
+
+#include "events/event_bus.h"
+#include "plugins/handler_registry.h"
+#include "switchboard/host.h"
+
+namespace sb::plugins {
+
+// The kernel facilities every plugin shares.
+struct Facilities {
+  HandlerRegistry& handlers;
+  events::Dispatcher& bus;
+  switchboard::ServiceRegistry& services;
+  switchboard::HttpClient& client;
+  const switchboard::Clock& clock;
+};
+
+class PluginContext final : public switchboard::Host {
+ public:
+  PluginContext(std::string name, YAML::Node config, std::shared_ptr<spdlog::logger> log,
+                Facilities facilities);
+
+  const std::string& name() const override { return name_; }
+  const YAML::Node& config() const override { return config_; }
+  std::shared_ptr<spdlog::logger> log() const override { return log_; }
+  switchboard::HttpRegistry& http() override { return http_; }
+  switchboard::EventBus& events() override { return events_; }
+  switchboard::ServiceRegistry& services() override { return facilities_.services; }
+  switchboard::HttpClient& client() override { return facilities_.client; }
+  const switchboard::Clock& clock() const override { return facilities_.clock; }
+
+ private:
+  class Http final : public switchboard::HttpRegistry {
+   public:
+    explicit Http(PluginContext& owner) : owner_(owner) {}
+    void handler(const std::string& name, switchboard::HttpHandler fn) override;
+
+   private:
+    PluginContext& owner_;
+  };
+  class Events final : public switchboard::EventBus {
+   public:
+    explicit Events(PluginContext& owner) : owner_(owner) {}
+    std::string publish(switchboard::Event event) override;
+    void handler(const std::string& name, switchboard::EventHandler fn) override;
+
+   private:
+    PluginContext& owner_;
+  };
+
+  std::string name_;
+  YAML::Node config_;
+  std::shared_ptr<spdlog::logger> log_;
+  Facilities facilities_;
+  Http http_{*this};
+  Events events_{*this};
+};
+
+}  // namespace sb::plugins

@@ -1,0 +1,64 @@
+#include "runtime/wiring.h"
+
+namespace sb::runtime {
+namespace {
+
+std::string listOf(const std::vector<std::string>& names) {
+  if (names.empty()) return "none";
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+}  // namespace
+
+std::shared_ptr<const http::RouteTable> buildRouteTable(
+    const config::Config& config, const std::vector<KernelRoute>& kernel_routes,
+    const plugins::HandlerRegistry& handlers, const plugins::PluginHost& host,
+    observability::Metrics& metrics, std::vector<config::Diagnostic>& problems) {
+  auto table = std::make_shared<http::RouteTable>();
+  for (const auto& k : kernel_routes) {
+    const std::string label = k.method + " " + k.path;
+    table->add(k.path, {k.method, label, k.handler, &metrics.route(label)});
+  }
+  for (const auto& r : config.routes) {
+    const std::string label = r.method + " " + r.path;
+    const switchboard::HttpHandler* handler = nullptr;
+    if (host.available(r.plugin)) {
+      handler = handlers.http(r.plugin, r.handler);
+      if (!handler) {
+        problems.push_back({r.at, "route " + label + ": plugin '" + r.plugin +
+                                      "' has no HTTP handler '" + r.handler +
+                                      "' (it registered: " + listOf(handlers.httpNames(r.plugin)) +
+                                      ")"});
+        continue;
+      }
+    }
+    try {
+      table->add(r.path, {r.method, label, handler, &metrics.route(label)});
+    } catch (const std::invalid_argument& e) {
+      problems.push_back({r.at, e.what()});
+    }
+  }
+  return table;
+}
+
+std::shared_ptr<const events::SubscriptionTable> buildSubscriptions(
+    const config::Config& config, const plugins::HandlerRegistry& handlers,
+    const plugins::PluginHost& host, std::vector<config::Diagnostic>& problems) {
+  auto table = std::make_shared<events::SubscriptionTable>();
+  for (const auto& s : config.subscriptions) {
+    if (!host.available(s.plugin)) continue;  // an optional plugin that failed: logged already
+    const auto* handler = handlers.event(s.plugin, s.handler);
+    if (!handler) {
+      problems.push_back({s.at, "events." + s.topic + ": plugin '" + s.plugin +
+                                    "' has no event handler '" + s.handler + "' (it registered: " +
+                                    listOf(handlers.eventNames(s.plugin)) + ")"});
+      continue;
+    }
+    (*table)[s.topic].push_back({s.plugin + "." + s.handler, handler});
+  }
+  return table;
+}
+
+}  // namespace sb::runtime

@@ -1,0 +1,32 @@
+// The event bus as plugins see it: publish to a topic, register named handlers.
+#pragma once
+
+#include <boost/config.hpp>
+#include <functional>
+#include <string>
+
+#include "switchboard/clock.h"
+
+namespace switchboard {
+
+struct Event {
+  std::string topic;            // "provider.something_happened"
+  std::string payload = "{}";   // JSON text
+  std::string id;               // unique; the bus assigns one when empty
+  TimePoint time{};             // the bus sets now() when left at epoch
+  std::string tenant;           // the tenant it concerns, empty when none
+};
+
+// May throw: the bus logs the failure with the event id and goes on with the other handlers.
+using EventHandler = std::function<void(const Event&)>;
+
+class BOOST_SYMBOL_VISIBLE EventBus {
+ public:
+  virtual ~EventBus();
+  // Delivers to the handlers YAML subscribes to the topic. Returns the event's id.
+  virtual std::string publish(Event event) = 0;
+  // Registers a handler that YAML `events:` refers to as `<plugin>.<name>`.
+  virtual void handler(const std::string& name, EventHandler handler) = 0;
+};
+
+}  // namespace switchboard

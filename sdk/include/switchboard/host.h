@@ -1,0 +1,38 @@
+// Everything a plugin may touch, in one handle (compare Kong's PDK, userver's ComponentContext).
+#pragma once
+
+#include <boost/config.hpp>
+#include <memory>
+#include <string>
+
+#include "switchboard/clock.h"
+#include "switchboard/events.h"
+#include "switchboard/http.h"
+#include "switchboard/http_client.h"
+#include "switchboard/services.h"
+
+namespace YAML {
+class Node;
+}
+namespace spdlog {
+class logger;
+}
+
+namespace switchboard {
+
+// Lives as long as the plugin instance it was given to.
+class BOOST_SYMBOL_VISIBLE Host {
+ public:
+  virtual ~Host();
+
+  virtual const std::string& name() const = 0;       // the instance name in YAML `plugins:`
+  virtual const YAML::Node& config() const = 0;      // its `config:` section, ${ENV} expanded
+  virtual std::shared_ptr<spdlog::logger> log() const = 0;  // named after the instance
+  virtual HttpRegistry& http() = 0;
+  virtual EventBus& events() = 0;
+  virtual ServiceRegistry& services() = 0;
+  virtual HttpClient& client() = 0;
+  virtual const Clock& clock() const = 0;
+};
+
+}  // namespace switchboard

@@ -1,0 +1,59 @@
+// HTTP as plugins see it: plain value types, no server library leaks through.
+#pragma once
+
+#include <boost/config.hpp>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace switchboard {
+
+struct HttpHeader {
+  std::string name;  // lower case on requests; as given on responses
+  std::string value;
+};
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // without the query string
+  std::vector<std::pair<std::string, std::string>> query;   // decoded, in arrival order
+  std::vector<std::pair<std::string, std::string>> params;  // path parameters ({id} in routes)
+  std::vector<HttpHeader> headers;
+  std::string body;  // raw bytes, as received
+  std::string request_id;
+  std::string remote_address;
+
+  // Case-insensitive; the first header of that name.
+  std::optional<std::string_view> header(std::string_view name) const;
+  std::optional<std::string_view> param(std::string_view name) const;
+  std::optional<std::string_view> queryParam(std::string_view name) const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::vector<HttpHeader> headers;
+  std::string body;
+
+  HttpResponse& header(std::string name, std::string value);
+
+  static HttpResponse json(int status, std::string body);
+  static HttpResponse text(int status, std::string body);
+  static HttpResponse empty(int status);
+  // {"error": {"status": 400, "message": "...", "request_id": "..."}}: the one error shape.
+  static HttpResponse error(const HttpRequest& request, int status, std::string_view message);
+};
+
+// Runs on a server worker thread; may throw (the kernel answers 500 with the request id).
+using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+
+// Where a plugin registers the named handlers that YAML routes point at.
+class BOOST_SYMBOL_VISIBLE HttpRegistry {
+ public:
+  virtual ~HttpRegistry();
+  virtual void handler(const std::string& name, HttpHandler handler) = 0;
+};
+
+}  // namespace switchboard

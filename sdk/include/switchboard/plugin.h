@@ -1,0 +1,39 @@
+// What a plugin is: a named component with a configure → start → stop life cycle.
+#pragma once
+
+#include <boost/config.hpp>
+#include <string>
+#include <vector>
+
+#include "switchboard/abi.h"
+
+namespace switchboard {
+
+class Host;
+
+struct PluginInfo {
+  std::string name;                   // the library's own name, e.g. "retell"
+  std::string version;                // the plugin's version, e.g. "1.2.0"
+  std::vector<std::string> provides;  // service names it registers (ServiceRegistry)
+  std::vector<std::string> needs;     // service names it looks up; their providers start first
+};
+
+class BOOST_SYMBOL_VISIBLE Plugin {
+ public:
+  virtual ~Plugin();
+
+  virtual PluginInfo info() const = 0;
+
+  // Reads host.config(), registers HTTP and event handlers and services. Must not do I/O or
+  // start threads: `switchboard check-config` calls it to validate a file. Throw ConfigError
+  // (switchboard/errors.h) to point at the offending YAML node.
+  virtual void configure(Host& host) = 0;
+
+  // Begins work (threads, connections). Called in dependency order after every configure.
+  virtual void start() {}
+
+  // Ends work; called in reverse start order after in-flight requests have drained.
+  virtual void stop() {}
+};
+
+}  // namespace switchboard

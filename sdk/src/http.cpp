@@ -1,0 +1,79 @@
+#include "switchboard/http.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace switchboard {
+namespace {
+
+bool equalsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::optional<std::string_view> findValue(
+    const std::vector<std::pair<std::string, std::string>>& pairs, std::string_view name) {
+  for (const auto& [key, value] : pairs)
+    if (key == name) return value;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string_view> HttpRequest::header(std::string_view name) const {
+  for (const auto& h : headers)
+    if (equalsIgnoreCase(h.name, name)) return h.value;
+  return std::nullopt;
+}
+
+std::optional<std::string_view> HttpRequest::param(std::string_view name) const {
+  return findValue(params, name);
+}
+
+std::optional<std::string_view> HttpRequest::queryParam(std::string_view name) const {
+  return findValue(query, name);
+}
+
+HttpResponse& HttpResponse::header(std::string name, std::string value) {
+  headers.push_back({std::move(name), std::move(value)});
+  return *this;
+}
+
+HttpResponse HttpResponse::json(int status, std::string body) {
+  HttpResponse r{status, {}, std::move(body)};
+  r.header("Content-Type", "application/json");
+  return r;
+}
+
+HttpResponse HttpResponse::text(int status, std::string body) {
+  HttpResponse r{status, {}, std::move(body)};
+  r.header("Content-Type", "text/plain; charset=utf-8");
+  return r;
+}
+
+HttpResponse HttpResponse::empty(int status) { return HttpResponse{status, {}, {}}; }
+
+HttpResponse HttpResponse::error(const HttpRequest& request, int status, std::string_view message) {
+  rapidjson::StringBuffer out;
+  rapidjson::Writer<rapidjson::StringBuffer> w(out);
+  w.StartObject();
+  w.Key("error");
+  w.StartObject();
+  w.Key("status");
+  w.Int(status);
+  w.Key("message");
+  w.String(message.data(), static_cast<rapidjson::SizeType>(message.size()));
+  w.Key("request_id");
+  w.String(request.request_id.c_str(),
+           static_cast<rapidjson::SizeType>(request.request_id.size()));
+  w.EndObject();
+  w.EndObject();
+  return json(status, out.GetString());
+}
+
+}  // namespace switchboard

@@ -1,5 +1,6 @@
 #include "config/config_loader.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -238,7 +239,12 @@ Config loadConfig(const std::string& path, const LoadOptions& options) {
   readRoutes(r, top["routes"], out);
   readEvents(r, top["events"], out);
 
-  if (!problems.empty()) throw ConfigInvalid(std::move(problems));
+  if (!problems.empty()) {
+    std::stable_sort(problems.begin(), problems.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.at.line, a.at.column) < std::tie(b.at.line, b.at.column);
+    });
+    throw ConfigInvalid(std::move(problems));
+  }
   return out;
 }
 

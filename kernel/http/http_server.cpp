@@ -2,6 +2,8 @@
 
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
+#include <pistache/peer.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <sstream>
@@ -88,16 +90,23 @@ class Adapter final : public PH::Handler {
     switchboard::HttpRequest request = translate(req);
     switchboard::HttpResponse response = dispatcher_.dispatch(request);
 
+    const bool keep = keepAlive(req) && !draining_->load();
     auto& headers = writer.headers();
     headers.remove<PH::Header::Connection>();
-    headers.add<PH::Header::Connection>(keepAlive(req) && !draining_->load()
-                                            ? PH::ConnectionControl::KeepAlive
-                                            : PH::ConnectionControl::Close);
+    headers.add<PH::Header::Connection>(keep ? PH::ConnectionControl::KeepAlive
+                                             : PH::ConnectionControl::Close);
     for (auto& h : response.headers)
       headers.add(std::make_shared<NamedHeader>(std::move(h.name), std::move(h.value)));
     headers.add(std::make_shared<NamedHeader>("X-Request-Id", request.request_id));
+    // Pistache 0.0.5 leaves the connection open after `Connection: close`; once the response
+    // is written the kernel shuts the socket down, and Pistache reaps it on the hang-up.
+    std::shared_ptr<Pistache::Tcp::Peer> closing = keep ? nullptr : writer.peer();
     writer.send(static_cast<PH::Code>(response.status), response.body)
-        .then([guard](ssize_t) {}, [guard](std::exception_ptr&) {});
+        .then(
+            [guard, closing](ssize_t) {
+              if (closing) ::shutdown(closing->fd(), SHUT_RDWR);
+            },
+            [guard](std::exception_ptr&) {});
   }
 
  private:

@@ -1,6 +1,8 @@
 #include "plugins/dependency_order.h"
 
+#include <algorithm>
 #include <map>
+#include <set>
 
 namespace sb::plugins {
 
@@ -23,27 +25,44 @@ std::vector<std::size_t> startOrder(const std::vector<DependencyNode>& nodes) {
       if (it->second != i) before[i].push_back(it->second);
     }
 
-  // Depth-first, visiting in YAML order, so independent plugins keep their written order.
-  enum class Mark { None, Visiting, Done };
-  std::vector<Mark> mark(nodes.size(), Mark::None);
-  std::vector<std::size_t> order;
-  auto visit = [&](auto&& self, std::size_t i, std::vector<std::string>& path) -> void {
-    if (mark[i] == Mark::Done) return;
-    path.push_back(nodes[i].name);
-    if (mark[i] == Mark::Visiting) {
-      std::string cycle;
-      for (const auto& n : path) cycle += (cycle.empty() ? "" : " -> ") + n;
-      throw DependencyError(nodes[i].name, "plugins depend on each other in a cycle: " + cycle);
+  // Kahn's algorithm, always taking the earliest ready plugin in YAML order: providers come
+  // first, and otherwise the written order stands.
+  std::vector<std::size_t> blockers(nodes.size(), 0);
+  std::vector<std::vector<std::size_t>> users(nodes.size());
+  for (std::size_t i = 0; i < nodes.size(); ++i)
+    for (std::size_t dep : before[i]) {
+      ++blockers[i];
+      users[dep].push_back(i);
     }
-    mark[i] = Mark::Visiting;
-    for (std::size_t dep : before[i]) self(self, dep, path);
-    mark[i] = Mark::Done;
-    path.pop_back();
-    order.push_back(i);
-  };
-  for (std::size_t i = 0; i < nodes.size(); ++i) {
-    std::vector<std::string> path;
-    visit(visit, i, path);
+  std::set<std::size_t> ready;
+  for (std::size_t i = 0; i < nodes.size(); ++i)
+    if (blockers[i] == 0) ready.insert(i);
+  std::vector<std::size_t> order;
+  while (!ready.empty()) {
+    const std::size_t next = *ready.begin();
+    ready.erase(ready.begin());
+    order.push_back(next);
+    for (std::size_t user : users[next])
+      if (--blockers[user] == 0) ready.insert(user);
+  }
+  if (order.size() < nodes.size()) {
+    // Every plugin left waits for another one left: follow the waits until one repeats.
+    std::size_t at = 0;
+    while (blockers[at] == 0) ++at;
+    std::vector<std::size_t> path;
+    while (std::find(path.begin(), path.end(), at) == path.end()) {
+      path.push_back(at);
+      for (std::size_t dep : before[at])
+        if (blockers[dep] > 0) {
+          at = dep;
+          break;
+        }
+    }
+    std::string cycle;
+    for (auto it = std::find(path.begin(), path.end(), at); it != path.end(); ++it)
+      cycle += nodes[*it].name + " -> ";
+    throw DependencyError(nodes[at].name,
+                          "plugins depend on each other in a cycle: " + cycle + nodes[at].name);
   }
   return order;
 }

@@ -1,0 +1,181 @@
+// Loading the main YAML file: the shipped default, and each class of error with its position.
+#include <gtest/gtest.h>
+
+#include "config/config_loader.h"
+#include "support/kernel_harness.h"
+#include "support/paths.h"
+#include "support/temp_dir.h"
+
+namespace {
+
+using sb::config::ConfigInvalid;
+using sbtest::TempDir;
+
+sb::config::LoadOptions options(sb::config::EnvLookup env = nullptr) {
+  sb::config::LoadOptions o;
+  o.default_plugin_dirs = {sbtest::testPluginDir(), sbtest::pluginDir()};
+  o.env = env ? env : [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+  return o;
+}
+
+// The problems loading `yaml` reports, as `file:line:col: message` lines with the temp path
+// replaced by "config.yaml".
+std::string problems(const std::string& yaml, sb::config::EnvLookup env = nullptr) {
+  TempDir dir;
+  const std::string path = dir.write("config.yaml", yaml);
+  try {
+    sb::config::loadConfig(path, options(env));
+  } catch (const ConfigInvalid& e) {
+    std::string text = e.what();
+    for (auto pos = text.find(path); pos != std::string::npos; pos = text.find(path))
+      text.replace(pos, path.size(), "config.yaml");
+    return text;
+  }
+  return "";
+}
+
+// The kernel's full check (plugins configured, handlers resolved), as check-config runs it.
+std::string prepareProblems(const std::string& yaml) {
+  sbtest::KernelHarness h(yaml);
+  try {
+    h.kernel().prepare();
+  } catch (const std::exception& e) {
+    std::string text = e.what();
+    const auto& path = h.configPath();
+    for (auto pos = text.find(path); pos != std::string::npos; pos = text.find(path))
+      text.replace(pos, path.size(), "config.yaml");
+    return text;
+  }
+  return "";
+}
+
+TEST(Config, ShippedDefaultLoads) {
+  const auto config =
+      sb::config::loadConfig(sbtest::sourceDir() + "/config/switchboard.yaml", options());
+  EXPECT_EQ(config.server.host, "127.0.0.1");
+  EXPECT_EQ(config.server.port, 8080);
+  EXPECT_EQ(config.server.threads, 2);
+  EXPECT_EQ(config.server.max_body_bytes, 1048576u);
+  ASSERT_EQ(config.plugins.size(), 1u);
+  EXPECT_EQ(config.plugins[0].library_path, sbtest::pluginDir() + "/hello.so");
+  ASSERT_EQ(config.routes.size(), 1u);
+  EXPECT_EQ(config.routes[0].path, "/hello");
+  ASSERT_EQ(config.subscriptions.size(), 1u);
+  EXPECT_EQ(config.subscriptions[0].topic, "hello.greeted");
+}
+
+TEST(Config, ShippedDefaultPassesTheFullCheck) {
+  sb::runtime::KernelOptions o;
+  o.config_path = sbtest::sourceDir() + "/config/switchboard.yaml";
+  o.load = options();
+  sb::runtime::Kernel kernel(std::move(o));
+  EXPECT_NO_THROW(kernel.prepare());
+}
+
+TEST(Config, YamlSyntaxErrorHasLineAndColumn) {
+  EXPECT_EQ(problems("server:\n  listen: [1, 2\nplugins: {}\n"),
+            "config.yaml:3:8: end of sequence flow not found");
+}
+
+TEST(Config, UnknownKeysAreNamedWhereTheyAre) {
+  EXPECT_EQ(problems("server:\n  listen: \"127.0.0.1:1\"\n  treads: 4\nlogs: {}\n"),
+            "config.yaml:3:3: unknown key 'treads' in server (expected one of: listen, threads, "
+            "max_body_bytes, max_header_bytes, drain_timeout_ms)\n"
+            "config.yaml:4:1: unknown key 'logs' in the top level (expected one of: server, "
+            "logging, plugin_dirs, plugins, routes, events)")
+      << "problems come in file order";
+}
+
+TEST(Config, WrongTypesAndRangesAreReported) {
+  EXPECT_EQ(problems("server:\n  threads: two\n  max_body_bytes: 0\n  listen: nowhere\n"
+                     "logging: { level: loud }\n"),
+            "config.yaml:2:12: server.threads must be an integer\n"
+            "config.yaml:3:19: server.max_body_bytes must be between 1 and 1073741824\n"
+            "config.yaml:4:11: server.listen must be HOST:PORT with a port from 0 to 65535\n"
+            "config.yaml:5:19: logging.level must be one of: trace, debug, info, warn, error, "
+            "critical, off");
+}
+
+TEST(Config, MissingPluginLibraryIsReportedAtItsName) {
+  const auto text = problems("plugins:\n  ghost:\n    library: no_such_plugin\n");
+  EXPECT_EQ(text.rfind("config.yaml:3:14: plugin library 'no_such_plugin' not found (looked for ",
+                       0),
+            0u)
+      << text;
+  EXPECT_NE(text.find(sbtest::pluginDir() + "/no_such_plugin.so"), std::string::npos);
+}
+
+TEST(Config, RouteProblemsAreReported) {
+  EXPECT_EQ(
+      problems("plugins:\n  probe: { library: probe }\nroutes:\n"
+               "  - { method: POST, path: /a, plugin: nobody, handler: x }\n"
+               "  - { method: FETCH, path: /b, plugin: probe, handler: x }\n"
+               "  - { method: GET, path: nope, plugin: probe, handler: x }\n"
+               "  - { method: GET, path: /api/health, plugin: probe, handler: x }\n"
+               "  - { method: GET, path: /c, plugin: probe, handler: x }\n"
+               "  - { method: GET, path: /c, plugin: probe, handler: y }\n"),
+      "config.yaml:4:39: route names plugin 'nobody', which is not under plugins:\n"
+      "config.yaml:5:15: route.method must be one of: GET, POST, PUT, PATCH, DELETE, HEAD, "
+      "OPTIONS\n"
+      "config.yaml:6:26: route.path 'nope' must start with / and consist of literal or {name} "
+      "segments\n"
+      "config.yaml:7:26: route.path '/api/health' is served by the kernel\n"
+      "config.yaml:9:5: duplicate route GET /c");
+}
+
+TEST(Config, EventSubscriptionProblemsAreReported) {
+  EXPECT_EQ(problems("plugins:\n  probe: { library: probe }\nevents:\n"
+                     "  Bad Topic: [probe.record]\n"
+                     "  probe.poked: [probe, nobody.record]\n"),
+            "config.yaml:4:3: event topic 'Bad Topic' must be dot-separated a-z, 0-9, _ and -\n"
+            "config.yaml:5:17: events.probe.poked: 'probe' must be plugin.handler\n"
+            "config.yaml:5:24: events.probe.poked: plugin 'nobody' is not under plugins:");
+}
+
+TEST(Config, RoutesToHandlersThatDoNotExistAreReportedAfterConfigure) {
+  EXPECT_EQ(prepareProblems("plugins:\n  probe: { library: probe }\nroutes:\n"
+                            "  - { method: GET, path: /e, plugin: probe, handler: echo }\n"
+                            "  - { method: GET, path: /x, plugin: probe, handler: missing }\n"),
+            "config.yaml:6:5: route GET /x: plugin 'probe' has no HTTP handler 'missing' (it "
+            "registered: boom, echo, events, fetch, publish, slow, time)");
+}
+
+TEST(Config, SubscriptionsToHandlersThatDoNotExistAreReportedAfterConfigure) {
+  EXPECT_EQ(prepareProblems("plugins:\n  probe: { library: probe }\nevents:\n"
+                            "  probe.poked: [probe.record, probe.nothing]\n"),
+            "config.yaml:5:31: events.probe.poked: plugin 'probe' has no event handler "
+            "'nothing' (it registered: explode, record)");
+}
+
+TEST(Config, PluginConfigErrorsPointIntoThePluginSection) {
+  const auto text = prepareProblems("plugins:\n  probe:\n    library: probe\n    config:\n"
+                                    "      greting: typo\n");
+  EXPECT_EQ(text.rfind("config.yaml:6:7: plugin 'probe' (", 0), 0u) << text;
+  EXPECT_NE(text.find("configure failed: probe does not know the key 'greting'"),
+            std::string::npos);
+}
+
+TEST(Config, EnvironmentReferencesAreExpandedAndRemembered) {
+  TempDir dir;
+  const auto path = dir.write("config.yaml",
+                              "server: { listen: \"127.0.0.1:${SB_PORT}\" }\n"
+                              "plugins:\n  probe:\n    library: probe\n"
+                              "    config: { secret: \"${SB_SECRET}\" }\n");
+  const auto config = sb::config::loadConfig(
+      path, options([](const std::string& n) -> std::optional<std::string> {
+        if (n == "SB_PORT") return std::string("9123");
+        if (n == "SB_SECRET") return std::string("tok_very_secret");
+        return std::nullopt;
+      }));
+  EXPECT_EQ(config.server.port, 9123);
+  EXPECT_EQ(config.plugins[0].config["secret"].as<std::string>(), "tok_very_secret");
+  EXPECT_EQ(config.secrets, (std::vector<std::string>{"9123", "tok_very_secret"}));
+}
+
+TEST(Config, MissingEnvironmentVariableIsAnErrorNamingIt) {
+  EXPECT_EQ(problems("plugins:\n  probe:\n    library: probe\n"
+                     "    config: { secret: \"${SB_UNSET_SECRET}\" }\n"),
+            "config.yaml:4:23: environment variable SB_UNSET_SECRET is not set");
+}
+
+}  // namespace

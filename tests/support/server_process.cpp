@@ -1,0 +1,120 @@
+#include "support/server_process.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <regex>
+#include <stdexcept>
+
+namespace sbtest {
+namespace {
+
+pid_t spawn(const std::vector<std::string>& args,
+            const std::vector<std::pair<std::string, std::string>>& env, int out_fd) {
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    dup2(out_fd, STDOUT_FILENO);
+    dup2(out_fd, STDERR_FILENO);
+    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+int decode(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+}  // namespace
+
+ServerProcess::ServerProcess(std::vector<std::string> args,
+                             std::vector<std::pair<std::string, std::string>> env) {
+  int pipefd[2];
+  if (pipe(pipefd) != 0) throw std::runtime_error("pipe failed");
+  pid_ = spawn(args, env, pipefd[1]);
+  close(pipefd[1]);
+  reader_ = std::thread([this, fd = pipefd[0]] { readLoop(fd); });
+}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0 && !status_) {
+    kill(pid_, SIGKILL);
+    waitForExit(std::chrono::seconds(10));
+  }
+  if (reader_.joinable()) reader_.join();
+}
+
+void ServerProcess::readLoop(int fd) {
+  char buf[4096];
+  for (;;) {
+    const auto n = ::read(fd, buf, sizeof buf);
+    std::lock_guard lock(mutex_);
+    if (n <= 0) {
+      eof_ = true;
+      changed_.notify_all();
+      break;
+    }
+    output_.append(buf, static_cast<std::size_t>(n));
+    changed_.notify_all();
+  }
+  close(fd);
+}
+
+std::optional<std::uint16_t> ServerProcess::waitUntilListening(std::chrono::milliseconds timeout) {
+  static const std::regex listening{"listening on http://[^\\s:]+:(\\d+)"};
+  std::unique_lock lock(mutex_);
+  std::smatch m;
+  const bool found = changed_.wait_for(lock, timeout, [&] {
+    return std::regex_search(output_, m, listening) || eof_;
+  });
+  if (!found || !std::regex_search(output_, m, listening)) return std::nullopt;
+  return static_cast<std::uint16_t>(std::stoi(m[1]));
+}
+
+bool ServerProcess::waitForOutput(const std::string& text, std::size_t from,
+                                  std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, timeout, [&] {
+    return output_.find(text, from) != std::string::npos || eof_;
+  }) && output_.find(text, from) != std::string::npos;
+}
+
+void ServerProcess::signal(int sig) { kill(pid_, sig); }
+
+std::optional<int> ServerProcess::waitForExit(std::chrono::milliseconds timeout) {
+  if (status_) return status_;
+  // waitpid has no timeout; the reader's end of file (the child closed its output) is the
+  // event to wait for, then waitpid collects the status without blocking for long.
+  {
+    std::unique_lock lock(mutex_);
+    if (!changed_.wait_for(lock, timeout, [&] { return eof_; })) return std::nullopt;
+  }
+  int status = 0;
+  if (waitpid(pid_, &status, 0) != pid_) return std::nullopt;
+  status_ = decode(status);
+  return status_;
+}
+
+std::string ServerProcess::output() const {
+  std::lock_guard lock(mutex_);
+  return output_;
+}
+
+int runCommand(const std::vector<std::string>& args, std::string& output,
+               const std::vector<std::pair<std::string, std::string>>& env) {
+  ServerProcess p(args, env);
+  const auto status = p.waitForExit(std::chrono::minutes(5));
+  output = p.output();
+  return status.value_or(-1);
+}
+
+}  // namespace sbtest

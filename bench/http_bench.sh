@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Throughput and latency of a trivial plugin route against nginx `return 200`, measured in the
+# same run on the same machine (these 2-core machines are noisy: compare the ratio). wrk sends
+# no Connection header, as webhook senders do not, so keep-alive must be the server's default.
+#
+#   bench/http_bench.sh [seconds per run, default 10] [connections, default 64]
+# Prints figures; it is not a pass/fail test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${1:-10}
+CONNECTIONS=${2:-64}
+SB_PORT=18181
+NGINX_PORT=18182
+
+scripts/build >/dev/null
+work=$(mktemp -d)
+cleanup() {
+  [ -n "${sb_pid:-}" ] && kill "$sb_pid" 2>/dev/null || true
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+cat >"$work/switchboard.yaml" <<YAML
+server: { listen: "127.0.0.1:$SB_PORT", threads: 2 }
+logging: { level: warn }
+plugin_dirs: ["$PWD/build/plugins"]
+plugins:
+  hello: { library: hello }
+routes:
+  - { method: GET, path: /hello, plugin: hello, handler: greet }
+events:
+  hello.greeted: [ hello.count ]
+YAML
+
+cat >"$work/nginx.conf" <<CONF
+daemon on;
+worker_processes 2;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $work; proxy_temp_path $work; fastcgi_temp_path $work;
+  uwsgi_temp_path $work; scgi_temp_path $work;
+  server { listen 127.0.0.1:$NGINX_PORT; location / { return 200 "ok"; } }
+}
+CONF
+
+# Start-up: from exec to the first healthy /api/health.
+start_ns=$(date +%s%N)
+build/bin/switchboard serve --config "$work/switchboard.yaml" 2>"$work/switchboard.log" &
+sb_pid=$!
+until curl -sf "http://127.0.0.1:$SB_PORT/api/health" >/dev/null 2>&1; do :; done
+startup_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+
+nginx -c "$work/nginx.conf" -p "$work"
+until curl -sf "http://127.0.0.1:$NGINX_PORT/" >/dev/null 2>&1; do :; done
+
+measure() {  # url -> "requests/s p50 p99"
+  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$1" >"$work/wrk.txt"
+  local rps p50 p99
+  rps=$(awk '/^Requests\/sec/ {print $2}' "$work/wrk.txt")
+  p50=$(awk '$1 == "50%" {print $2}' "$work/wrk.txt")
+  p99=$(awk '$1 == "99%" {print $2}' "$work/wrk.txt")
+  echo "$rps $p50 $p99"
+}
+
+read -r sb_rps sb_p50 sb_p99 < <(measure "http://127.0.0.1:$SB_PORT/hello")
+read -r ng_rps ng_p50 ng_p99 < <(measure "http://127.0.0.1:$NGINX_PORT/")
+rss_kb=$(awk '/^VmRSS/ {print $2}' "/proc/$sb_pid/status")
+
+printf '%-28s %12s %10s %10s\n' "target ($CONNECTIONS conns, ${DURATION}s)" "requests/s" "p50" "p99"
+printf '%-28s %12s %10s %10s\n' "switchboard GET /hello" "$sb_rps" "$sb_p50" "$sb_p99"
+printf '%-28s %12s %10s %10s\n' "nginx return 200" "$ng_rps" "$ng_p50" "$ng_p99"
+awk -v a="$sb_rps" -v b="$ng_rps" 'BEGIN { printf "ratio switchboard/nginx: %.2f (target >= 0.5)\n", a / b }'
+echo "switchboard RSS after the run: $((rss_kb / 1024)) MB (target < 30 MB)"
+echo "switchboard start-up to healthy /api/health: ${startup_ms} ms (target < 100 ms)"

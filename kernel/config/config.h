@@ -22,16 +22,16 @@ struct ServerConfig {
 };
 
 struct LoggingConfig {
-  std::string level = "info";  // trace|debug|info|warn|error|off
+  std::string level = "info";   // trace|debug|info|warn|error|off
   std::string format = "text";  // text|json
 };
 
 struct PluginConfig {
-  std::string instance;       // the key under `plugins:`
-  std::string library;        // as written
-  std::string library_path;   // resolved file
+  std::string instance;      // the key under `plugins:`
+  std::string library;       // as written
+  std::string library_path;  // resolved file
   bool optional = false;
-  YAML::Node config;          // the `config:` section (a map), ${ENV} expanded
+  YAML::Node config;  // the `config:` section (a map), ${ENV} expanded
   Position at;
 };
 

@@ -186,8 +186,7 @@ void readEvents(YamlReader& r, const YAML::Node& node, Config& out) {
         continue;
       }
       if (!out.plugin(m[1])) {
-        r.error(item, "events." + topic + ": plugin '" + m[1].str() +
-                          "' is not under plugins:");
+        r.error(item, "events." + topic + ": plugin '" + m[1].str() + "' is not under plugins:");
         continue;
       }
       out.subscriptions.push_back({topic, m[1], m[2], Position::of(r.file(), item)});

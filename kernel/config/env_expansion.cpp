@@ -32,9 +32,9 @@ void expandScalar(YAML::Node node, const std::string& file, const EnvLookup& env
     bool valid = !name.empty();
     for (std::size_t k = 0; k < name.size() && valid; ++k) valid = isNameChar(name[k], k == 0);
     if (!valid) {
-      problems.push_back({Position::of(file, node),
-                          "malformed environment reference in '" + in +
-                              "' (expected ${NAME} with letters, digits and _)"});
+      problems.push_back(
+          {Position::of(file, node), "malformed environment reference in '" + in +
+                                         "' (expected ${NAME} with letters, digits and _)"});
       return;
     }
     const auto value = env(name);

@@ -23,8 +23,8 @@ bool YamlReader::map(const YAML::Node& node, std::string_view what,
     if (known) continue;
     std::string expected;
     for (auto k : keys) expected += (expected.empty() ? "" : ", ") + std::string(k);
-    error(kv.first, "unknown key '" + key + "' in " + std::string(what) + " (expected one of: " +
-                        expected + ")");
+    error(kv.first, "unknown key '" + key + "' in " + std::string(what) +
+                        " (expected one of: " + expected + ")");
     ok = false;
   }
   return ok;

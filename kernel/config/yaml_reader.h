@@ -30,8 +30,7 @@ class YamlReader {
 
   std::optional<std::string> string(const YAML::Node& parent, const char* key,
                                     std::string_view what, bool required = false);
-  std::optional<std::string> oneOf(const YAML::Node& parent, const char* key,
-                                   std::string_view what,
+  std::optional<std::string> oneOf(const YAML::Node& parent, const char* key, std::string_view what,
                                    std::initializer_list<std::string_view> choices);
   std::optional<std::int64_t> integer(const YAML::Node& parent, const char* key,
                                       std::string_view what, std::int64_t min, std::int64_t max);

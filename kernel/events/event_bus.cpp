@@ -25,8 +25,8 @@ std::string Dispatcher::publish(switchboard::Event event) {
       metrics_.events_handled.fetch_add(1, std::memory_order_relaxed);
     } catch (const std::exception& e) {
       metrics_.events_failed.fetch_add(1, std::memory_order_relaxed);
-      log_->error("event {} on {}: handler {} failed: {}", event.id, event.topic,
-                  subscriber.label, e.what());
+      log_->error("event {} on {}: handler {} failed: {}", event.id, event.topic, subscriber.label,
+                  e.what());
     } catch (...) {
       metrics_.events_failed.fetch_add(1, std::memory_order_relaxed);
       log_->error("event {} on {}: handler {} failed with a non-standard exception", event.id,

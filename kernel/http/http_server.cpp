@@ -36,7 +36,9 @@ class NamedHeader final : public PH::Header::Header {
   void write(std::ostream& out) const override { out << value_; }
 #ifdef SAFE_HEADER_CAST
   // Used by Pistache's header_cast to tell header types apart; never equal to a typed header's.
-  uint64_t hash() const override { return 0; }
+  uint64_t hash() const override {
+    return 0;
+  }
 #endif
 
  private:

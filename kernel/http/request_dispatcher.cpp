@@ -30,17 +30,17 @@ HttpResponse RequestDispatcher::dispatch(switchboard::HttpRequest& request) cons
     if (match.allow.empty()) {
       response = HttpResponse::error(request, 404, "no route for " + request.path);
     } else {
-      response = HttpResponse::error(request, 405,
-                                     request.method + " is not allowed on " + request.path);
+      response =
+          HttpResponse::error(request, 405, request.method + " is not allowed on " + request.path);
       response.header("Allow", match.allow);
     }
   } else {
     metrics = match.target->metrics;
     if (request.body.size() > max_body_bytes_) {
-      response = HttpResponse::error(request, 413,
-                                     "request body of " + std::to_string(request.body.size()) +
-                                         " bytes exceeds the limit of " +
-                                         std::to_string(max_body_bytes_));
+      response =
+          HttpResponse::error(request, 413,
+                              "request body of " + std::to_string(request.body.size()) +
+                                  " bytes exceeds the limit of " + std::to_string(max_body_bytes_));
     } else if (!match.target->handler) {
       response = HttpResponse::error(request, 503, "the plugin behind this route is unavailable");
     } else {

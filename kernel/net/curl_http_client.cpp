@@ -37,7 +37,9 @@ struct GlobalInit {
 
 }  // namespace
 
-CurlHttpClient::CurlHttpClient() { static GlobalInit once; }
+CurlHttpClient::CurlHttpClient() {
+  static GlobalInit once;
+}
 
 CurlHttpClient::~CurlHttpClient() {
   for (CURL* h : idle_) curl_easy_cleanup(h);

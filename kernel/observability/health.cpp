@@ -96,13 +96,13 @@ switchboard::HttpResponse metricsReport(const Metrics& metrics, const plugins::P
     failed += p->state == plugins::PluginState::Failed;
   }
   auto response = switchboard::HttpResponse::text(
-      200, metrics.render({
-               {"switchboard_plugins_running", "Plugins configured and started.", running},
-               {"switchboard_plugins_failed", "Optional plugins that failed to load or start.",
-                failed},
-               {"switchboard_config_generation", "Config generations applied since start.",
-                static_cast<double>(generation.number)},
-           }));
+      200,
+      metrics.render({
+          {"switchboard_plugins_running", "Plugins configured and started.", running},
+          {"switchboard_plugins_failed", "Optional plugins that failed to load or start.", failed},
+          {"switchboard_config_generation", "Config generations applied since start.",
+           static_cast<double>(generation.number)},
+      }));
   response.headers.front().value = "text/plain; version=0.0.4; charset=utf-8";
   return response;
 }

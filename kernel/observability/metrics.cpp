@@ -54,8 +54,8 @@ void LatencyHistogram::render(const std::string& name, const std::string& labels
     const std::string le = i < kBoundsSeconds.size() ? number(kBoundsSeconds[i]) : "+Inf";
     out += name + "_bucket{" + labels + ",le=\"" + le + "\"} " + std::to_string(cumulative) + "\n";
   }
-  out += name + "_sum{" + labels + "} " + number(sum_ns_.load(std::memory_order_relaxed) / 1e9) +
-         "\n";
+  out +=
+      name + "_sum{" + labels + "} " + number(sum_ns_.load(std::memory_order_relaxed) / 1e9) + "\n";
   out += name + "_count{" + labels + "} " + std::to_string(cumulative) + "\n";
 }
 
@@ -69,8 +69,8 @@ void RouteMetrics::render(std::string& requests, std::string& latency) const {
   for (int status = 100; status < 600; ++status) {
     const auto n = by_status_[status].load(std::memory_order_relaxed);
     if (n == 0) continue;
-    requests += "switchboard_http_requests_total{" + route + ",status=\"" +
-                std::to_string(status) + "\"} " + std::to_string(n) + "\n";
+    requests += "switchboard_http_requests_total{" + route + ",status=\"" + std::to_string(status) +
+                "\"} " + std::to_string(n) + "\n";
   }
   latency_.render("switchboard_http_request_duration_seconds", route, latency);
 }
@@ -88,8 +88,8 @@ std::string Metrics::render(const std::vector<Gauge>& gauges) const {
     std::lock_guard lock(mutex_);
     for (const auto& [label, route] : routes_) route->render(requests, latency);
   }
-  counterHeader(out, "switchboard_http_requests_total", "HTTP requests answered, by route and status.",
-                "counter");
+  counterHeader(out, "switchboard_http_requests_total",
+                "HTTP requests answered, by route and status.", "counter");
   out += requests;
   counterHeader(out, "switchboard_http_request_duration_seconds",
                 "Time from a parsed request to its response, by route.", "histogram");

@@ -11,9 +11,9 @@ std::vector<std::size_t> startOrder(const std::vector<DependencyNode>& nodes) {
   for (std::size_t i = 0; i < nodes.size(); ++i)
     for (const auto& service : nodes[i].provides)
       if (auto [it, fresh] = provider.emplace(service, i); !fresh)
-        throw DependencyError(nodes[i].name, "plugin '" + nodes[i].name + "' provides '" +
-                                                 service + "', which plugin '" +
-                                                 nodes[it->second].name + "' already provides");
+        throw DependencyError(nodes[i].name, "plugin '" + nodes[i].name + "' provides '" + service +
+                                                 "', which plugin '" + nodes[it->second].name +
+                                                 "' already provides");
 
   std::vector<std::vector<std::size_t>> before(nodes.size());
   for (std::size_t i = 0; i < nodes.size(); ++i)
@@ -21,7 +21,8 @@ std::vector<std::size_t> startOrder(const std::vector<DependencyNode>& nodes) {
       auto it = provider.find(service);
       if (it == provider.end())
         throw DependencyError(nodes[i].name, "plugin '" + nodes[i].name + "' needs service '" +
-                                                 service + "', which no configured plugin provides");
+                                                 service +
+                                                 "', which no configured plugin provides");
       if (it->second != i) before[i].push_back(it->second);
     }
 

@@ -10,7 +10,8 @@ LoadedLibrary openPluginLibrary(const std::string& path) {
   static std::mutex mutex;
   // Deliberately leaked: destroying it at exit would dlclose libraries whose objects may still
   // be alive in static destructors.
-  static auto* open = new std::map<std::string, std::pair<boost::dll::shared_library, LoadedLibrary>>;
+  static auto* open =
+      new std::map<std::string, std::pair<boost::dll::shared_library, LoadedLibrary>>;
 
   std::lock_guard lock(mutex);
   if (auto it = open->find(path); it != open->end()) return it->second.second;

@@ -7,11 +7,16 @@ namespace sb::plugins {
 
 const char* toString(PluginState state) {
   switch (state) {
-    case PluginState::Loaded: return "loaded";
-    case PluginState::Configured: return "configured";
-    case PluginState::Running: return "running";
-    case PluginState::Stopped: return "stopped";
-    case PluginState::Failed: return "failed";
+    case PluginState::Loaded:
+      return "loaded";
+    case PluginState::Configured:
+      return "configured";
+    case PluginState::Running:
+      return "running";
+    case PluginState::Stopped:
+      return "stopped";
+    case PluginState::Failed:
+      return "failed";
   }
   return "unknown";
 }
@@ -28,10 +33,10 @@ void PluginHost::fail(PluginInstance& p, const std::string& step, const std::str
                       int line, int column) {
   const config::Position at =
       line > 0 ? config::Position{p.config.at.file, line, column} : p.config.at;
-  const std::string text = config::Diagnostic{at, "plugin '" + p.config.instance + "' (" +
-                                                      p.config.library_path + "): " + step +
-                                                      " failed: " + message}
-                               .str();
+  const std::string text =
+      config::Diagnostic{at, "plugin '" + p.config.instance + "' (" + p.config.library_path +
+                                 "): " + step + " failed: " + message}
+          .str();
   p.state = PluginState::Failed;
   p.error = text;
   if (!p.config.optional) throw PluginFailure(text);
@@ -65,8 +70,10 @@ void PluginHost::load(const std::vector<config::PluginConfig>& plugins) {
       if (!p->plugin) throw std::runtime_error("the factory returned no plugin");
       p->info = p->plugin->info();
     });
-    if (p->state != PluginState::Failed) loaded.push_back(std::move(p));
-    else instances_.push_back(std::move(p));  // kept for health reports, never started
+    if (p->state != PluginState::Failed)
+      loaded.push_back(std::move(p));
+    else
+      instances_.push_back(std::move(p));  // kept for health reports, never started
   }
 
   // An optional plugin with an unmet need is left out and the order computed again.

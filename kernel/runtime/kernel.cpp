@@ -24,8 +24,8 @@ bool samePlugins(const config::Config& a, const config::Config& b) {
   if (a.plugins.size() != b.plugins.size()) return false;
   for (std::size_t i = 0; i < a.plugins.size(); ++i) {
     const auto &x = a.plugins[i], &y = b.plugins[i];
-    if (x.instance != y.instance || x.library_path != y.library_path ||
-        x.optional != y.optional || YAML::Dump(x.config) != YAML::Dump(y.config))
+    if (x.instance != y.instance || x.library_path != y.library_path || x.optional != y.optional ||
+        YAML::Dump(x.config) != YAML::Dump(y.config))
       return false;
   }
   return true;
@@ -85,8 +85,7 @@ config::Config Kernel::load() const {
 
 void Kernel::installTables(const config::Config& config) {
   std::vector<config::Diagnostic> problems;
-  auto routes =
-      buildRouteTable(config, kernel_routes_, handlers_, *host_, metrics_, problems);
+  auto routes = buildRouteTable(config, kernel_routes_, handlers_, *host_, metrics_, problems);
   auto subscriptions = buildSubscriptions(config, handlers_, *host_, problems);
   if (!problems.empty()) throw config::ConfigInvalid(std::move(problems));
   dispatcher_->setRoutes(std::move(routes));
@@ -134,8 +133,7 @@ ReloadOutcome Kernel::reload() {
                                ": the plugins section changed; plugins are loaded once, so "
                                "restart to apply it");
     if (!sameServer(current.server, next.server))
-      throw std::runtime_error(next.file +
-                               ": the server section changed; restart to apply it");
+      throw std::runtime_error(next.file + ": the server section changed; restart to apply it");
     installTables(next);
     auto secrets = next.secrets;
     secrets.insert(secrets.end(), current.secrets.begin(), current.secrets.end());

@@ -28,9 +28,8 @@ std::shared_ptr<const http::RouteTable> buildRouteTable(
       handler = handlers.http(r.plugin, r.handler);
       if (!handler) {
         problems.push_back({r.at, "route " + label + ": plugin '" + r.plugin +
-                                      "' has no HTTP handler '" + r.handler +
-                                      "' (it registered: " + listOf(handlers.httpNames(r.plugin)) +
-                                      ")"});
+                                      "' has no HTTP handler '" + r.handler + "' (it registered: " +
+                                      listOf(handlers.httpNames(r.plugin)) + ")"});
         continue;
       }
     }

@@ -56,7 +56,9 @@ HttpResponse HttpResponse::text(int status, std::string body) {
   return r;
 }
 
-HttpResponse HttpResponse::empty(int status) { return HttpResponse{status, {}, {}}; }
+HttpResponse HttpResponse::empty(int status) {
+  return HttpResponse{status, {}, {}};
+}
 
 HttpResponse HttpResponse::error(const HttpRequest& request, int status, std::string_view message) {
   rapidjson::StringBuffer out;
@@ -69,8 +71,7 @@ HttpResponse HttpResponse::error(const HttpRequest& request, int status, std::st
   w.Key("message");
   w.String(message.data(), static_cast<rapidjson::SizeType>(message.size()));
   w.Key("request_id");
-  w.String(request.request_id.c_str(),
-           static_cast<rapidjson::SizeType>(request.request_id.size()));
+  w.String(request.request_id.c_str(), static_cast<rapidjson::SizeType>(request.request_id.size()));
   w.EndObject();
   w.EndObject();
   return json(status, out.GetString());

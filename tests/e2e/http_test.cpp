@@ -120,8 +120,8 @@ TEST_F(Http, Http10WithoutKeepAliveIsClosed) {
 }
 
 TEST_F(Http, PublishedEventsReachSubscribersEvenWhenAnEarlierOneThrows) {
-  const auto published = request(h.port(), "POST", "/publish?topic=probe.poked&tenant=salon",
-                                 R"({"n":1})");
+  const auto published =
+      request(h.port(), "POST", "/publish?topic=probe.poked&tenant=salon", R"({"n":1})");
   ASSERT_EQ(published.status, 202);
   const auto id = published.body.substr(7, 32);
   const auto events = request(h.port(), "GET", "/events");

@@ -17,16 +17,15 @@ TEST(OutOfTree, ExamplePluginBuiltAgainstTheInstalledSdkLoadsAndAnswers) {
   const std::string prefix = (dir.path() / "sdk").string();
   const std::string build = (dir.path() / "build").string();
   std::string out;
-  ASSERT_EQ(sbtest::runCommand({"/usr/bin/cmake", "--install", sbtest::buildDir(), "--prefix",
-                                prefix},
-                               out),
+  ASSERT_EQ(sbtest::runCommand(
+                {"/usr/bin/cmake", "--install", sbtest::buildDir(), "--prefix", prefix}, out),
             0)
       << out;
-  ASSERT_EQ(sbtest::runCommand({"/usr/bin/cmake", "-S",
-                                sbtest::sourceDir() + "/examples/hello-plugin", "-B", build,
-                                "-G", "Ninja", "-DCMAKE_PREFIX_PATH=" + prefix},
-                               out),
-            0)
+  ASSERT_EQ(
+      sbtest::runCommand({"/usr/bin/cmake", "-S", sbtest::sourceDir() + "/examples/hello-plugin",
+                          "-B", build, "-G", "Ninja", "-DCMAKE_PREFIX_PATH=" + prefix},
+                         out),
+      0)
       << out;
   std::ifstream cache(build + "/CMakeCache.txt");
   const std::string cached((std::istreambuf_iterator<char>(cache)), {});
@@ -34,12 +33,13 @@ TEST(OutOfTree, ExamplePluginBuiltAgainstTheInstalledSdkLoadsAndAnswers) {
       << "the SDK must come from the install";
   ASSERT_EQ(sbtest::runCommand({"/usr/bin/cmake", "--build", build}, out), 0) << out;
 
-  const auto config = dir.write("c.yaml",
-                                "plugins:\n  greeter:\n    library: " + build + "/hello.so\n"
-                                "    config: { greeting: Servus }\n"
-                                "routes:\n"
-                                "  - { method: GET, path: /hi, plugin: greeter, handler: greet }\n"
-                                "events:\n  hello.greeted: [greeter.count]\n");
+  const auto config =
+      dir.write("c.yaml", "plugins:\n  greeter:\n    library: " + build +
+                              "/hello.so\n"
+                              "    config: { greeting: Servus }\n"
+                              "routes:\n"
+                              "  - { method: GET, path: /hi, plugin: greeter, handler: greet }\n"
+                              "events:\n  hello.greeted: [greeter.count]\n");
   sbtest::ServerProcess server(
       {sbtest::serverBinary(), "serve", "--config", config, "--listen", "127.0.0.1:0"});
   const auto port = server.waitUntilListening();

@@ -28,9 +28,9 @@ const std::string kProbe =
 
 ServerProcess serve(const std::string& path,
                     std::vector<std::pair<std::string, std::string>> env = {}) {
-  return ServerProcess({sbtest::serverBinary(), "serve", "--config", path, "--listen",
-                        "127.0.0.1:0"},
-                       std::move(env));
+  return ServerProcess(
+      {sbtest::serverBinary(), "serve", "--config", path, "--listen", "127.0.0.1:0"},
+      std::move(env));
 }
 
 TEST(Process, SighupReloadsTheFile) {
@@ -52,7 +52,8 @@ TEST(Process, SighupReloadsTheFile) {
   const auto mark2 = server.output().size();
   server.signal(SIGHUP);
   ASSERT_TRUE(server.waitForOutput("config reload refused", mark2)) << server.output();
-  EXPECT_NE(server.output().find(path + ":3:1: end of sequence flow not found"), std::string::npos) << server.output();
+  EXPECT_NE(server.output().find(path + ":3:1: end of sequence flow not found"), std::string::npos)
+      << server.output();
   EXPECT_EQ(request(*port, "GET", "/new").status, 200);
 }
 
@@ -76,9 +77,8 @@ TEST(Process, SigtermDrainsTheRequestInFlightThenExitsZero) {
 
 TEST(Process, PluginFailingToStartExitsNonZeroNamingIt) {
   TempDir dir;
-  auto server =
-      serve(dir.write("c.yaml", config("plugins:\n  probe: { library: probe, config: { "
-                                       "fail_in: start } }\n")));
+  auto server = serve(dir.write("c.yaml", config("plugins:\n  probe: { library: probe, config: { "
+                                                 "fail_in: start } }\n")));
   EXPECT_EQ(server.waitForExit(), 1);
   EXPECT_NE(server.output().find("plugin 'probe'"), std::string::npos) << server.output();
   EXPECT_NE(server.output().find("start failed: probe was told to fail in start"),

@@ -98,9 +98,8 @@ TEST(Config, WrongTypesAndRangesAreReported) {
 
 TEST(Config, MissingPluginLibraryIsReportedAtItsName) {
   const auto text = problems("plugins:\n  ghost:\n    library: no_such_plugin\n");
-  EXPECT_EQ(text.rfind("config.yaml:3:14: plugin library 'no_such_plugin' not found (looked for ",
-                       0),
-            0u)
+  EXPECT_EQ(
+      text.rfind("config.yaml:3:14: plugin library 'no_such_plugin' not found (looked for ", 0), 0u)
       << text;
   EXPECT_NE(text.find(sbtest::pluginDir() + "/no_such_plugin.so"), std::string::npos);
 }
@@ -148,8 +147,9 @@ TEST(Config, SubscriptionsToHandlersThatDoNotExistAreReportedAfterConfigure) {
 }
 
 TEST(Config, PluginConfigErrorsPointIntoThePluginSection) {
-  const auto text = prepareProblems("plugins:\n  probe:\n    library: probe\n    config:\n"
-                                    "      greting: typo\n");
+  const auto text = prepareProblems(
+      "plugins:\n  probe:\n    library: probe\n    config:\n"
+      "      greting: typo\n");
   EXPECT_EQ(text.rfind("config.yaml:6:7: plugin 'probe' (", 0), 0u) << text;
   EXPECT_NE(text.find("configure failed: probe does not know the key 'greting'"),
             std::string::npos);
@@ -161,12 +161,12 @@ TEST(Config, EnvironmentReferencesAreExpandedAndRemembered) {
                               "server: { listen: \"127.0.0.1:${SB_PORT}\" }\n"
                               "plugins:\n  probe:\n    library: probe\n"
                               "    config: { secret: \"${SB_SECRET}\" }\n");
-  const auto config = sb::config::loadConfig(
-      path, options([](const std::string& n) -> std::optional<std::string> {
-        if (n == "SB_PORT") return std::string("9123");
-        if (n == "SB_SECRET") return std::string("tok_very_secret");
-        return std::nullopt;
-      }));
+  const auto config =
+      sb::config::loadConfig(path, options([](const std::string& n) -> std::optional<std::string> {
+                               if (n == "SB_PORT") return std::string("9123");
+                               if (n == "SB_SECRET") return std::string("tok_very_secret");
+                               return std::nullopt;
+                             }));
   EXPECT_EQ(config.server.port, 9123);
   EXPECT_EQ(config.plugins[0].config["secret"].as<std::string>(), "tok_very_secret");
   EXPECT_EQ(config.secrets, (std::vector<std::string>{"9123", "tok_very_secret"}));

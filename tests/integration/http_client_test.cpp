@@ -1,8 +1,9 @@
 // The outbound client plugins get through host.client(), against a real server on loopback.
+#include "support/http_client.h"
+
 #include <gtest/gtest.h>
 
 #include "net/curl_http_client.h"
-#include "support/http_client.h"
 #include "support/kernel_harness.h"
 
 namespace {

@@ -1,8 +1,9 @@
 // Loading, ordering, failing and optional plugins, through the kernel as the server runs it.
+#include "plugins/plugin_host.h"
+
 #include <gtest/gtest.h>
 
 #include "plugins/library_loader.h"
-#include "plugins/plugin_host.h"
 #include "support/http_client.h"
 #include "support/kernel_harness.h"
 

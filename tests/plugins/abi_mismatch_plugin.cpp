@@ -10,7 +10,9 @@ class Stale final : public switchboard::Plugin {
   void configure(switchboard::Host&) override {}
 };
 
-std::unique_ptr<switchboard::Plugin> make() { return std::make_unique<Stale>(); }
+std::unique_ptr<switchboard::Plugin> make() {
+  return std::make_unique<Stale>();
+}
 
 }  // namespace
 

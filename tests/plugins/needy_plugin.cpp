@@ -15,8 +15,8 @@ class NeedyPlugin final : public switchboard::Plugin {
     counter_ = host.services().find<probe::Counter>();
     if (!counter_) throw std::runtime_error("probe.counter is not there yet");
     host.http().handler("count", [this](const switchboard::HttpRequest&) {
-      return switchboard::HttpResponse::json(200,
-                                             R"({"count":)" + std::to_string(counter_->next()) + "}");
+      return switchboard::HttpResponse::json(
+          200, R"({"count":)" + std::to_string(counter_->next()) + "}");
     });
   }
 

@@ -47,16 +47,16 @@ class ProbePlugin final : public switchboard::Plugin {
     }
     greeting_ = config["greeting"] ? config["greeting"].as<std::string>() : "hi";
     fail_in_ = config["fail_in"] ? config["fail_in"].as<std::string>() : "";
-    if (config["secret"]) host.log()->info("probe configured with secret {}", config["secret"].as<std::string>());
+    if (config["secret"])
+      host.log()->info("probe configured with secret {}", config["secret"].as<std::string>());
     if (fail_in_ == "configure") throw std::runtime_error("probe was told to fail in configure");
 
     host.services().provide<probe::Counter>(std::make_shared<SimpleCounter>());
     bus_ = &host.events();
 
     host.http().handler("echo", [this](const HttpRequest& r) { return echo(r); });
-    host.http().handler("boom", [](const HttpRequest&) -> HttpResponse {
-      throw std::runtime_error("kaboom");
-    });
+    host.http().handler(
+        "boom", [](const HttpRequest&) -> HttpResponse { throw std::runtime_error("kaboom"); });
     host.http().handler("slow", [log = host.log()](const HttpRequest& r) {
       // Holds the request in flight for `ms`; the log line tells tests it is being handled.
       const int ms = std::stoi(std::string(r.queryParam("ms").value_or("200")));
@@ -152,8 +152,8 @@ class ProbePlugin final : public switchboard::Plugin {
       w.Key("payload");
       str(w, e.payload);
       w.Key("time_ms");
-      w.Int64(std::chrono::duration_cast<std::chrono::milliseconds>(e.time.time_since_epoch())
-                  .count());
+      w.Int64(
+          std::chrono::duration_cast<std::chrono::milliseconds>(e.time.time_since_epoch()).count());
       w.EndObject();
     }
     w.EndArray();

@@ -80,9 +80,8 @@ Response Connection::read(std::chrono::milliseconds timeout) {
   r.status = std::stoi(status_line.substr(status_line.find(' ') + 1, 3));
   while (line_end != std::string::npos && line_end < head.size()) {
     const std::size_t next = head.find("\r\n", line_end + 2);
-    const std::string line = head.substr(line_end + 2, next == std::string::npos
-                                                           ? std::string::npos
-                                                           : next - line_end - 2);
+    const std::string line = head.substr(
+        line_end + 2, next == std::string::npos ? std::string::npos : next - line_end - 2);
     const auto colon = line.find(':');
     if (colon != std::string::npos) {
       std::string name = line.substr(0, colon);
@@ -93,9 +92,8 @@ Response Connection::read(std::chrono::milliseconds timeout) {
     }
     line_end = next;
   }
-  const std::size_t length = r.headers.count("content-length")
-                                 ? std::stoul(r.headers["content-length"])
-                                 : 0;
+  const std::size_t length =
+      r.headers.count("content-length") ? std::stoul(r.headers["content-length"]) : 0;
   while (buffer_.size() < end + 4 + length)
     if (!fill(deadline)) throw std::runtime_error("connection closed inside a response body");
   r.body = buffer_.substr(end + 4, length);

@@ -73,9 +73,8 @@ std::optional<std::uint16_t> ServerProcess::waitUntilListening(std::chrono::mill
   static const std::regex listening{"listening on http://[^\\s:]+:(\\d+)"};
   std::unique_lock lock(mutex_);
   std::smatch m;
-  const bool found = changed_.wait_for(lock, timeout, [&] {
-    return std::regex_search(output_, m, listening) || eof_;
-  });
+  const bool found = changed_.wait_for(
+      lock, timeout, [&] { return std::regex_search(output_, m, listening) || eof_; });
   if (!found || !std::regex_search(output_, m, listening)) return std::nullopt;
   return static_cast<std::uint16_t>(std::stoi(m[1]));
 }
@@ -88,7 +87,9 @@ bool ServerProcess::waitForOutput(const std::string& text, std::size_t from,
   }) && output_.find(text, from) != std::string::npos;
 }
 
-void ServerProcess::signal(int sig) { kill(pid_, sig); }
+void ServerProcess::signal(int sig) {
+  kill(pid_, sig);
+}
 
 std::optional<int> ServerProcess::waitForExit(std::chrono::milliseconds timeout) {
   if (status_) return status_;

@@ -14,8 +14,10 @@ TEST(Metrics, RendersRequestsByRouteAndStatusAndCumulativeBuckets) {
   route.record(500, 2s);
   EXPECT_EQ(&route, &m.route("POST /webhooks/{p}"));
   const std::string text = m.render({{"switchboard_plugins_running", "help", 3}});
-  EXPECT_NE(text.find("switchboard_http_requests_total{route=\"POST /webhooks/{p}\",status=\"200\"} 2"),
-            std::string::npos) << text;
+  EXPECT_NE(
+      text.find("switchboard_http_requests_total{route=\"POST /webhooks/{p}\",status=\"200\"} 2"),
+      std::string::npos)
+      << text;
   EXPECT_NE(text.find("status=\"500\"} 1"), std::string::npos);
   EXPECT_NE(text.find("le=\"0.0005\"} 1"), std::string::npos);
   EXPECT_NE(text.find("le=\"0.005\"} 2"), std::string::npos);

@@ -64,8 +64,7 @@ TEST(RouteTable, SegmentCountMustMatchAndEmptySegmentsDoNotBind) {
 
 TEST(RouteTable, DuplicateMethodAndPathIsRefused) {
   auto t = table();
-  EXPECT_THROW(t.add("/webhooks/retell", {"POST", "again", &noop, nullptr}),
-               std::invalid_argument);
+  EXPECT_THROW(t.add("/webhooks/retell", {"POST", "again", &noop, nullptr}), std::invalid_argument);
 }
 
 TEST(PercentDecode, DecodesEscapesAndOptionallyPlus) {

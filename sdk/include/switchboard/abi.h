@@ -22,12 +22,12 @@ using PluginFactory = std::unique_ptr<Plugin>();
 
 // Exports a plugin class from a shared library. Use once per library, at namespace scope:
 //   SWITCHBOARD_PLUGIN(my::HelloPlugin)
-#define SWITCHBOARD_PLUGIN(PluginClass)                                                        \
-  extern "C" BOOST_SYMBOL_EXPORT const std::uint32_t switchboard_sdk_abi_version =            \
-      ::switchboard::kSdkAbiVersion;                                                           \
-  namespace {                                                                                  \
-  std::unique_ptr<::switchboard::Plugin> switchboard_plugin_factory() {                        \
-    return std::make_unique<PluginClass>();                                                    \
-  }                                                                                            \
-  }                                                                                            \
+#define SWITCHBOARD_PLUGIN(PluginClass)                                            \
+  extern "C" BOOST_SYMBOL_EXPORT const std::uint32_t switchboard_sdk_abi_version = \
+      ::switchboard::kSdkAbiVersion;                                               \
+  namespace {                                                                      \
+  std::unique_ptr<::switchboard::Plugin> switchboard_plugin_factory() {            \
+    return std::make_unique<PluginClass>();                                        \
+  }                                                                                \
+  }                                                                                \
   BOOST_DLL_ALIAS(switchboard_plugin_factory, switchboard_create_plugin)

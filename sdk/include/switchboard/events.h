@@ -10,11 +10,11 @@
 namespace switchboard {
 
 struct Event {
-  std::string topic;            // "provider.something_happened"
-  std::string payload = "{}";   // JSON text
-  std::string id;               // unique; the bus assigns one when empty
-  TimePoint time{};             // the bus sets now() when left at epoch
-  std::string tenant;           // the tenant it concerns, empty when none
+  std::string topic;           // "provider.something_happened"
+  std::string payload = "{}";  // JSON text
+  std::string id;              // unique; the bus assigns one when empty
+  TimePoint time{};            // the bus sets now() when left at epoch
+  std::string tenant;          // the tenant it concerns, empty when none
 };
 
 // May throw: the bus logs the failure with the event id and goes on with the other handlers.

@@ -25,8 +25,8 @@ class BOOST_SYMBOL_VISIBLE Host {
  public:
   virtual ~Host();
 
-  virtual const std::string& name() const = 0;       // the instance name in YAML `plugins:`
-  virtual const YAML::Node& config() const = 0;      // its `config:` section, ${ENV} expanded
+  virtual const std::string& name() const = 0;   // the instance name in YAML `plugins:`
+  virtual const YAML::Node& config() const = 0;  // its `config:` section, ${ENV} expanded
   virtual std::shared_ptr<spdlog::logger> log() const = 0;  // named after the instance
   virtual HttpRegistry& http() = 0;
   virtual EventBus& events() = 0;

@@ -17,8 +17,8 @@ struct HttpHeader {
 };
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST", ...
-  std::string path;    // without the query string
+  std::string method;                                       // "GET", "POST", ...
+  std::string path;                                         // without the query string
   std::vector<std::pair<std::string, std::string>> query;   // decoded, in arrival order
   std::vector<std::pair<std::string, std::string>> params;  // path parameters ({id} in routes)
   std::vector<HttpHeader> headers;

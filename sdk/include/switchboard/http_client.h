@@ -19,7 +19,7 @@ struct OutboundRequest {
 };
 
 struct OutboundResponse {
-  int status = 0;  // 0 when no response came (see error)
+  int status = 0;                   // 0 when no response came (see error)
   std::vector<HttpHeader> headers;  // names in lower case
   std::string body;
   std::string error;  // transport failure, empty on any HTTP answer

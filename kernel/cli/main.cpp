@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/config_loader.h"
+#include "inbox/admin_api.h"
 #include "plugins/library_loader.h"
 #include "plugins/plugin_host.h"
 #include "runtime/kernel.h"
@@ -29,6 +30,13 @@ constexpr const char* kUsage = R"(usage:
       problem as file:line:col: message. Exit 0 when valid, 1 otherwise.
   switchboard plugins [--config FILE]
       List the plugins FILE would load, with their versions and SDK ABI.
+  switchboard migrate [--config FILE]
+      Apply the kernel's and the plugins' database migrations (serve does it at start-up).
+  switchboard inbox list [--state pending|running|done|dead] [--limit N] [--config FILE]
+  switchboard inbox show ID [--config FILE]
+  switchboard inbox replay ID|--dead [--config FILE]
+      Inspect the durable inbox; replay puts dead (or done) items back to pending, attempts
+      reset. A running server picks them up within inbox.poll_ms.
   switchboard --help | --version
 
 Plugin libraries named without a path are looked for in the file's plugin_dirs, then in
@@ -52,6 +60,9 @@ struct Args {
   std::string command;
   std::string config = "config/switchboard.yaml";
   std::optional<std::string> listen;
+  std::vector<std::string> words;  // after `inbox`: list|show|replay and their arguments
+  std::optional<std::string> state;
+  int limit = 50;
 };
 
 std::optional<Args> parse(int argc, char** argv) {
@@ -65,7 +76,9 @@ std::optional<Args> parse(int argc, char** argv) {
       if (i + 1 >= rest.size()) return std::nullopt;
       return rest[++i];
     };
-    if (a == "--config" && (args.command == "serve" || args.command == "plugins")) {
+    const bool takes_config = args.command == "serve" || args.command == "plugins" ||
+                              args.command == "migrate" || args.command == "inbox";
+    if (a == "--config" && takes_config) {
       auto v = value();
       if (!v) return std::nullopt;
       args.config = *v;
@@ -74,6 +87,15 @@ std::optional<Args> parse(int argc, char** argv) {
       if (!args.listen) return std::nullopt;
     } else if (args.command == "check-config" && i == 1) {
       args.config = a;
+    } else if (args.command == "inbox" && a == "--state") {
+      args.state = value();
+      if (!args.state) return std::nullopt;
+    } else if (args.command == "inbox" && a == "--limit") {
+      auto v = value();
+      if (!v) return std::nullopt;
+      args.limit = std::atoi(v->c_str());
+    } else if (args.command == "inbox") {
+      args.words.push_back(a);
     } else {
       std::cerr << "switchboard: unexpected argument '" << a << "'\n";
       return std::nullopt;
@@ -116,12 +138,65 @@ int checkConfig(const Args& args) {
   auto options = kernelOptions(args);
   Kernel kernel(std::move(options));
   try {
-    kernel.prepare();
+    kernel.prepare(/*open_storage=*/false);
   } catch (const std::exception& e) {
     std::cerr << e.what() << "\n";
     return 1;
   }
   std::cout << args.config << ": ok\n";
+  return 0;
+}
+
+int migrate(const Args& args) {
+  Kernel kernel(kernelOptions(args));
+  try {
+    const auto applied = kernel.migrateOnly();
+    std::cout << (applied.empty() ? "the schema is up to date\n" : "");
+    for (const auto& a : applied) std::cout << "applied " << a << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+int inboxCommand(const Args& args) {
+  const auto& w = args.words;
+  const bool list = w.size() == 1 && w[0] == "list";
+  const bool show = w.size() == 2 && w[0] == "show";
+  const bool replay = w.size() == 2 && w[0] == "replay";
+  if (!list && !show && !replay) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  Kernel kernel(kernelOptions(args));
+  try {
+    kernel.migrateOnly();
+    auto& store = kernel.inbox()->store();
+    const auto now = sb::inbox::toMs(std::chrono::system_clock::now());
+    if (list) {
+      for (const auto& r : store.list(args.state, args.limit))
+        std::cout << sb::inbox::recordJson(r, false) << "\n";
+    } else if (show) {
+      const auto r = store.get(std::stoll(w[1]));
+      if (!r) {
+        std::cerr << "no inbox item " << w[1] << "\n";
+        return 1;
+      }
+      std::cout << sb::inbox::recordJson(*r, true) << "\n";
+    } else if (w[1] == "--dead") {
+      std::cout << "replayed " << store.replayDead(now) << " dead items\n";
+    } else {
+      if (!store.replay(std::stoll(w[1]), now)) {
+        std::cerr << "inbox item " << w[1] << " does not exist or is not dead or done\n";
+        return 1;
+      }
+      std::cout << "replayed " << w[1] << "\n";
+    }
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << "\n";
+    return 1;
+  }
   return 0;
 }
 
@@ -178,6 +253,8 @@ int main(int argc, char** argv) {
   if (args->command == "serve") return serve(*args);
   if (args->command == "check-config") return checkConfig(*args);
   if (args->command == "plugins") return listPlugins(*args);
+  if (args->command == "migrate") return migrate(*args);
+  if (args->command == "inbox") return inboxCommand(*args);
   std::cerr << "switchboard: unknown command '" << args->command << "'\n" << kUsage;
   return 2;
 }

@@ -21,6 +21,26 @@ struct ServerConfig {
   std::chrono::milliseconds drain_timeout{10000};
 };
 
+struct StorageConfig {
+  std::string url;  // empty: no database (durable routes, jobs and async events need one)
+  std::size_t pool_size = 4;
+};
+
+struct InboxConfig {
+  int workers = 2;
+  int batch = 16;                                  // rows a worker claims at once
+  std::chrono::milliseconds poll{200};             // idle workers look again this often
+  std::chrono::milliseconds lease{60000};          // a claimed row is reclaimable after this
+  std::chrono::milliseconds retry_base{1000};      // backoff: full jitter in [0, base * 2^(n-1)]
+  std::chrono::milliseconds retry_cap{600000};     // ... capped here
+  int max_attempts = 8;                            // then the row goes to `dead`
+  std::chrono::hours retention{24 * 7};            // `done` rows older than this are purged
+};
+
+struct AdminConfig {
+  std::string token;  // Bearer token for /api/admin/*; empty: the admin API is off
+};
+
 struct LoggingConfig {
   std::string level = "info";   // trace|debug|info|warn|error|off
   std::string format = "text";  // text|json
@@ -40,6 +60,7 @@ struct RouteConfig {
   std::string path;
   std::string plugin;
   std::string handler;
+  bool durable = false;  // stored in the inbox before the 2xx, processed by workers
   Position at;
 };
 
@@ -47,6 +68,7 @@ struct SubscriptionConfig {
   std::string topic;
   std::string plugin;
   std::string handler;
+  bool async = false;  // delivered through the inbox by workers, with retries
   Position at;
 };
 
@@ -54,6 +76,9 @@ struct Config {
   std::string file;
   ServerConfig server;
   LoggingConfig logging;
+  StorageConfig storage;
+  InboxConfig inbox;
+  AdminConfig admin;
   std::vector<std::string> plugin_dirs;  // absolute, in search order
   std::vector<PluginConfig> plugins;     // in YAML order
   std::vector<RouteConfig> routes;

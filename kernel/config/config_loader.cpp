@@ -93,6 +93,54 @@ std::string findLibrary(const std::string& library, const fs::path& base,
   return "";
 }
 
+void readStorage(YamlReader& r, const YAML::Node& node, StorageConfig& out) {
+  if (!node.IsDefined()) return;
+  if (!r.map(node, "storage", {"url", "pool_size"})) return;
+  if (auto url = r.string(node, "url", "storage", true)) {
+    if (url->rfind("sqlite://", 0) != 0 && url->rfind("postgresql://", 0) != 0 &&
+        url->rfind("postgres://", 0) != 0)
+      r.error(node["url"], "storage.url must start with sqlite:// or postgresql://");
+    else
+      out.url = *url;
+  }
+  if (auto v = r.integer(node, "pool_size", "storage", 1, 256))
+    out.pool_size = static_cast<std::size_t>(*v);
+}
+
+void readInbox(YamlReader& r, const YAML::Node& node, InboxConfig& out) {
+  if (!node.IsDefined()) return;
+  if (!r.map(node, "inbox",
+             {"workers", "batch", "poll_ms", "lease_ms", "retry", "retention_hours"}))
+    return;
+  if (auto v = r.integer(node, "workers", "inbox", 0, 64)) out.workers = static_cast<int>(*v);
+  if (auto v = r.integer(node, "batch", "inbox", 1, 1000)) out.batch = static_cast<int>(*v);
+  if (auto v = r.integer(node, "poll_ms", "inbox", 1, 60000)) out.poll = std::chrono::milliseconds(*v);
+  if (auto v = r.integer(node, "lease_ms", "inbox", 100, 86400000))
+    out.lease = std::chrono::milliseconds(*v);
+  if (auto v = r.integer(node, "retention_hours", "inbox", 1, 24 * 3650))
+    out.retention = std::chrono::hours(*v);
+  const YAML::Node retry = node["retry"];
+  if (retry.IsDefined() && r.map(retry, "inbox.retry", {"base_ms", "cap_ms", "max_attempts"})) {
+    if (auto v = r.integer(retry, "base_ms", "inbox.retry", 1, 86400000))
+      out.retry_base = std::chrono::milliseconds(*v);
+    if (auto v = r.integer(retry, "cap_ms", "inbox.retry", 1, 86400000))
+      out.retry_cap = std::chrono::milliseconds(*v);
+    if (auto v = r.integer(retry, "max_attempts", "inbox.retry", 1, 1000))
+      out.max_attempts = static_cast<int>(*v);
+  }
+}
+
+void readAdmin(YamlReader& r, const YAML::Node& node, AdminConfig& out) {
+  if (!node.IsDefined()) return;
+  if (!r.map(node, "admin", {"token"})) return;
+  if (auto token = r.string(node, "token", "admin")) {
+    if (token->size() < 16)
+      r.error(node["token"], "admin.token must be at least 16 characters");
+    else
+      out.token = *token;
+  }
+}
+
 void readPlugins(YamlReader& r, const YAML::Node& node, const fs::path& base, Config& out) {
   if (!node.IsDefined() || node.IsNull()) return;
   if (!r.isMap(node, "plugins")) return;
@@ -136,7 +184,10 @@ void readRoutes(YamlReader& r, const YAML::Node& node, Config& out) {
   }
   std::set<std::pair<std::string, std::string>> seen;
   for (const auto& item : node) {
-    if (!r.map(item, "route", {"method", "path", "plugin", "handler"})) continue;
+    if (!r.map(item, "route", {"method", "path", "plugin", "handler", "durable"})) continue;
+    const bool durable = r.boolean(item, "durable", "route").value_or(false);
+    if (durable && out.storage.url.empty())
+      r.error(item["durable"], "durable routes need a storage: section");
     auto method = r.oneOf(item, "method", "route",
                           {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"});
     auto path = r.string(item, "path", "route", true);
@@ -161,7 +212,8 @@ void readRoutes(YamlReader& r, const YAML::Node& node, Config& out) {
       r.error(item, "duplicate route " + *method + " " + *path);
       continue;
     }
-    out.routes.push_back({*method, *path, *plugin, *handler, Position::of(r.file(), item)});
+    out.routes.push_back(
+        {*method, *path, *plugin, *handler, durable, Position::of(r.file(), item)});
   }
 }
 
@@ -178,7 +230,23 @@ void readEvents(YamlReader& r, const YAML::Node& node, Config& out) {
       r.error(kv.second, "events." + topic + " must be a list of plugin.handler names");
       continue;
     }
-    for (const auto& item : kv.second) {
+    for (const auto& entry : kv.second) {
+      // `plugin.handler`, or `{ handler: plugin.handler, async: true }`
+      YAML::Node item = entry;
+      bool async = false;
+      if (entry.IsMap()) {
+        if (!r.map(entry, "events." + topic, {"handler", "async"})) continue;
+        async = r.boolean(entry, "async", "events." + topic).value_or(false);
+        item.reset(entry["handler"]);  // reset: `=` would overwrite the referenced node
+        if (!item.IsDefined()) {
+          r.error(entry, "events." + topic + ": handler is required");
+          continue;
+        }
+        if (async && out.storage.url.empty()) {
+          r.error(entry["async"], "async event delivery needs a storage: section");
+          continue;
+        }
+      }
       std::smatch m;
       const std::string ref = item.IsScalar() ? item.Scalar() : "";
       if (!std::regex_match(ref, m, kHandlerRef)) {
@@ -189,7 +257,7 @@ void readEvents(YamlReader& r, const YAML::Node& node, Config& out) {
         r.error(item, "events." + topic + ": plugin '" + m[1].str() + "' is not under plugins:");
         continue;
       }
-      out.subscriptions.push_back({topic, m[1], m[2], Position::of(r.file(), item)});
+      out.subscriptions.push_back({topic, m[1], m[2], async, Position::of(r.file(), item)});
     }
   }
 }
@@ -203,7 +271,8 @@ const PluginConfig* Config::plugin(const std::string& instance) const {
 }
 
 bool isKernelPath(const std::string& path) {
-  return path == "/api/health" || path.rfind("/api/health/", 0) == 0;
+  return path == "/api/health" || path.rfind("/api/health/", 0) == 0 ||
+         path == "/api/admin" || path.rfind("/api/admin/", 0) == 0;
 }
 
 Config loadConfig(const std::string& path, const LoadOptions& options) {
@@ -226,7 +295,9 @@ Config loadConfig(const std::string& path, const LoadOptions& options) {
 
   YamlReader r(path, problems);
   const YAML::Node& top = root;
-  r.map(top, "the top level", {"server", "logging", "plugin_dirs", "plugins", "routes", "events"});
+  r.map(top, "the top level",
+        {"server", "logging", "storage", "inbox", "admin", "plugin_dirs", "plugins", "routes",
+         "events"});
   const fs::path base = fs::absolute(fs::path(path)).parent_path();
   for (const auto& dir : r.strings(top, "plugin_dirs", "the top level"))
     out.plugin_dirs.push_back(resolveAgainst(base, dir));
@@ -234,6 +305,9 @@ Config loadConfig(const std::string& path, const LoadOptions& options) {
 
   readServer(r, top["server"], out.server);
   readLogging(r, top["logging"], out.logging);
+  readStorage(r, top["storage"], out.storage);
+  readInbox(r, top["inbox"], out.inbox);
+  readAdmin(r, top["admin"], out.admin);
   readPlugins(r, top["plugins"], base, out);
   readRoutes(r, top["routes"], out);
   readEvents(r, top["events"], out);

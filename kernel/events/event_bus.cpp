@@ -19,8 +19,19 @@ std::string Dispatcher::publish(switchboard::Event event) {
     log_->debug("event {} on {} has no subscribers", event.id, event.topic);
     return event.id;
   }
+  std::exception_ptr not_stored;
   for (const auto& subscriber : it->second) {
     try {
+      if (subscriber.async) {
+        if (!async_sink_) throw std::logic_error("async subscription without an inbox");
+        try {
+          async_sink_(subscriber, event);
+        } catch (...) {
+          not_stored = std::current_exception();
+          throw;
+        }
+        continue;
+      }
       (*subscriber.handler)(event);
       metrics_.events_handled.fetch_add(1, std::memory_order_relaxed);
     } catch (const std::exception& e) {
@@ -33,6 +44,9 @@ std::string Dispatcher::publish(switchboard::Event event) {
                   event.topic, subscriber.label);
     }
   }
+  // An event that could not be stored for an async subscriber would be lost: the publisher
+  // hears of it (a durable step then fails and is retried).
+  if (not_stored) std::rethrow_exception(not_stored);
   return event.id;
 }
 

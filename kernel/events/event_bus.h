@@ -5,6 +5,7 @@
 #include <spdlog/logger.h>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -19,7 +20,13 @@ namespace sb::events {
 struct Subscriber {
   std::string label;  // "plugin.handler", for logs
   const switchboard::EventHandler* handler;
+  std::string plugin;
+  std::string name;
+  bool async = false;  // through the inbox (see setAsyncSink)
 };
+
+// Stores an event for one async subscriber; throws when it cannot.
+using AsyncSink = std::function<void(const Subscriber&, const switchboard::Event&)>;
 
 using SubscriptionTable = std::unordered_map<std::string, std::vector<Subscriber>>;
 
@@ -34,11 +41,14 @@ class Dispatcher {
   void setSubscriptions(std::shared_ptr<const SubscriptionTable> table) {
     table_.store(std::move(table));
   }
+  // Set before serving when there is an inbox.
+  void setAsyncSink(AsyncSink sink) { async_sink_ = std::move(sink); }
 
  private:
   observability::Metrics& metrics_;
   const switchboard::Clock& clock_;
   std::shared_ptr<spdlog::logger> log_;
+  AsyncSink async_sink_;
   std::atomic<std::shared_ptr<const SubscriptionTable>> table_{
       std::make_shared<const SubscriptionTable>()};
 };

@@ -90,25 +90,33 @@ class Adapter final : public PH::Handler {
   void onRequest(const PH::Request& req, PH::ResponseWriter writer) override {
     auto guard = std::make_shared<InFlight>(metrics_);
     switchboard::HttpRequest request = translate(req);
-    switchboard::HttpResponse response = dispatcher_.dispatch(request);
-
-    const bool keep = keepAlive(req) && !draining_->load();
-    auto& headers = writer.headers();
-    headers.remove<PH::Header::Connection>();
-    headers.add<PH::Header::Connection>(keep ? PH::ConnectionControl::KeepAlive
-                                             : PH::ConnectionControl::Close);
-    for (auto& h : response.headers)
-      headers.add(std::make_shared<NamedHeader>(std::move(h.name), std::move(h.value)));
-    headers.add(std::make_shared<NamedHeader>("X-Request-Id", request.request_id));
-    // Pistache 0.0.5 leaves the connection open after `Connection: close`; once the response
-    // is written the kernel shuts the socket down, and Pistache reaps it on the hang-up.
-    std::shared_ptr<Pistache::Tcp::Peer> closing = keep ? nullptr : writer.peer();
-    writer.send(static_cast<PH::Code>(response.status), response.body)
-        .then(
-            [guard, closing](ssize_t) {
-              if (closing) ::shutdown(closing->fd(), SHUT_RDWR);
-            },
-            [guard](std::exception_ptr&) {});
+    const bool keep_alive = keepAlive(req);
+    // The writer moves into the reply: durable routes answer from the commit thread (Pistache
+    // queues writes to the connection's reactor, which is safe from any thread).
+    auto out = std::make_shared<PH::ResponseWriter>(std::move(writer));
+    dispatcher_.dispatch(request, [out, guard, keep_alive, draining = draining_](
+                                      switchboard::HttpResponse response) {
+      const bool keep = keep_alive && !draining->load();
+      auto& headers = out->headers();
+      headers.remove<PH::Header::Connection>();
+      headers.add<PH::Header::Connection>(keep ? PH::ConnectionControl::KeepAlive
+                                               : PH::ConnectionControl::Close);
+      for (auto& h : response.headers)
+        headers.add(std::make_shared<NamedHeader>(std::move(h.name), std::move(h.value)));
+      try {
+        // Pistache 0.0.5 leaves the connection open after `Connection: close`; once the
+        // response is written the kernel shuts the socket down, and Pistache reaps it.
+        std::shared_ptr<Pistache::Tcp::Peer> closing = keep ? nullptr : out->peer();
+        out->send(static_cast<PH::Code>(response.status), response.body)
+            .then(
+                [guard, closing](ssize_t) {
+                  if (closing) ::shutdown(closing->fd(), SHUT_RDWR);
+                },
+                [guard](std::exception_ptr&) {});
+      } catch (const std::exception&) {
+        // The client went away before its answer: nothing to send it to.
+      }
+    });
   }
 
  private:

@@ -10,65 +10,83 @@ using switchboard::HttpResponse;
 
 RequestDispatcher::RequestDispatcher(observability::Metrics& metrics,
                                      std::shared_ptr<spdlog::logger> log,
-                                     std::size_t max_body_bytes)
+                                     std::size_t max_body_bytes, DurableSink* durable)
     : metrics_(metrics),
       log_(std::move(log)),
       max_body_bytes_(max_body_bytes),
+      durable_(durable),
       unmatched_(metrics.route("unmatched")) {}
 
-HttpResponse RequestDispatcher::dispatch(switchboard::HttpRequest& request) const {
+void RequestDispatcher::dispatch(switchboard::HttpRequest& request, Reply reply) const {
   const auto begin = std::chrono::steady_clock::now();
   const auto incoming = request.header("x-request-id");
   request.request_id = incoming && util::isAcceptableRequestId(*incoming) ? std::string(*incoming)
                                                                           : util::randomId();
   const auto routes = routes_.load();
   auto match = routes->match(request.method, request.path);
-  observability::RouteMetrics* metrics = &unmatched_;
-  HttpResponse response;
+  observability::RouteMetrics* metrics = match.target ? match.target->metrics : &unmatched_;
+
+  // Everything answers through here: metrics, the access log and the request id header.
+  auto finish = [this, begin, metrics, reply = std::move(reply), id = request.request_id,
+                 method = request.method, path = request.path](HttpResponse response) {
+    if (response.status < 100 || response.status > 599) {
+      log_->error("request {}: handler answered invalid status {}", id, response.status);
+      response = HttpResponse::json(500, R"({"error":{"status":500,"message":"internal error"}})");
+    }
+    response.header("X-Request-Id", id);
+    const auto elapsed = std::chrono::steady_clock::now() - begin;
+    metrics->record(response.status, elapsed);
+    log_->debug("{} {} {} -> {} in {}us", id, method, path, response.status,
+                std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
+    reply(std::move(response));
+  };
 
   if (!match.target) {
     if (match.allow.empty()) {
-      response = HttpResponse::error(request, 404, "no route for " + request.path);
+      finish(HttpResponse::error(request, 404, "no route for " + request.path));
     } else {
-      response =
+      auto response =
           HttpResponse::error(request, 405, request.method + " is not allowed on " + request.path);
       response.header("Allow", match.allow);
+      finish(std::move(response));
     }
-  } else {
-    metrics = match.target->metrics;
-    if (request.body.size() > max_body_bytes_) {
-      response =
-          HttpResponse::error(request, 413,
-                              "request body of " + std::to_string(request.body.size()) +
-                                  " bytes exceeds the limit of " + std::to_string(max_body_bytes_));
-    } else if (!match.target->handler) {
-      response = HttpResponse::error(request, 503, "the plugin behind this route is unavailable");
-    } else {
-      request.params = std::move(match.params);
-      try {
-        response = (*match.target->handler)(request);
-      } catch (const std::exception& e) {
-        log_->error("request {} {} {}: handler failed: {}", request.request_id, request.method,
-                    request.path, e.what());
-        response = HttpResponse::error(request, 500, "internal error");
-      } catch (...) {
-        log_->error("request {} {} {}: handler failed with a non-standard exception",
-                    request.request_id, request.method, request.path);
-        response = HttpResponse::error(request, 500, "internal error");
-      }
-      if (response.status < 100 || response.status > 599) {
-        log_->error("request {}: handler answered invalid status {}", request.request_id,
-                    response.status);
-        response = HttpResponse::error(request, 500, "internal error");
-      }
-    }
+    return;
   }
-  const auto elapsed = std::chrono::steady_clock::now() - begin;
-  metrics->record(response.status, elapsed);
-  log_->debug("{} {} {} -> {} in {}us", request.request_id, request.method, request.path,
-              response.status,
-              std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
-  return response;
+  const RouteTarget& target = *match.target;
+  if (request.body.size() > max_body_bytes_) {
+    finish(HttpResponse::error(request, 413,
+                               "request body of " + std::to_string(request.body.size()) +
+                                   " bytes exceeds the limit of " +
+                                   std::to_string(max_body_bytes_)));
+    return;
+  }
+  if (!target.handler && !target.durable) {
+    finish(HttpResponse::error(request, 503, "the plugin behind this route is unavailable"));
+    return;
+  }
+  request.params = std::move(match.params);
+  // `finish` is shared so that an exception after a durable hand-off cannot answer twice.
+  auto shared = std::make_shared<decltype(finish)>(std::move(finish));
+  auto answered = std::make_shared<std::atomic<bool>>(false);
+  Reply once = [shared, answered](HttpResponse r) {
+    if (!answered->exchange(true)) (*shared)(std::move(r));
+  };
+  try {
+    if (target.durable) {
+      if (!durable_) throw std::logic_error("durable route without an inbox");
+      durable_->accept(target, request, once);
+    } else {
+      once((*target.handler)(request));
+    }
+  } catch (const std::exception& e) {
+    log_->error("request {} {} {}: handler failed: {}", request.request_id, request.method,
+                request.path, e.what());
+    once(HttpResponse::error(request, 500, "internal error"));
+  } catch (...) {
+    log_->error("request {} {} {}: handler failed with a non-standard exception",
+                request.request_id, request.method, request.path);
+    once(HttpResponse::error(request, 500, "internal error"));
+  }
 }
 
 }  // namespace sb::http

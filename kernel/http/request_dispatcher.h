@@ -7,19 +7,30 @@
 #include <atomic>
 #include <memory>
 
+#include "http/reply.h"
 #include "http/route_table.h"
 #include "observability/metrics.h"
 #include "switchboard/http.h"
 
 namespace sb::http {
 
+// Where durable routes hand their requests (the inbox).
+class DurableSink {
+ public:
+  virtual ~DurableSink() = default;
+  virtual void accept(const RouteTarget& target, const switchboard::HttpRequest& request,
+                      Reply reply) = 0;
+};
+
 class RequestDispatcher {
  public:
   RequestDispatcher(observability::Metrics& metrics, std::shared_ptr<spdlog::logger> log,
-                    std::size_t max_body_bytes);
+                    std::size_t max_body_bytes, DurableSink* durable);
 
-  // Never throws. Sets request.request_id (taken from X-Request-Id when acceptable).
-  switchboard::HttpResponse dispatch(switchboard::HttpRequest& request) const;
+  // Never throws; calls `reply` exactly once, inline or later from another thread (durable
+  // routes answer after their group commit). Sets request.request_id (taken from
+  // X-Request-Id when acceptable); every response carries it.
+  void dispatch(switchboard::HttpRequest& request, Reply reply) const;
 
   void setRoutes(std::shared_ptr<const RouteTable> routes) { routes_.store(std::move(routes)); }
   std::shared_ptr<const RouteTable> routes() const { return routes_.load(); }
@@ -28,6 +39,7 @@ class RequestDispatcher {
   observability::Metrics& metrics_;
   std::shared_ptr<spdlog::logger> log_;
   std::size_t max_body_bytes_;
+  DurableSink* durable_;
   observability::RouteMetrics& unmatched_;
   std::atomic<std::shared_ptr<const RouteTable>> routes_{std::make_shared<const RouteTable>()};
 };

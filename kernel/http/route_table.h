@@ -10,14 +10,19 @@
 
 #include "observability/metrics.h"
 #include "switchboard/http.h"
+#include "switchboard/inbox.h"
 
 namespace sb::http {
 
 struct RouteTarget {
   std::string method;
   std::string label;  // "POST /webhooks/{provider}", the metrics label
-  const switchboard::HttpHandler* handler = nullptr;  // null: its plugin is unavailable (503)
+  // One of these is set; both null: its plugin is unavailable (503).
+  const switchboard::HttpHandler* handler = nullptr;
+  const switchboard::DurableHandler* durable = nullptr;
   observability::RouteMetrics* metrics = nullptr;
+  std::string plugin;        // for durable routes: the inbox source
+  std::string handler_name;  // ... and handler
 };
 
 class RouteTable {

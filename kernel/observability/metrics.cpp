@@ -108,11 +108,26 @@ std::string Metrics::render(const std::vector<Gauge>& gauges) const {
       {"switchboard_config_reloads_succeeded_total", "Reloads applied.", &reloads_succeeded},
       {"switchboard_config_reloads_failed_total", "Reloads refused; the old config stayed.",
        &reloads_failed},
+      {"switchboard_inbox_commit_batches_total", "Group commits of inbox rows.",
+       &inbox_commit_batches},
+      {"switchboard_inbox_commit_rows_total", "Inbox rows written by group commits.",
+       &inbox_commit_rows},
+      {"switchboard_inbox_duplicates_total", "Deliveries already in the inbox, acknowledged only.",
+       &inbox_duplicates},
+      {"switchboard_inbox_attempts_total", "Processing attempts of inbox items.", &inbox_attempts},
+      {"switchboard_inbox_processed_total", "Inbox items processed successfully.",
+       &inbox_processed},
+      {"switchboard_inbox_failures_total", "Processing attempts that failed.", &inbox_failures},
+      {"switchboard_inbox_dead_total", "Items that ran out of attempts.", &inbox_dead},
   };
   for (const auto& c : counters) {
     counterHeader(out, c.name, c.help, "counter");
     out += std::string(c.name) + " " + std::to_string(c.value->load()) + "\n";
   }
+  counterHeader(out, "switchboard_inbox_commit_batch_max", "Largest group commit so far.",
+                "gauge");
+  out += "switchboard_inbox_commit_batch_max " + std::to_string(inbox_commit_batch_max.load()) +
+         "\n";
   for (const auto& g : gauges) {
     counterHeader(out, g.name.c_str(), g.help.c_str(), "gauge");
     out += g.name + " " + number(g.value) + "\n";

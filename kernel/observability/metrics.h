@@ -50,6 +50,14 @@ class Metrics {
   std::atomic<std::uint64_t> events_failed{0};
   std::atomic<std::uint64_t> reloads_succeeded{0};
   std::atomic<std::uint64_t> reloads_failed{0};
+  std::atomic<std::uint64_t> inbox_commit_batches{0};
+  std::atomic<std::uint64_t> inbox_commit_rows{0};
+  std::atomic<std::uint64_t> inbox_commit_batch_max{0};
+  std::atomic<std::uint64_t> inbox_duplicates{0};
+  std::atomic<std::uint64_t> inbox_attempts{0};
+  std::atomic<std::uint64_t> inbox_processed{0};
+  std::atomic<std::uint64_t> inbox_failures{0};
+  std::atomic<std::uint64_t> inbox_dead{0};
 
   struct Gauge {
     std::string name, help;

@@ -27,6 +27,37 @@ void HandlerRegistry::addEvent(const std::string& plugin, const std::string& nam
                                 "' twice");
 }
 
+void HandlerRegistry::addDurable(const std::string& plugin, const std::string& name,
+                                 switchboard::DurableHandler handler) {
+  checkOpen(plugin, name);
+  if (!handler.process)
+    throw std::invalid_argument("plugin '" + plugin + "': durable handler '" + name +
+                                "' has no process step");
+  if (!durable_.emplace(Key{plugin, name}, std::move(handler)).second)
+    throw std::invalid_argument("plugin '" + plugin + "' registered durable handler '" + name +
+                                "' twice");
+}
+
+void HandlerRegistry::addJob(const std::string& plugin, const std::string& type,
+                             switchboard::JobHandler fn) {
+  checkOpen(plugin, type);
+  if (!jobs_.emplace(Key{plugin, type}, std::move(fn)).second)
+    throw std::invalid_argument("plugin '" + plugin + "' registered job handler '" + type +
+                                "' twice");
+}
+
+const switchboard::DurableHandler* HandlerRegistry::durable(const std::string& plugin,
+                                                            const std::string& name) const {
+  auto it = durable_.find(Key{plugin, name});
+  return it == durable_.end() ? nullptr : &it->second;
+}
+
+const switchboard::JobHandler* HandlerRegistry::job(const std::string& plugin,
+                                                    const std::string& type) const {
+  auto it = jobs_.find(Key{plugin, type});
+  return it == jobs_.end() ? nullptr : &it->second;
+}
+
 const switchboard::HttpHandler* HandlerRegistry::http(const std::string& plugin,
                                                       const std::string& name) const {
   auto it = http_.find(Key{plugin, name});
@@ -57,9 +88,15 @@ std::vector<std::string> HandlerRegistry::eventNames(const std::string& plugin) 
   return namesOf(events_, plugin);
 }
 
+std::vector<std::string> HandlerRegistry::durableNames(const std::string& plugin) const {
+  return namesOf(durable_, plugin);
+}
+
 void HandlerRegistry::clear() {
   http_.clear();
   events_.clear();
+  durable_.clear();
+  jobs_.clear();
 }
 
 }  // namespace sb::plugins

@@ -11,6 +11,7 @@
 
 #include "switchboard/events.h"
 #include "switchboard/http.h"
+#include "switchboard/inbox.h"
 
 namespace sb::plugins {
 
@@ -18,14 +19,21 @@ class HandlerRegistry {
  public:
   void addHttp(const std::string& plugin, const std::string& name, switchboard::HttpHandler fn);
   void addEvent(const std::string& plugin, const std::string& name, switchboard::EventHandler fn);
+  void addDurable(const std::string& plugin, const std::string& name,
+                  switchboard::DurableHandler handler);
+  void addJob(const std::string& plugin, const std::string& type, switchboard::JobHandler fn);
 
   // Pointers stay valid for the registry's life.
   const switchboard::HttpHandler* http(const std::string& plugin, const std::string& name) const;
   const switchboard::EventHandler* event(const std::string& plugin, const std::string& name) const;
+  const switchboard::DurableHandler* durable(const std::string& plugin,
+                                             const std::string& name) const;
+  const switchboard::JobHandler* job(const std::string& plugin, const std::string& type) const;
 
   // What a plugin registered, for error messages.
   std::vector<std::string> httpNames(const std::string& plugin) const;
   std::vector<std::string> eventNames(const std::string& plugin) const;
+  std::vector<std::string> durableNames(const std::string& plugin) const;
 
   // After this, registering throws: handlers belong in configure().
   void seal() { sealed_ = true; }
@@ -39,6 +47,8 @@ class HandlerRegistry {
   std::atomic<bool> sealed_{false};
   std::map<Key, switchboard::HttpHandler> http_;
   std::map<Key, switchboard::EventHandler> events_;
+  std::map<Key, switchboard::DurableHandler> durable_;
+  std::map<Key, switchboard::JobHandler> jobs_;
 };
 
 }  // namespace sb::plugins

@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "util/ids.h"
+
 namespace sb::plugins {
 
 PluginContext::PluginContext(std::string name, YAML::Node config,
@@ -13,6 +15,38 @@ PluginContext::PluginContext(std::string name, YAML::Node config,
 
 void PluginContext::Http::handler(const std::string& name, switchboard::HttpHandler fn) {
   owner_.facilities_.handlers.addHttp(owner_.name_, name, std::move(fn));
+}
+
+void PluginContext::Http::durable(const std::string& name, switchboard::DurableHandler handler) {
+  owner_.facilities_.handlers.addDurable(owner_.name_, name, std::move(handler));
+}
+
+switchboard::Store& PluginContext::store() {
+  if (!facilities_.database)
+    throw std::runtime_error("plugin '" + name_ + "' needs a database: add a storage: section");
+  return *facilities_.database;
+}
+
+bool PluginContext::JobQueue::enqueue(const std::string& type, const std::string& payload,
+                                      switchboard::TimePoint run_at,
+                                      const std::string& idempotency_key, soci::session* tx) {
+  if (!owner_.facilities_.inbox)
+    throw std::runtime_error("plugin '" + owner_.name_ +
+                             "' queued a job, which needs a storage: section");
+  inbox::NewItem item;
+  item.kind = "job";
+  item.source = owner_.name_;
+  item.handler = type;
+  item.type = type;
+  item.dedupe_key = idempotency_key.empty() ? util::randomId() : idempotency_key;
+  item.payload = payload;
+  item.received_ms = inbox::toMs(owner_.facilities_.clock.now());
+  item.run_at_ms = inbox::toMs(run_at);
+  return owner_.facilities_.inbox->enqueue(item, tx);
+}
+
+void PluginContext::JobQueue::handler(const std::string& type, switchboard::JobHandler fn) {
+  owner_.facilities_.handlers.addJob(owner_.name_, type, std::move(fn));
 }
 
 std::string PluginContext::Events::publish(switchboard::Event event) {

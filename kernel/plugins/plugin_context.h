@@ -8,6 +8,7 @@
 #include <string>
 
 #include "events/event_bus.h"
+#include "inbox/inbox.h"
 #include "plugins/handler_registry.h"
 #include "switchboard/host.h"
 
@@ -20,6 +21,9 @@ struct Facilities {
   switchboard::ServiceRegistry& services;
   switchboard::HttpClient& client;
   const switchboard::Clock& clock;
+  // Null until the kernel opens the database (and never, without `storage:`).
+  const std::unique_ptr<storage::Database>& database;
+  const std::unique_ptr<inbox::Inbox>& inbox;
 };
 
 class PluginContext final : public switchboard::Host {
@@ -35,12 +39,25 @@ class PluginContext final : public switchboard::Host {
   switchboard::ServiceRegistry& services() override { return facilities_.services; }
   switchboard::HttpClient& client() override { return facilities_.client; }
   const switchboard::Clock& clock() const override { return facilities_.clock; }
+  switchboard::Store& store() override;
+  switchboard::Jobs& jobs() override { return jobs_; }
 
  private:
   class Http final : public switchboard::HttpRegistry {
    public:
     explicit Http(PluginContext& owner) : owner_(owner) {}
     void handler(const std::string& name, switchboard::HttpHandler fn) override;
+    void durable(const std::string& name, switchboard::DurableHandler handler) override;
+
+   private:
+    PluginContext& owner_;
+  };
+  class JobQueue final : public switchboard::Jobs {
+   public:
+    explicit JobQueue(PluginContext& owner) : owner_(owner) {}
+    bool enqueue(const std::string& type, const std::string& payload, switchboard::TimePoint run_at,
+                 const std::string& idempotency_key, soci::session* tx) override;
+    void handler(const std::string& type, switchboard::JobHandler fn) override;
 
    private:
     PluginContext& owner_;
@@ -61,6 +78,7 @@ class PluginContext final : public switchboard::Host {
   Facilities facilities_;
   Http http_{*this};
   Events events_{*this};
+  JobQueue jobs_{*this};
 };
 
 }  // namespace sb::plugins

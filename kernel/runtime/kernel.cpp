@@ -3,6 +3,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <set>
+
+#include "events/event_codec.h"
+#include "inbox/admin_api.h"
+#include "storage/migrations.h"
 
 namespace sb::runtime {
 namespace {
@@ -46,25 +51,110 @@ Kernel::Kernel(KernelOptions options)
       log_(logs_.get("kernel")),
       bus_(metrics_, clock_, logs_.get("events")) {
   host_ = std::make_unique<plugins::PluginHost>(
-      plugins::Facilities{handlers_, bus_, services_, client_, clock_},
+      plugins::Facilities{handlers_, bus_, services_, client_, clock_, database_, inbox_},
       [this](const std::string& name) { return logs_.get(name); });
 
-  kernel_handlers_.reserve(3);  // the routes below point into this vector
-  kernel_handlers_.push_back([this](const switchboard::HttpRequest&) {
+  addKernelRoute("GET", "/api/health", [this](const switchboard::HttpRequest&) {
     std::lock_guard lock(mutex_);
     return observability::healthReport(draining_);
   });
-  kernel_handlers_.push_back([this](const switchboard::HttpRequest&) {
+  addKernelRoute("GET", "/api/health/detailed", [this](const switchboard::HttpRequest&) {
     std::lock_guard lock(mutex_);
     return observability::detailedHealthReport(*host_, generation_, started_, draining_);
   });
-  kernel_handlers_.push_back([this](const switchboard::HttpRequest&) {
+  addKernelRoute("GET", "/api/health/metrics", [this](const switchboard::HttpRequest&) {
+    std::string inbox_text;
+    if (inbox_) {
+      try {
+        inbox_text = inbox_->metricsText();
+      } catch (const std::exception& e) {
+        log_->error("inbox metrics: {}", e.what());
+      }
+    }
     std::lock_guard lock(mutex_);
-    return observability::metricsReport(metrics_, *host_, generation_);
+    auto response = observability::metricsReport(metrics_, *host_, generation_);
+    response.body += inbox_text;
+    return response;
   });
-  kernel_routes_ = {{"GET", "/api/health", &kernel_handlers_[0]},
-                    {"GET", "/api/health/detailed", &kernel_handlers_[1]},
-                    {"GET", "/api/health/metrics", &kernel_handlers_[2]}};
+  addKernelRoute("GET", "/api/admin/inbox", admin(inbox::listItems));
+  addKernelRoute("GET", "/api/admin/inbox/{id}", admin(inbox::showItem));
+  addKernelRoute("POST", "/api/admin/inbox/{id}/replay",
+                 admin([this](inbox::Inbox& in, const switchboard::HttpRequest& r) {
+                   return inbox::replayItem(in, r, inbox::toMs(clock_.now()));
+                 }));
+  addKernelRoute("POST", "/api/admin/inbox/replay-dead",
+                 admin([this](inbox::Inbox& in, const switchboard::HttpRequest& r) {
+                   return inbox::replayDead(in, r, inbox::toMs(clock_.now()));
+                 }));
+}
+
+void Kernel::addKernelRoute(std::string method, std::string path,
+                            switchboard::HttpHandler handler) {
+  kernel_handlers_.push_back(std::move(handler));
+  kernel_routes_.push_back({std::move(method), std::move(path), &kernel_handlers_.back()});
+}
+
+switchboard::HttpHandler Kernel::admin(
+    std::function<switchboard::HttpResponse(inbox::Inbox&, const switchboard::HttpRequest&)>
+        handler) {
+  return [this, handler = std::move(handler)](const switchboard::HttpRequest& request) {
+    std::string token;
+    {
+      std::lock_guard lock(mutex_);
+      token = config_.admin.token;
+    }
+    if (auto refusal = inbox::checkAdminToken(request, token)) return *refusal;
+    if (!inbox_) return switchboard::HttpResponse::error(request, 404, "there is no inbox: add a storage: section");
+    return handler(*inbox_, request);
+  };
+}
+
+void Kernel::InboxSink::accept(const http::RouteTarget& target,
+                               const switchboard::HttpRequest& request, http::Reply reply) {
+  if (!k_.inbox_) throw std::logic_error("durable route without an inbox");
+  k_.inbox_->accept(target.plugin, target.handler_name, *target.durable, request,
+                    std::move(reply));
+}
+
+std::vector<std::string> Kernel::openStorage(const config::Config& config) {
+  const auto url = storage::StorageUrl::parse(config.storage.url);
+  if (!url) throw std::runtime_error("storage.url: unsupported " + config.storage.url);
+  database_ = std::make_unique<storage::Database>(*url, config.storage.pool_size);
+  std::vector<std::string> applied;
+  for (const auto& name : storage::migrate(*database_, "kernel",
+                                           storage::kernelMigrations(database_->backend())))
+    applied.push_back("kernel/" + name);
+  std::set<std::string> owners;
+  for (const auto& p : host_->instances()) {
+    if (p->state != plugins::PluginState::Loaded || !owners.insert(p->info.name).second) continue;
+    for (const auto& name :
+         storage::migrate(*database_, p->info.name, p->plugin->migrations(database_->backend())))
+      applied.push_back(p->info.name + "/" + name);
+  }
+  for (const auto& a : applied) log_->info("migration {} applied", a);
+  inbox_ = std::make_unique<inbox::Inbox>(*database_, config.inbox, handlers_, clock_, metrics_,
+                                          logs_.get("inbox"));
+  bus_.setAsyncSink([this](const events::Subscriber& s, const switchboard::Event& e) {
+    inbox::NewItem item;
+    item.kind = "event";
+    item.source = s.plugin;
+    item.handler = s.name;
+    item.type = e.topic;
+    item.dedupe_key = e.id;
+    item.tenant = e.tenant;
+    item.payload = events::toJson(e);
+    item.received_ms = item.run_at_ms = inbox::toMs(clock_.now());
+    inbox_->enqueue(item, nullptr);
+  });
+  return applied;
+}
+
+std::vector<std::string> Kernel::migrateOnly() {
+  config::Config config = load();
+  logs_.configure(config.logging, config.secrets);
+  if (config.storage.url.empty()) throw std::runtime_error(config.file + ": there is no storage: section");
+  host_->load(config.plugins);
+  return openStorage(config);
 }
 
 Kernel::~Kernel() {
@@ -72,9 +162,11 @@ Kernel::~Kernel() {
   // Objects that came from plugin code die before the plugins themselves.
   bus_.setSubscriptions(std::make_shared<const events::SubscriptionTable>());
   if (dispatcher_) dispatcher_->setRoutes(std::make_shared<const http::RouteTable>());
+  inbox_.reset();
   services_.clear();
   handlers_.clear();
   host_.reset();
+  database_.reset();
 }
 
 config::Config Kernel::load() const {
@@ -92,14 +184,15 @@ void Kernel::installTables(const config::Config& config) {
   bus_.setSubscriptions(std::move(subscriptions));
 }
 
-void Kernel::prepare() {
+void Kernel::prepare(bool open_storage) {
   config::Config config = load();
   logs_.configure(config.logging, config.secrets);
   host_->load(config.plugins);
+  if (open_storage && !config.storage.url.empty()) openStorage(config);
   host_->configure();
   handlers_.seal();
-  dispatcher_ = std::make_unique<http::RequestDispatcher>(metrics_, logs_.get("http"),
-                                                          config.server.max_body_bytes);
+  dispatcher_ = std::make_unique<http::RequestDispatcher>(
+      metrics_, logs_.get("http"), config.server.max_body_bytes, &inbox_sink_);
   installTables(config);
   std::lock_guard lock(mutex_);
   config_ = std::move(config);
@@ -110,9 +203,11 @@ void Kernel::start() {
   prepare();
   try {
     host_->start();
+    if (inbox_) inbox_->start();
     server_ = std::make_unique<http::HttpServer>(config_.server, *dispatcher_, metrics_);
     server_->start();
   } catch (...) {
+    if (inbox_) inbox_->stop();
     host_->stop();
     throw;
   }
@@ -163,11 +258,14 @@ void Kernel::shutdown() {
     draining_ = true;
   }
   if (!server_) {
+    if (inbox_) inbox_->stop();
     host_->stop();
     return;
   }
   log_->info("draining in-flight requests");
   server_->drainAndShutdown(config_.server.drain_timeout);
+  // After the drain: durable requests in flight waited for their commit.
+  if (inbox_) inbox_->stop();
   host_->stop();
   log_->info("stopped");
 }

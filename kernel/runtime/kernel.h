@@ -5,6 +5,8 @@
 #include <spdlog/sinks/sink.h>
 
 #include <chrono>
+#include <deque>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -17,6 +19,7 @@
 #include "events/event_bus.h"
 #include "http/http_server.h"
 #include "http/request_dispatcher.h"
+#include "inbox/inbox.h"
 #include "net/curl_http_client.h"
 #include "observability/health.h"
 #include "observability/logging.h"
@@ -26,6 +29,7 @@
 #include "runtime/clocks.h"
 #include "runtime/wiring.h"
 #include "services/service_registry.h"
+#include "storage/database.h"
 
 namespace sb::runtime {
 
@@ -49,10 +53,14 @@ class Kernel {
   Kernel(const Kernel&) = delete;
   Kernel& operator=(const Kernel&) = delete;
 
-  // Loads and validates the config, loads and configures the plugins, resolves routes and
-  // subscriptions. Starts nothing: `check-config` stops here. Throws config::ConfigInvalid or
-  // plugins::PluginFailure.
-  void prepare();
+  // Loads and validates the config, loads the plugins, opens the database and applies the
+  // kernel's and the plugins' migrations (with `open_storage`), configures the plugins and
+  // resolves routes and subscriptions. Starts nothing: `check-config` stops here, without
+  // touching the database. Throws config::ConfigInvalid, plugins::PluginFailure,
+  // storage::MigrationError or the database's errors.
+  void prepare(bool open_storage = true);
+  // Loads the plugins and applies every migration; returns "owner/name" of those applied now.
+  std::vector<std::string> migrateOnly();
   // prepare(), then starts the plugins and serves HTTP.
   void start();
   std::uint16_t port() const { return server_ ? server_->port() : 0; }
@@ -67,10 +75,26 @@ class Kernel {
   int generation() const;
   std::shared_ptr<spdlog::logger> log() const { return log_; }
   events::Dispatcher& bus() { return bus_; }
+  // Null without `storage:` (or before prepare()).
+  inbox::Inbox* inbox() { return inbox_.get(); }
 
  private:
   config::Config load() const;
   void installTables(const config::Config& config);
+  std::vector<std::string> openStorage(const config::Config& config);
+  void addKernelRoute(std::string method, std::string path, switchboard::HttpHandler handler);
+  // The admin API's guard around `handler`.
+  switchboard::HttpHandler admin(std::function<switchboard::HttpResponse(inbox::Inbox&, const switchboard::HttpRequest&)> handler);
+
+  class InboxSink final : public http::DurableSink {
+   public:
+    explicit InboxSink(Kernel& k) : k_(k) {}
+    void accept(const http::RouteTarget& target, const switchboard::HttpRequest& request,
+                http::Reply reply) override;
+
+   private:
+    Kernel& k_;
+  };
 
   KernelOptions options_;
   SystemClock system_clock_;
@@ -81,12 +105,15 @@ class Kernel {
   plugins::HandlerRegistry handlers_;
   services::ServiceRegistryImpl services_;
   net::CurlHttpClient client_;
+  std::unique_ptr<storage::Database> database_;
+  std::unique_ptr<inbox::Inbox> inbox_;
+  InboxSink inbox_sink_{*this};
   events::Dispatcher bus_;
   std::unique_ptr<plugins::PluginHost> host_;
   std::unique_ptr<http::RequestDispatcher> dispatcher_;
   std::unique_ptr<http::HttpServer> server_;
 
-  std::vector<switchboard::HttpHandler> kernel_handlers_;
+  std::deque<switchboard::HttpHandler> kernel_handlers_;  // stable addresses
   std::vector<KernelRoute> kernel_routes_;
 
   mutable std::mutex mutex_;  // guards config_ and generation_ (reload vs. health reports)

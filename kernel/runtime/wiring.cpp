@@ -19,22 +19,39 @@ std::shared_ptr<const http::RouteTable> buildRouteTable(
   auto table = std::make_shared<http::RouteTable>();
   for (const auto& k : kernel_routes) {
     const std::string label = k.method + " " + k.path;
-    table->add(k.path, {k.method, label, k.handler, &metrics.route(label)});
+    table->add(k.path, {k.method, label, k.handler, nullptr, &metrics.route(label), "kernel", ""});
   }
   for (const auto& r : config.routes) {
     const std::string label = r.method + " " + r.path;
     const switchboard::HttpHandler* handler = nullptr;
+    const switchboard::DurableHandler* durable = nullptr;
     if (host.available(r.plugin)) {
-      handler = handlers.http(r.plugin, r.handler);
-      if (!handler) {
-        problems.push_back({r.at, "route " + label + ": plugin '" + r.plugin +
-                                      "' has no HTTP handler '" + r.handler + "' (it registered: " +
-                                      listOf(handlers.httpNames(r.plugin)) + ")"});
-        continue;
+      if (r.durable) {
+        durable = handlers.durable(r.plugin, r.handler);
+        if (!durable) {
+          problems.push_back({r.at, "durable route " + label + ": plugin '" + r.plugin +
+                                        "' has no durable handler '" + r.handler +
+                                        "' (it registered: " +
+                                        listOf(handlers.durableNames(r.plugin)) + ")"});
+          continue;
+        }
+      } else {
+        handler = handlers.http(r.plugin, r.handler);
+        if (!handler) {
+          const bool is_durable = handlers.durable(r.plugin, r.handler) != nullptr;
+          problems.push_back(
+              {r.at, "route " + label + ": plugin '" + r.plugin + "' has no HTTP handler '" +
+                         r.handler + "'" +
+                         (is_durable ? " ('" + r.handler + "' is durable: add durable: true)"
+                                     : " (it registered: " +
+                                           listOf(handlers.httpNames(r.plugin)) + ")")});
+          continue;
+        }
       }
     }
     try {
-      table->add(r.path, {r.method, label, handler, &metrics.route(label)});
+      table->add(r.path,
+                 {r.method, label, handler, durable, &metrics.route(label), r.plugin, r.handler});
     } catch (const std::invalid_argument& e) {
       problems.push_back({r.at, e.what()});
     }
@@ -55,7 +72,7 @@ std::shared_ptr<const events::SubscriptionTable> buildSubscriptions(
                                     listOf(handlers.eventNames(s.plugin)) + ")"});
       continue;
     }
-    (*table)[s.topic].push_back({s.plugin + "." + s.handler, handler});
+    (*table)[s.topic].push_back({s.plugin + "." + s.handler, handler, s.plugin, s.handler, s.async});
   }
   return table;
 }

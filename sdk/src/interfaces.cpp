@@ -5,8 +5,10 @@
 #include "switchboard/host.h"
 #include "switchboard/http.h"
 #include "switchboard/http_client.h"
+#include "switchboard/inbox.h"
 #include "switchboard/plugin.h"
 #include "switchboard/services.h"
+#include "switchboard/store.h"
 
 namespace switchboard {
 
@@ -17,5 +19,7 @@ EventBus::~EventBus() = default;
 HttpRegistry::~HttpRegistry() = default;
 HttpClient::~HttpClient() = default;
 ServiceRegistry::~ServiceRegistry() = default;
+Store::~Store() = default;
+Jobs::~Jobs() = default;
 
 }  // namespace switchboard

@@ -82,7 +82,7 @@ TEST(Config, UnknownKeysAreNamedWhereTheyAre) {
             "config.yaml:3:3: unknown key 'treads' in server (expected one of: listen, threads, "
             "max_body_bytes, max_header_bytes, drain_timeout_ms)\n"
             "config.yaml:4:1: unknown key 'logs' in the top level (expected one of: server, "
-            "logging, plugin_dirs, plugins, routes, events)")
+            "logging, storage, inbox, admin, plugin_dirs, plugins, routes, events)")
       << "problems come in file order";
 }
 

@@ -10,12 +10,20 @@ switchboard::HttpHandler noop = [](const switchboard::HttpRequest&) {
   return switchboard::HttpResponse::empty(204);
 };
 
+sb::http::RouteTarget target(std::string method, std::string label) {
+  sb::http::RouteTarget t;
+  t.method = std::move(method);
+  t.label = std::move(label);
+  t.handler = &noop;
+  return t;
+}
+
 RouteTable table() {
   RouteTable t;
-  t.add("/webhooks/retell", {"POST", "POST /webhooks/retell", &noop, nullptr});
-  t.add("/webhooks/retell", {"GET", "GET /webhooks/retell", &noop, nullptr});
-  t.add("/companies/{company}/calls/{call}", {"GET", "calls", &noop, nullptr});
-  t.add("/companies/{company}/calls/latest", {"GET", "latest", &noop, nullptr});
+  t.add("/webhooks/retell", target("POST", "POST /webhooks/retell"));
+  t.add("/webhooks/retell", target("GET", "GET /webhooks/retell"));
+  t.add("/companies/{company}/calls/{call}", target("GET", "calls"));
+  t.add("/companies/{company}/calls/latest", target("GET", "latest"));
   return t;
 }
 
@@ -64,7 +72,7 @@ TEST(RouteTable, SegmentCountMustMatchAndEmptySegmentsDoNotBind) {
 
 TEST(RouteTable, DuplicateMethodAndPathIsRefused) {
   auto t = table();
-  EXPECT_THROW(t.add("/webhooks/retell", {"POST", "again", &noop, nullptr}), std::invalid_argument);
+  EXPECT_THROW(t.add("/webhooks/retell", target("POST", "again")), std::invalid_argument);
 }
 
 TEST(PercentDecode, DecodesEscapesAndOptionallyPlus) {

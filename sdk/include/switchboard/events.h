@@ -23,7 +23,8 @@ using EventHandler = std::function<void(const Event&)>;
 class BOOST_SYMBOL_VISIBLE EventBus {
  public:
   virtual ~EventBus();
-  // Delivers to the handlers YAML subscribes to the topic. Returns the event's id.
+  // Delivers to the handlers YAML subscribes to the topic: inline ones now (a failure is
+  // logged), async ones stored in the inbox (a failure to store throws). Returns the event id.
   virtual std::string publish(Event event) = 0;
   // Registers a handler that YAML `events:` refers to as `<plugin>.<name>`.
   virtual void handler(const std::string& name, EventHandler handler) = 0;

@@ -9,7 +9,9 @@
 #include "switchboard/events.h"
 #include "switchboard/http.h"
 #include "switchboard/http_client.h"
+#include "switchboard/inbox.h"
 #include "switchboard/services.h"
+#include "switchboard/store.h"
 
 namespace YAML {
 class Node;
@@ -33,6 +35,10 @@ class BOOST_SYMBOL_VISIBLE Host {
   virtual ServiceRegistry& services() = 0;
   virtual HttpClient& client() = 0;
   virtual const Clock& clock() const = 0;
+  // The database; throws when the config has no `storage:`.
+  virtual Store& store() = 0;
+  // Durable jobs for this plugin; throws when the config has no `storage:`.
+  virtual Jobs& jobs() = 0;
 };
 
 }  // namespace switchboard

@@ -49,11 +49,15 @@ struct HttpResponse {
 // Runs on a server worker thread; may throw (the kernel answers 500 with the request id).
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
+struct DurableHandler;  // switchboard/inbox.h
+
 // Where a plugin registers the named handlers that YAML routes point at.
 class BOOST_SYMBOL_VISIBLE HttpRegistry {
  public:
   virtual ~HttpRegistry();
   virtual void handler(const std::string& name, HttpHandler handler) = 0;
+  // For routes marked `durable: true`: verified, stored, acknowledged, processed by workers.
+  virtual void durable(const std::string& name, DurableHandler handler) = 0;
 };
 
 }  // namespace switchboard

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "switchboard/abi.h"
+#include "switchboard/store.h"
 
 namespace switchboard {
 
@@ -34,6 +35,13 @@ class BOOST_SYMBOL_VISIBLE Plugin {
 
   // Ends work; called in reverse start order after in-flight requests have drained.
   virtual void stop() {}
+
+  // The schema this plugin needs on `backend` ("sqlite" or "postgresql"), applied before
+  // configure() and tracked under the plugin's name (info().name).
+  virtual std::vector<Migration> migrations(const std::string& backend) const {
+    (void)backend;
+    return {};
+  }
 };
 
 }  // namespace switchboard

@@ -1,0 +1,12 @@
+#pragma once
+
+#include <functional>
+
+#include "switchboard/http.h"
+
+namespace sb::http {
+
+// Sends the response for one request; called exactly once, from any thread.
+using Reply = std::function<void(switchboard::HttpResponse)>;
+
+}  // namespace sb::http

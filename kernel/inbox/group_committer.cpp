@@ -1,0 +1,88 @@
+#include "inbox/group_committer.h"
+
+namespace sb::inbox {
+
+GroupCommitter::GroupCommitter(InboxStore& store, observability::Metrics& metrics,
+                               std::shared_ptr<spdlog::logger> log,
+                               std::function<void()> after_commit, std::size_t max_batch)
+    : store_(store),
+      metrics_(metrics),
+      log_(std::move(log)),
+      after_commit_(std::move(after_commit)),
+      max_batch_(max_batch),
+      thread_([this] { loop(); }) {}
+
+GroupCommitter::~GroupCommitter() { stop(); }
+
+void GroupCommitter::submit(NewItem item, Done done) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_) {
+      queue_.emplace_back(std::move(item), std::move(done));
+      wake_.notify_one();
+      return;
+    }
+  }
+  done({false, false, "the server is shutting down"});
+}
+
+void GroupCommitter::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+    wake_.notify_one();
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void GroupCommitter::loop() {
+  for (;;) {
+    std::vector<std::pair<NewItem, Done>> batch;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, nothing left
+      if (queue_.size() <= max_batch_) {
+        batch.swap(queue_);
+      } else {
+        batch.assign(std::make_move_iterator(queue_.begin()),
+                     std::make_move_iterator(queue_.begin() + max_batch_));
+        queue_.erase(queue_.begin(), queue_.begin() + max_batch_);
+      }
+    }
+    std::vector<NewItem> rows;
+    rows.reserve(batch.size());
+    for (auto& [item, done] : batch) rows.push_back(std::move(item));
+    std::vector<bool> inserted;
+    std::string error;
+    try {
+      inserted = store_.insertBatch(rows);
+    } catch (const std::exception& e) {
+      error = e.what();
+      log_->error("inbox commit of {} rows failed: {}", rows.size(), error);
+    }
+    metrics_.inbox_commit_batches.fetch_add(1);
+    metrics_.inbox_commit_rows.fetch_add(rows.size());
+    auto max = metrics_.inbox_commit_batch_max.load();
+    while (rows.size() > max && !metrics_.inbox_commit_batch_max.compare_exchange_weak(max, rows.size())) {
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      CommitResult result;
+      if (error.empty()) {
+        result.stored = true;
+        result.duplicate = !inserted[i];
+      } else {
+        result.error = error;
+      }
+      try {
+        batch[i].second(result);
+      } catch (const std::exception& e) {
+        log_->error("inbox commit callback failed: {}", e.what());
+      }
+    }
+    if (error.empty() && after_commit_) after_commit_();
+  }
+}
+
+}  // namespace sb::inbox

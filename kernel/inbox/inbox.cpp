@@ -1,0 +1,123 @@
+#include "inbox/inbox.h"
+
+#include "switchboard/crypto.h"
+#include "util/ids.h"
+#include "util/utf8.h"
+
+namespace sb::inbox {
+
+using switchboard::HttpResponse;
+
+Inbox::Inbox(storage::Database& db, const config::InboxConfig& config,
+             const plugins::HandlerRegistry& handlers, const switchboard::Clock& clock,
+             observability::Metrics& metrics, std::shared_ptr<spdlog::logger> log)
+    : db_(db),
+      clock_(clock),
+      metrics_(metrics),
+      log_(std::move(log)),
+      store_(db),
+      workers_(store_, db, handlers, config, clock, metrics, log_,
+               "switchboard-" + util::randomId().substr(0, 12)) {}
+
+Inbox::~Inbox() { stop(); }
+
+void Inbox::start() {
+  if (!db_.isPostgres()) {
+    if (const int released = store_.releaseLeases(); released > 0)
+      log_->warn("{} inbox items were being processed when the last run ended; retrying them",
+                 released);
+  }
+  committer_ = std::make_unique<GroupCommitter>(store_, metrics_, log_, [this] { workers_.wake(); });
+  workers_.start();
+}
+
+void Inbox::stop() {
+  if (committer_) committer_->stop();
+  workers_.stop();
+}
+
+void Inbox::accept(const std::string& plugin, const std::string& handler,
+                   const switchboard::DurableHandler& durable,
+                   const switchboard::HttpRequest& request, http::Reply reply) {
+  if (durable.verify) {
+    if (auto refusal = durable.verify(request)) {
+      reply(std::move(*refusal));
+      return;
+    }
+  }
+  switchboard::WebhookIdentity identity;
+  if (durable.identify) {
+    try {
+      identity = durable.identify(request);
+    } catch (const std::invalid_argument& e) {
+      reply(HttpResponse::error(request, 400, e.what()));
+      return;
+    }
+  }
+  if (!util::isStorableText(request.body)) {
+    reply(HttpResponse::error(request, 400, "the body must be UTF-8 text without NUL bytes"));
+    return;
+  }
+  if (!committer_) {
+    reply(HttpResponse::error(request, 503, "the inbox is not running"));
+    return;
+  }
+  NewItem item;
+  item.kind = "webhook";
+  item.source = plugin;
+  item.handler = handler;
+  item.type = identity.event_type;
+  item.dedupe_key = identity.event_id.empty()
+                        ? "sha256:" + switchboard::crypto::sha256Hex(request.body)
+                        : identity.event_id;
+  item.tenant = identity.tenant;
+  item.payload = request.body;
+  for (const auto& name : identity.keep_headers)
+    if (auto value = request.header(name)) item.headers.push_back({name, std::string(*value)});
+  item.received_ms = item.run_at_ms = toMs(clock_.now());
+
+  HttpResponse ack = durable.acknowledge
+                         ? durable.acknowledge(request)
+                         : HttpResponse::json(200, R"({"received":true})");
+  auto failure = HttpResponse::error(request, 503, "the webhook could not be stored; retry");
+  committer_->submit(std::move(item), [this, reply = std::move(reply), ack = std::move(ack),
+                                       failure = std::move(failure)](const CommitResult& r) {
+    if (r.duplicate) metrics_.inbox_duplicates.fetch_add(1);
+    reply(r.stored ? ack : failure);
+  });
+}
+
+bool Inbox::enqueue(const NewItem& item, soci::session* tx) {
+  bool inserted;
+  if (tx) {
+    inserted = store_.insert(*tx, item);
+  } else {
+    inserted = store_.insertBatch({item}).front();
+    workers_.wake();
+  }
+  if (!inserted) metrics_.inbox_duplicates.fetch_add(1);
+  return inserted;
+}
+
+std::string Inbox::metricsText() {
+  std::string out =
+      "# HELP switchboard_inbox_items Inbox items by state.\n"
+      "# TYPE switchboard_inbox_items gauge\n";
+  double oldest_pending_age = 0;
+  const auto now = toMs(clock_.now());
+  std::map<std::string, std::int64_t> counts{{"pending", 0}, {"running", 0}, {"done", 0}, {"dead", 0}};
+  for (const auto& c : store_.counts()) {
+    counts[c.state] = c.count;
+    if (c.state == "pending" && c.count > 0) oldest_pending_age = (now - c.oldest_received_ms) / 1000.0;
+  }
+  for (const auto& [state, count] : counts)
+    out += "switchboard_inbox_items{state=\"" + state + "\"} " + std::to_string(count) + "\n";
+  out +=
+      "# HELP switchboard_inbox_oldest_pending_age_seconds Age of the oldest pending item.\n"
+      "# TYPE switchboard_inbox_oldest_pending_age_seconds gauge\n"
+      "switchboard_inbox_oldest_pending_age_seconds " +
+      std::to_string(oldest_pending_age) + "\n";
+  return out;
+}
+
+}  // namespace sb::inbox

@@ -1,0 +1,60 @@
+// The durable inbox as the kernel uses it: the HTTP side (verify, identify, group-committed
+// insert, acknowledge), jobs and async events going in, workers taking them out.
+#pragma once
+
+#include <spdlog/logger.h>
+
+#include <memory>
+#include <string>
+
+#include "config/config.h"
+#include "http/reply.h"
+#include "inbox/group_committer.h"
+#include "inbox/inbox_store.h"
+#include "inbox/workers.h"
+#include "observability/metrics.h"
+#include "plugins/handler_registry.h"
+#include "storage/database.h"
+
+namespace sb::inbox {
+
+class Inbox {
+ public:
+  Inbox(storage::Database& db, const config::InboxConfig& config,
+        const plugins::HandlerRegistry& handlers, const switchboard::Clock& clock,
+        observability::Metrics& metrics, std::shared_ptr<spdlog::logger> log);
+  ~Inbox();
+
+  // Starts the workers; on SQLite (one process owns the inbox) first makes rows a crashed
+  // predecessor had claimed claimable again.
+  void start();
+  // Stops taking webhooks, commits what is queued, lets workers finish their current item.
+  void stop();
+
+  // A request on a durable route: 401 (or whatever verify answers) and nothing stored, 400 for
+  // a body identify rejects, else stored and then acknowledged; a duplicate is acknowledged
+  // without being stored again.
+  void accept(const std::string& plugin, const std::string& handler,
+              const switchboard::DurableHandler& durable, const switchboard::HttpRequest& request,
+              http::Reply reply);
+
+  // Jobs and async event deliveries; inside `tx` when given. False for a duplicate key.
+  bool enqueue(const NewItem& item, soci::session* tx);
+
+  // Depth by state and the age of the oldest pending item, Prometheus text.
+  std::string metricsText();
+
+  InboxStore& store() { return store_; }
+  Workers& workers() { return workers_; }
+
+ private:
+  storage::Database& db_;
+  const switchboard::Clock& clock_;
+  observability::Metrics& metrics_;
+  std::shared_ptr<spdlog::logger> log_;
+  InboxStore store_;
+  Workers workers_;
+  std::unique_ptr<GroupCommitter> committer_;
+};
+
+}  // namespace sb::inbox

@@ -1,0 +1,252 @@
+#include "inbox/inbox_store.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <soci/soci.h>
+
+namespace sb::inbox {
+namespace {
+
+using ll = long long;  // what SOCI binds as a 64-bit integer
+
+constexpr const char* kColumns =
+    "id, kind, source, handler, type, dedupe_key, tenant, payload, headers, state, attempts, "
+    "run_at_ms, received_at_ms, last_error, finished_at_ms";
+
+// SQLite and PostgreSQL describe integer columns and aggregates with different SOCI types;
+// row.get<T> insists on the described one.
+std::int64_t int64At(const soci::row& row, std::size_t i) {
+  if (row.get_indicator(i) == soci::i_null) return 0;
+  switch (row.get_properties(i).get_data_type()) {
+    case soci::dt_integer: return row.get<int>(i);
+    case soci::dt_long_long: return row.get<long long>(i);
+    case soci::dt_unsigned_long_long:
+      return static_cast<std::int64_t>(row.get<unsigned long long>(i));
+    case soci::dt_double: return static_cast<std::int64_t>(row.get<double>(i));
+    case soci::dt_string: return std::stoll(row.get<std::string>(i));
+    default: throw std::runtime_error("inbox: unexpected column type");
+  }
+}
+
+Record fromRow(const soci::row& row) {
+  Record r;
+  r.item.id = int64At(row, 0);
+  r.kind = row.get<std::string>(1);
+  r.item.source = row.get<std::string>(2);
+  r.handler = row.get<std::string>(3);
+  r.item.type = row.get<std::string>(4);
+  r.item.key = row.get<std::string>(5);
+  r.item.tenant = row.get<std::string>(6);
+  r.item.payload = row.get<std::string>(7);
+  r.item.headers = headersFromJson(row.get<std::string>(8));
+  r.state = row.get<std::string>(9);
+  r.attempts = static_cast<int>(int64At(row, 10));
+  r.item.attempt = r.attempts;
+  r.run_at_ms = int64At(row, 11);
+  r.item.received_at = fromMs(int64At(row, 12));
+  r.last_error = row.get_indicator(13) == soci::i_null ? "" : row.get<std::string>(13);
+  r.finished_at_ms = int64At(row, 14);
+  return r;
+}
+
+}  // namespace
+
+std::int64_t toMs(switchboard::TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+switchboard::TimePoint fromMs(std::int64_t ms) {
+  return switchboard::TimePoint(std::chrono::milliseconds(ms));
+}
+
+std::string headersToJson(const std::vector<switchboard::HttpHeader>& headers) {
+  rapidjson::StringBuffer out;
+  rapidjson::Writer<rapidjson::StringBuffer> w(out);
+  w.StartArray();
+  for (const auto& h : headers) {
+    w.StartArray();
+    w.String(h.name.c_str(), static_cast<rapidjson::SizeType>(h.name.size()));
+    w.String(h.value.c_str(), static_cast<rapidjson::SizeType>(h.value.size()));
+    w.EndArray();
+  }
+  w.EndArray();
+  return out.GetString();
+}
+
+std::vector<switchboard::HttpHeader> headersFromJson(const std::string& json) {
+  std::vector<switchboard::HttpHeader> out;
+  rapidjson::Document doc;
+  doc.Parse(json.c_str());
+  if (doc.HasParseError() || !doc.IsArray()) return out;
+  for (const auto& pair : doc.GetArray())
+    if (pair.IsArray() && pair.Size() == 2 && pair[0].IsString() && pair[1].IsString())
+      out.push_back({pair[0].GetString(), pair[1].GetString()});
+  return out;
+}
+
+bool InboxStore::insert(soci::session& tx, const NewItem& item) {
+  ll id = -1;
+  soci::indicator ind = soci::i_null;
+  const std::string headers = headersToJson(item.headers);
+  const ll received = item.received_ms, run_at = item.run_at_ms;
+  soci::statement st =
+      (tx.prepare << "INSERT INTO inbox (kind, source, handler, type, dedupe_key, tenant, "
+                     "payload, headers, state, attempts, run_at_ms, received_at_ms) "
+                     "VALUES (:kind, :source, :handler, :type, :key, :tenant, :payload, "
+                     ":headers, 'pending', 0, :run_at, :received) "
+                     "ON CONFLICT DO NOTHING RETURNING id",
+       soci::use(item.kind), soci::use(item.source), soci::use(item.handler),
+       soci::use(item.type), soci::use(item.dedupe_key), soci::use(item.tenant),
+       soci::use(item.payload), soci::use(headers), soci::use(run_at), soci::use(received),
+       soci::into(id, ind));
+  st.execute(true);
+  return st.got_data();
+}
+
+std::vector<bool> InboxStore::insertBatch(const std::vector<NewItem>& items) {
+  std::vector<bool> inserted;
+  inserted.reserve(items.size());
+  auto session = db_.session();
+  soci::transaction tx(*session);
+  for (const auto& item : items) inserted.push_back(insert(*session, item));
+  tx.commit();
+  return inserted;
+}
+
+std::vector<Record> InboxStore::claim(const std::string& owner, int limit, std::int64_t now_ms,
+                                      std::int64_t lease_until_ms) {
+  const std::string lock = db_.isPostgres() ? " FOR UPDATE SKIP LOCKED" : "";
+  const ll now = now_ms, until = lease_until_ms, n = limit;
+  auto session = db_.session();
+  soci::transaction tx(*session);
+  soci::rowset<soci::row> rows =
+      (session->prepare << "UPDATE inbox SET state = 'running', lease_owner = :owner, "
+                           "lease_until_ms = :until, attempts = attempts + 1 "
+                           "WHERE id IN (SELECT id FROM inbox WHERE "
+                           "(state = 'pending' AND run_at_ms <= :now) OR "
+                           "(state = 'running' AND lease_until_ms < :now2) "
+                           "ORDER BY run_at_ms, id LIMIT :n" +
+                               lock + ") RETURNING " + kColumns,
+       soci::use(owner), soci::use(until), soci::use(now), soci::use(now), soci::use(n));
+  std::vector<Record> out;
+  for (const auto& row : rows) out.push_back(fromRow(row));
+  tx.commit();
+  return out;
+}
+
+bool InboxStore::holdLease(soci::session& tx, std::int64_t id, const std::string& owner) {
+  const ll row_id = id;
+  soci::statement st = (tx.prepare << "UPDATE inbox SET lease_owner = lease_owner "
+                                      "WHERE id = :id AND lease_owner = :owner AND "
+                                      "state = 'running'",
+                        soci::use(row_id), soci::use(owner));
+  st.execute(true);
+  return st.get_affected_rows() == 1;
+}
+
+void InboxStore::markDone(soci::session& tx, std::int64_t id, std::int64_t now_ms) {
+  const ll row_id = id, now = now_ms;
+  tx << "UPDATE inbox SET state = 'done', finished_at_ms = :now, lease_owner = NULL, "
+        "lease_until_ms = NULL, last_error = NULL WHERE id = :id",
+      soci::use(now), soci::use(row_id);
+}
+
+void InboxStore::markFailed(std::int64_t id, const std::string& owner, const std::string& error,
+                            std::optional<std::int64_t> retry_at_ms, std::int64_t now_ms) {
+  const ll row_id = id, now = now_ms, retry_at = retry_at_ms.value_or(0);
+  const int pending = retry_at_ms.has_value();
+  const std::string state = pending ? "pending" : "dead";
+  soci::indicator finished = retry_at_ms ? soci::i_null : soci::i_ok;
+  auto session = db_.session();
+  *session << "UPDATE inbox SET state = :state, run_at_ms = CASE WHEN :pending = 1 THEN :retry "
+              "ELSE run_at_ms END, last_error = :error, lease_owner = NULL, "
+              "lease_until_ms = NULL, finished_at_ms = :finished "
+              "WHERE id = :id AND lease_owner = :owner AND state = 'running'",
+      soci::use(state), soci::use(pending),
+      soci::use(retry_at), soci::use(error), soci::use(now, finished), soci::use(row_id),
+      soci::use(owner);
+}
+
+int InboxStore::releaseLeases() {
+  auto session = db_.session();
+  soci::statement st = (session->prepare << "UPDATE inbox SET lease_until_ms = 0 "
+                                            "WHERE state = 'running'");
+  st.execute(true);
+  return static_cast<int>(st.get_affected_rows());
+}
+
+std::vector<Record> InboxStore::list(const std::optional<std::string>& state, int limit) {
+  const ll n = limit;
+  const int all = !state.has_value();
+  const std::string filter = state.value_or("");
+  auto session = db_.session();
+  soci::rowset<soci::row> rows =
+      (session->prepare << std::string("SELECT ") + kColumns +
+                               " FROM inbox WHERE (:all = 1 OR state = :state) "
+                               "ORDER BY id DESC LIMIT :n",
+       soci::use(all), soci::use(filter), soci::use(n));
+  std::vector<Record> out;
+  for (const auto& row : rows) out.push_back(fromRow(row));
+  return out;
+}
+
+std::optional<Record> InboxStore::get(std::int64_t id) {
+  const ll row_id = id;
+  auto session = db_.session();
+  soci::rowset<soci::row> rows =
+      (session->prepare << std::string("SELECT ") + kColumns + " FROM inbox WHERE id = :id",
+       soci::use(row_id));
+  for (const auto& row : rows) return fromRow(row);
+  return std::nullopt;
+}
+
+bool InboxStore::replay(std::int64_t id, std::int64_t now_ms) {
+  const ll row_id = id, now = now_ms;
+  auto session = db_.session();
+  soci::statement st =
+      (session->prepare << "UPDATE inbox SET state = 'pending', attempts = 0, run_at_ms = :now, "
+                           "finished_at_ms = NULL WHERE id = :id AND state IN ('dead', 'done')",
+       soci::use(now), soci::use(row_id));
+  st.execute(true);
+  return st.get_affected_rows() == 1;
+}
+
+int InboxStore::replayDead(std::int64_t now_ms) {
+  const ll now = now_ms;
+  auto session = db_.session();
+  soci::statement st =
+      (session->prepare << "UPDATE inbox SET state = 'pending', attempts = 0, run_at_ms = :now, "
+                           "finished_at_ms = NULL WHERE state = 'dead'",
+       soci::use(now));
+  st.execute(true);
+  return static_cast<int>(st.get_affected_rows());
+}
+
+int InboxStore::purgeDone(std::int64_t finished_before_ms) {
+  const ll before = finished_before_ms;
+  auto session = db_.session();
+  soci::statement st = (session->prepare << "DELETE FROM inbox WHERE state = 'done' AND "
+                                            "finished_at_ms < :before",
+                        soci::use(before));
+  st.execute(true);
+  return static_cast<int>(st.get_affected_rows());
+}
+
+std::vector<StateCount> InboxStore::counts() {
+  auto session = db_.session();
+  soci::rowset<soci::row> rows =
+      (session->prepare << "SELECT state, COUNT(*), MIN(received_at_ms) FROM inbox "
+                           "GROUP BY state");
+  std::vector<StateCount> out;
+  for (const auto& row : rows) {
+    StateCount c;
+    c.state = row.get<std::string>(0);
+    c.count = int64At(row, 1);
+    c.oldest_received_ms = int64At(row, 2);
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace sb::inbox

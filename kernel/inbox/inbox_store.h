@@ -1,0 +1,85 @@
+// SQL over the `inbox` table (schema/migrations): insert with dedupe, claim with a lease
+// (FOR UPDATE SKIP LOCKED on PostgreSQL), finish, fail, replay, purge, count.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/database.h"
+#include "switchboard/inbox.h"
+
+namespace sb::inbox {
+
+std::int64_t toMs(switchboard::TimePoint t);
+switchboard::TimePoint fromMs(std::int64_t ms);
+
+struct NewItem {
+  std::string kind;  // webhook | job | event
+  std::string source;
+  std::string handler;
+  std::string type;
+  std::string dedupe_key;
+  std::string tenant;
+  std::string payload;
+  std::vector<switchboard::HttpHeader> headers;
+  std::int64_t received_ms = 0;
+  std::int64_t run_at_ms = 0;
+};
+
+struct Record {
+  switchboard::InboxItem item;
+  std::string kind;
+  std::string handler;
+  std::string state;
+  std::string last_error;
+  int attempts = 0;
+  std::int64_t run_at_ms = 0;
+  std::int64_t finished_at_ms = 0;
+};
+
+struct StateCount {
+  std::string state;
+  std::int64_t count = 0;
+  std::int64_t oldest_received_ms = 0;
+};
+
+class InboxStore {
+ public:
+  explicit InboxStore(storage::Database& db) : db_(db) {}
+
+  // All rows in one transaction; per row true when inserted, false when a duplicate.
+  std::vector<bool> insertBatch(const std::vector<NewItem>& items);
+  // One row inside the caller's transaction.
+  bool insert(soci::session& tx, const NewItem& item);
+
+  // Marks up to `limit` due rows (pending and due, or running with an expired lease) as
+  // running under `owner` until `lease_until_ms`, counting the attempt.
+  std::vector<Record> claim(const std::string& owner, int limit, std::int64_t now_ms,
+                            std::int64_t lease_until_ms);
+  // Inside the processing transaction: still ours? (and locks the row on PostgreSQL)
+  bool holdLease(soci::session& tx, std::int64_t id, const std::string& owner);
+  void markDone(soci::session& tx, std::int64_t id, std::int64_t now_ms);
+  // Back to pending at `retry_at_ms`, or to dead when it is nullopt.
+  void markFailed(std::int64_t id, const std::string& owner, const std::string& error,
+                  std::optional<std::int64_t> retry_at_ms, std::int64_t now_ms);
+  // Makes every running row claimable now (a single-process SQLite inbox after a restart).
+  int releaseLeases();
+
+  std::vector<Record> list(const std::optional<std::string>& state, int limit);
+  std::optional<Record> get(std::int64_t id);
+  // Back to pending with its attempts reset; false when there is no such row or it is running.
+  bool replay(std::int64_t id, std::int64_t now_ms);
+  int replayDead(std::int64_t now_ms);
+  int purgeDone(std::int64_t finished_before_ms);
+  std::vector<StateCount> counts();
+
+ private:
+  storage::Database& db_;
+};
+
+std::string headersToJson(const std::vector<switchboard::HttpHeader>& headers);
+std::vector<switchboard::HttpHeader> headersFromJson(const std::string& json);
+
+}  // namespace sb::inbox

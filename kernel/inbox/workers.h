@@ -1,0 +1,65 @@
+// Workers that claim due inbox items, hand each to its plugin inside a transaction that also
+// marks it done, and on failure schedule a retry (backoff with full jitter) or the dead state.
+#pragma once
+
+#include <spdlog/logger.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "config/config.h"
+#include "inbox/backoff.h"
+#include "inbox/inbox_store.h"
+#include "observability/metrics.h"
+#include "plugins/handler_registry.h"
+#include "switchboard/clock.h"
+
+namespace sb::inbox {
+
+class Workers {
+ public:
+  Workers(InboxStore& store, storage::Database& db, const plugins::HandlerRegistry& handlers,
+          const config::InboxConfig& config, const switchboard::Clock& clock,
+          observability::Metrics& metrics, std::shared_ptr<spdlog::logger> log,
+          std::string owner);
+  ~Workers();
+
+  void start();
+  // Lets each worker finish its current item, then joins them.
+  void stop();
+  // Wakes an idle worker (new rows were committed).
+  void wake();
+
+  // Claims and processes one batch on the calling thread; returns how many items it claimed.
+  int runOnce();
+
+  const std::string& owner() const { return owner_; }
+
+ private:
+  void loop(int index);
+  void process(const Record& record);
+  void runHandler(const Record& record, soci::session& tx);
+
+  InboxStore& store_;
+  storage::Database& db_;
+  const plugins::HandlerRegistry& handlers_;
+  config::InboxConfig config_;
+  RetryPolicy policy_;
+  const switchboard::Clock& clock_;
+  observability::Metrics& metrics_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::string owner_;
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::uint64_t wakeups_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace sb::inbox

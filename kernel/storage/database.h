@@ -1,0 +1,30 @@
+// The connection pool behind host.store(): SQLite (WAL, busy timeout, foreign keys, full
+// sync) or PostgreSQL, from one URL.
+#pragma once
+
+#include <soci/soci.h>
+
+#include <memory>
+#include <string>
+
+#include "storage/storage_url.h"
+#include "switchboard/store.h"
+
+namespace sb::storage {
+
+class Database final : public switchboard::Store {
+ public:
+  // Opens `pool_size` connections; throws soci::soci_error / std::runtime_error on failure.
+  Database(const StorageUrl& url, std::size_t pool_size);
+  ~Database() override;
+
+  const std::string& backend() const override { return backend_; }
+  std::unique_ptr<soci::session> session() override;
+  bool isPostgres() const { return backend_ == "postgresql"; }
+
+ private:
+  std::string backend_;
+  std::unique_ptr<soci::connection_pool> pool_;
+};
+
+}  // namespace sb::storage

@@ -48,6 +48,9 @@ void LatencyHistogram::observe(std::chrono::nanoseconds d) {
 
 void LatencyHistogram::render(const std::string& name, const std::string& labels,
                               std::string& out) const {
+  std::uint64_t total = 0;
+  for (const auto& b : buckets_) total += b.load(std::memory_order_relaxed);
+  if (total == 0) return;  // a route never requested: no series yet
   std::uint64_t cumulative = 0;
   for (std::size_t i = 0; i <= kBoundsSeconds.size(); ++i) {
     cumulative += buckets_[i].load(std::memory_order_relaxed);

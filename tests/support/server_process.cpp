@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <sys/wait.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -39,7 +40,8 @@ int decode(int status) {
 ServerProcess::ServerProcess(std::vector<std::string> args,
                              std::vector<std::pair<std::string, std::string>> env) {
   int pipefd[2];
-  if (pipe(pipefd) != 0) throw std::runtime_error("pipe failed");
+  // Close-on-exec: a grandchild (a daemon the child starts) must not keep the pipe open.
+  if (pipe2(pipefd, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   pid_ = spawn(args, env, pipefd[1]);
   close(pipefd[1]);
   reader_ = std::thread([this, fd = pipefd[0]] { readLoop(fd); });

@@ -1,0 +1,177 @@
+// The durable inbox end to end over HTTP, on SQLite and on a real PostgreSQL.
+#include <gtest/gtest.h>
+#include <soci/soci.h>
+
+#include "support/http_client.h"
+#include "support/kernel_harness.h"
+#include "support/postgres_server.h"
+#include "support/webhooks.h"
+
+namespace {
+
+using sbtest::postCourier;
+using sbtest::request;
+using sbtest::waitForBody;
+
+const std::string kToken = "admin-token-0123456789";
+
+class Inbox : public ::testing::TestWithParam<std::string> {
+ protected:
+  std::string storageUrl() {
+    if (GetParam() == "postgresql") return sbtest::PostgresServer::shared().createDatabase();
+    return "sqlite://" + (db_dir_.path() / "switchboard.db").string();
+  }
+
+  // A server with the courier on a durable route and the probe recording events.
+  std::unique_ptr<sbtest::KernelHarness> start(int max_attempts = 3) {
+    auto h = std::make_unique<sbtest::KernelHarness>(
+        "storage: { url: \"" + storageUrl() + "\" }\n"
+        "inbox: { workers: 2, poll_ms: 20, retry: { base_ms: 5, cap_ms: 50, max_attempts: " +
+        std::to_string(max_attempts) +
+        " } }\n"
+        "admin: { token: \"" + kToken + "\" }\n"
+        "plugins:\n"
+        "  courier: { library: courier, config: { secret: " + sbtest::kCourierSecret + " } }\n"
+        "  probe: { library: probe }\n"
+        "routes:\n"
+        "  - { method: POST, path: /webhooks/courier, plugin: courier, handler: webhook, "
+        "durable: true }\n"
+        "  - { method: GET, path: /processed, plugin: courier, handler: processed }\n"
+        "  - { method: POST, path: /heal, plugin: courier, handler: heal }\n"
+        "  - { method: POST, path: /publish, plugin: probe, handler: publish }\n"
+        "  - { method: GET, path: /events, plugin: probe, handler: events }\n"
+        "events:\n"
+        "  probe.later: [ { handler: probe.record, async: true } ]\n");
+    h->start();
+    return h;
+  }
+
+  sbtest::Response admin(std::uint16_t port, const std::string& method, const std::string& path) {
+    return request(port, method, path, "", {{"Authorization", "Bearer " + kToken}});
+  }
+
+  sbtest::TempDir db_dir_;
+};
+
+TEST_P(Inbox, StoresAcknowledgesThenProcesses) {
+  auto h = start();
+  const auto r = postCourier(h->port(), R"({"id":"evt_1","type":"parcel.sent"})");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, R"({"received":true})");
+  EXPECT_EQ(waitForBody(h->port(), "/processed", R"({"evt_1":1})"), R"({"evt_1":1})");
+  const auto items = admin(h->port(), "GET", "/api/admin/inbox?state=done");
+  EXPECT_NE(items.body.find(R"("key":"evt_1","tenant":"","state":"done","attempts":1)"),
+            std::string::npos)
+      << items.body;
+  EXPECT_NE(items.body.find(R"("type":"parcel.sent")"), std::string::npos);
+}
+
+TEST_P(Inbox, FailsTwiceThenSucceedsOnTheThirdAttempt) {
+  auto h = start(5);
+  EXPECT_EQ(postCourier(h->port(), R"({"id":"evt_2","fail":2})").status, 200);
+  EXPECT_EQ(waitForBody(h->port(), "/processed", R"({"evt_2":1})"), R"({"evt_2":1})");
+  const auto items = admin(h->port(), "GET", "/api/admin/inbox");
+  EXPECT_NE(items.body.find(R"("state":"done","attempts":3)"), std::string::npos) << items.body;
+  EXPECT_NE(h->logs().find("attempt 2 failed: told to fail attempt 2"), std::string::npos);
+}
+
+TEST_P(Inbox, AlwaysFailingGoesDeadThenReplayFinishesIt) {
+  auto h = start(3);
+  EXPECT_EQ(postCourier(h->port(), R"({"id":"evt_3","needs_heal":true})").status, 200);
+  ASSERT_TRUE(h->waitForLog("is dead after 3 attempts: not healed yet")) << h->logs();
+  const auto dead = admin(h->port(), "GET", "/api/admin/inbox?state=dead");
+  EXPECT_NE(dead.body.find(R"("last_error":"not healed yet")"), std::string::npos) << dead.body;
+  const auto id = dead.body.substr(dead.body.find(R"("id":)") + 5,
+                                   dead.body.find(',', dead.body.find(R"("id":)")) -
+                                       dead.body.find(R"("id":)") - 5);
+  const auto shown = admin(h->port(), "GET", "/api/admin/inbox/" + id);
+  EXPECT_NE(shown.body.find(R"("payload":"{\"id\":\"evt_3\",\"needs_heal\":true}")"),
+            std::string::npos)
+      << shown.body;
+  EXPECT_NE(shown.body.find(R"(["x-courier-signature",")"), std::string::npos);
+
+  EXPECT_EQ(request(h->port(), "POST", "/heal").status, 200);
+  EXPECT_EQ(admin(h->port(), "POST", "/api/admin/inbox/" + id + "/replay").status, 202);
+  EXPECT_EQ(waitForBody(h->port(), "/processed", R"({"evt_3":1})"), R"({"evt_3":1})");
+  EXPECT_EQ(admin(h->port(), "POST", "/api/admin/inbox/99999/replay").status, 404);
+}
+
+TEST_P(Inbox, DuplicateDeliveryIsAcknowledgedAndProcessedOnce) {
+  auto h = start();
+  const std::string body = R"({"id":"evt_4"})";
+  EXPECT_EQ(postCourier(h->port(), body).status, 200);
+  EXPECT_EQ(waitForBody(h->port(), "/processed", R"({"evt_4":1})"), R"({"evt_4":1})");
+  EXPECT_EQ(postCourier(h->port(), body).status, 200);
+  EXPECT_EQ(postCourier(h->port(), body).status, 200);
+  const auto metrics = request(h->port(), "GET", "/api/health/metrics").body;
+  EXPECT_NE(metrics.find("switchboard_inbox_duplicates_total 2\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("switchboard_inbox_items{state=\"done\"} 1\n"), std::string::npos);
+  EXPECT_EQ(request(h->port(), "GET", "/processed").body, R"({"evt_4":1})");
+}
+
+TEST_P(Inbox, BadSignatureIs401AndStoresNothing) {
+  auto h = start();
+  const auto r = postCourier(h->port(), R"({"id":"evt_5"})", "wrong-secret");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_NE(r.body.find("bad signature"), std::string::npos);
+  const auto unsigned_r = request(h->port(), "POST", "/webhooks/courier", R"({"id":"evt_5"})");
+  EXPECT_EQ(unsigned_r.status, 401);
+  EXPECT_EQ(admin(h->port(), "GET", "/api/admin/inbox").body, R"({"items":[]})");
+}
+
+TEST_P(Inbox, MalformedBodyIs400WithTheReasonAndStoresNothing) {
+  auto h = start();
+  const auto r = postCourier(h->port(), R"({"type":"no id"})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("body has no id"), std::string::npos);
+  EXPECT_EQ(postCourier(h->port(), "{not json").status, 400);
+  EXPECT_EQ(admin(h->port(), "GET", "/api/admin/inbox").body, R"({"items":[]})");
+}
+
+TEST_P(Inbox, JobsQueuedInTheProcessingTransactionRunOnce) {
+  auto h = start();
+  EXPECT_EQ(postCourier(h->port(), R"({"id":"evt_6","followup":true})").status, 200);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  std::string items;
+  while (std::chrono::steady_clock::now() < deadline) {
+    items = admin(h->port(), "GET", "/api/admin/inbox?state=done").body;
+    if (items.find(R"("kind":"job")") != std::string::npos) break;
+  }
+  EXPECT_NE(items.find(R"("kind":"job","source":"courier","handler":"followup")"),
+            std::string::npos)
+      << items;
+  EXPECT_NE(items.find(R"("key":"followup:evt_6")"), std::string::npos);
+}
+
+TEST_P(Inbox, AsyncSubscriptionsAreDeliveredThroughTheInbox) {
+  auto h = start();
+  const auto published = request(h->port(), "POST", "/publish?topic=probe.later", R"({"x":1})");
+  ASSERT_EQ(published.status, 202);
+  const auto id = published.body.substr(7, 32);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  std::string events;
+  while (std::chrono::steady_clock::now() < deadline &&
+         events.find(id) == std::string::npos)
+    events = request(h->port(), "GET", "/events").body;
+  EXPECT_NE(events.find(R"("topic":"probe.later","id":")" + id), std::string::npos) << events;
+  const auto items = admin(h->port(), "GET", "/api/admin/inbox").body;
+  EXPECT_NE(items.find(R"("kind":"event","source":"probe","handler":"record","type":"probe.later")"),
+            std::string::npos)
+      << items;
+}
+
+TEST_P(Inbox, AdminApiWantsTheToken) {
+  auto h = start();
+  EXPECT_EQ(request(h->port(), "GET", "/api/admin/inbox").status, 401);
+  EXPECT_EQ(request(h->port(), "GET", "/api/admin/inbox", "",
+                    {{"Authorization", "Bearer not-the-token-at-all"}})
+                .status,
+            401);
+  EXPECT_EQ(admin(h->port(), "GET", "/api/admin/inbox?state=weird").status, 400);
+  EXPECT_EQ(admin(h->port(), "GET", "/api/admin/inbox/999").status, 404);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, Inbox, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace

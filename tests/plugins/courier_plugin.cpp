@@ -1,0 +1,119 @@
+// A webhook provider double for the durable inbox: HMAC-signed JSON webhooks whose body says
+// how processing should behave, and tables that show how often each one was processed.
+//
+// body: {"id": "evt_1", "type": "parcel.sent", "fail": 2, "needs_heal": false,
+//        "work_ms": 0, "followup": false}
+//   fail:       the first N attempts throw
+//   needs_heal: attempts throw until POST /heal (a handler named `heal`)
+//   work_ms:    processing takes this long (a crash test kills the server meanwhile)
+//   followup:   processing queues a `followup` job in its transaction
+// header: X-Courier-Signature: hex(HMAC-SHA256(secret, body))
+#include <rapidjson/document.h>
+#include <soci/soci.h>
+#include <switchboard/sdk.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
+
+namespace {
+
+using switchboard::HttpRequest;
+using switchboard::HttpResponse;
+
+struct Instructions {
+  std::string id, type;
+  int fail = 0;
+  bool needs_heal = false;
+  int work_ms = 0;
+  bool followup = false;
+};
+
+Instructions parse(const std::string& body) {
+  rapidjson::Document doc;
+  doc.Parse(body.c_str(), body.size());
+  if (doc.HasParseError() || !doc.IsObject()) throw std::invalid_argument("body is not a JSON object");
+  if (!doc.HasMember("id") || !doc["id"].IsString() || doc["id"].GetStringLength() == 0)
+    throw std::invalid_argument("body has no id");
+  Instructions in;
+  in.id = doc["id"].GetString();
+  in.type = doc.HasMember("type") && doc["type"].IsString() ? doc["type"].GetString() : "unknown";
+  if (doc.HasMember("fail") && doc["fail"].IsInt()) in.fail = doc["fail"].GetInt();
+  if (doc.HasMember("needs_heal") && doc["needs_heal"].IsBool()) in.needs_heal = doc["needs_heal"].GetBool();
+  if (doc.HasMember("work_ms") && doc["work_ms"].IsInt()) in.work_ms = doc["work_ms"].GetInt();
+  if (doc.HasMember("followup") && doc["followup"].IsBool()) in.followup = doc["followup"].GetBool();
+  return in;
+}
+
+class CourierPlugin final : public switchboard::Plugin {
+ public:
+  switchboard::PluginInfo info() const override { return {"courier", "1.0.0", {}, {}}; }
+
+  std::vector<switchboard::Migration> migrations(const std::string&) const override {
+    return {{"0001_processed",
+             "CREATE TABLE courier_processed (event_id TEXT NOT NULL, attempt INT NOT NULL, "
+             "pid INT NOT NULL);"
+             "CREATE TABLE courier_jobs (event_id TEXT NOT NULL, attempt INT NOT NULL)"}};
+  }
+
+  void configure(switchboard::Host& host) override {
+    if (!host.config()["secret"]) throw switchboard::ConfigError(host.config(), "courier needs a secret");
+    secret_ = host.config()["secret"].as<std::string>();
+    host_ = &host;
+
+    switchboard::DurableHandler webhook;
+    webhook.verify = [this](const HttpRequest& r) -> std::optional<HttpResponse> {
+      const auto signature = r.header("x-courier-signature");
+      if (!signature || !switchboard::crypto::constantTimeEquals(
+                            *signature, switchboard::crypto::hmacSha256Hex(secret_, r.body)))
+        return HttpResponse::error(r, 401, "bad signature");
+      return std::nullopt;
+    };
+    webhook.identify = [](const HttpRequest& r) {
+      const auto in = parse(r.body);
+      return switchboard::WebhookIdentity{in.id, in.type, "", {"x-courier-signature"}};
+    };
+    webhook.process = [this](const switchboard::InboxItem& item, soci::session& tx) {
+      const auto in = parse(item.payload);
+      if (in.work_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(in.work_ms));
+      if (item.attempt <= in.fail)
+        throw std::runtime_error("told to fail attempt " + std::to_string(item.attempt));
+      if (in.needs_heal && !healed_) throw std::runtime_error("not healed yet");
+      const int pid = static_cast<int>(getpid());
+      tx << "INSERT INTO courier_processed (event_id, attempt, pid) VALUES (:e, :a, :p)",
+          soci::use(in.id), soci::use(item.attempt), soci::use(pid);
+      if (in.followup)
+        host_->jobs().enqueue("followup", in.id, host_->clock().now(), "followup:" + in.id, &tx);
+    };
+    host.http().durable("webhook", std::move(webhook));
+
+    host.jobs().handler("followup", [](const switchboard::InboxItem& job, soci::session& tx) {
+      tx << "INSERT INTO courier_jobs (event_id, attempt) VALUES (:e, :a)",
+          soci::use(job.payload), soci::use(job.attempt);
+    });
+    host.http().handler("heal", [this](const HttpRequest&) {
+      healed_ = true;
+      return HttpResponse::json(200, R"({"healed":true})");
+    });
+    // {"evt_1": 1, ...}: how many times each event was processed.
+    host.http().handler("processed", [this](const HttpRequest&) {
+      auto session = host_->store().session();
+      soci::rowset<soci::row> rows = (session->prepare << "SELECT event_id FROM courier_processed ORDER BY event_id");
+      std::map<std::string, int> counts;
+      for (const auto& row : rows) ++counts[row.get<std::string>(0)];
+      std::string out = "{";
+      for (const auto& [id, n] : counts)
+        out += (out.size() > 1 ? "," : "") + ("\"" + id + "\":" + std::to_string(n));
+      return HttpResponse::json(200, out + "}");
+    });
+  }
+
+ private:
+  std::string secret_;
+  switchboard::Host* host_ = nullptr;
+  std::atomic<bool> healed_{false};
+};
+
+}  // namespace
+
+SWITCHBOARD_PLUGIN(CourierPlugin)

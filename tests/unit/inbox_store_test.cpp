@@ -1,0 +1,115 @@
+// The inbox table's rules on a real SQLite file: dedupe, claim with a lease, lease expiry,
+// a stale owner losing its row, retry and dead.
+#include "inbox/inbox_store.h"
+
+#include <gtest/gtest.h>
+#include <soci/soci.h>
+
+#include "storage/database.h"
+#include "storage/migrations.h"
+#include "support/temp_dir.h"
+
+namespace {
+
+using sb::inbox::InboxStore;
+using sb::inbox::NewItem;
+
+class InboxStoreTest : public ::testing::Test {
+ protected:
+  InboxStoreTest()
+      : db_(*sb::storage::StorageUrl::parse("sqlite://" + (dir_.path() / "i.db").string()), 2),
+        store_(db_) {
+    sb::storage::migrate(db_, "kernel", sb::storage::kernelMigrations("sqlite"));
+  }
+
+  static NewItem item(const std::string& key, const std::string& source = "courier") {
+    NewItem i;
+    i.kind = "webhook";
+    i.source = source;
+    i.handler = "webhook";
+    i.type = "parcel.sent";
+    i.dedupe_key = key;
+    i.payload = "{}";
+    i.received_ms = 1000;
+    i.run_at_ms = 1000;
+    return i;
+  }
+
+  sbtest::TempDir dir_;
+  sb::storage::Database db_;
+  InboxStore store_;
+};
+
+TEST_F(InboxStoreTest, ASecondRowWithTheSameSourceAndKeyIsADuplicate) {
+  EXPECT_EQ(store_.insertBatch({item("e1"), item("e2"), item("e1")}),
+            (std::vector<bool>{true, true, false}));
+  EXPECT_EQ(store_.insertBatch({item("e2")}), (std::vector<bool>{false}));
+  // The same key from another source is another event.
+  EXPECT_EQ(store_.insertBatch({item("e1", "other")}), (std::vector<bool>{true}));
+  EXPECT_EQ(store_.list(std::nullopt, 10).size(), 3u);
+}
+
+TEST_F(InboxStoreTest, AClaimedRowIsNotClaimedAgainWhileItsLeaseHolds) {
+  store_.insertBatch({item("e1")});
+  const auto first = store_.claim("w1", 10, 2000, 5000);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].attempts, 1);
+  EXPECT_TRUE(store_.claim("w2", 10, 4999, 9000).empty());
+}
+
+TEST_F(InboxStoreTest, AnExpiredLeaseIsClaimedAgainAndTheOldOwnerLosesIt) {
+  store_.insertBatch({item("e1")});
+  const auto first = store_.claim("w1", 10, 2000, 5000);
+  ASSERT_EQ(first.size(), 1u);
+  const auto second = store_.claim("w2", 10, 5001, 9000);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0].item.id, first[0].item.id);
+  EXPECT_EQ(second[0].attempts, 2);
+
+  auto session = db_.session();
+  {
+    soci::transaction tx(*session);
+    EXPECT_FALSE(store_.holdLease(*session, first[0].item.id, "w1"));
+    EXPECT_TRUE(store_.holdLease(*session, first[0].item.id, "w2"));
+    tx.rollback();
+  }
+  // The old owner's failure report does not touch the row the new owner holds.
+  store_.markFailed(first[0].item.id, "w1", "late", 6000, 5002);
+  EXPECT_EQ(store_.get(first[0].item.id)->state, "running");
+}
+
+TEST_F(InboxStoreTest, ReleasedLeasesAreClaimableAtOnce) {
+  store_.insertBatch({item("e1")});
+  ASSERT_EQ(store_.claim("w1", 10, 2000, 1'000'000).size(), 1u);
+  EXPECT_EQ(store_.releaseLeases(), 1);
+  EXPECT_EQ(store_.claim("w2", 10, 2001, 9000).size(), 1u);
+}
+
+TEST_F(InboxStoreTest, AFailedRowWaitsForItsRetryTimeThenGoesDeadWhenToldSo) {
+  store_.insertBatch({item("e1")});
+  auto claimed = store_.claim("w1", 10, 2000, 5000);
+  store_.markFailed(claimed[0].item.id, "w1", "boom", 3000, 2001);
+  EXPECT_TRUE(store_.claim("w1", 10, 2999, 9000).empty());
+  claimed = store_.claim("w1", 10, 3000, 9000);
+  ASSERT_EQ(claimed.size(), 1u);
+  store_.markFailed(claimed[0].item.id, "w1", "boom again", std::nullopt, 3001);
+  const auto dead = store_.get(claimed[0].item.id);
+  EXPECT_EQ(dead->state, "dead");
+  EXPECT_EQ(dead->last_error, "boom again");
+  EXPECT_EQ(dead->attempts, 2);
+  EXPECT_TRUE(store_.claim("w1", 10, 999'999, 1'000'000).empty());
+  EXPECT_EQ(store_.replayDead(4000), 1);
+  EXPECT_EQ(store_.claim("w1", 10, 4000, 9000).size(), 1u);
+}
+
+TEST_F(InboxStoreTest, ClaimTakesTheOldestDueRowsUpToTheLimit) {
+  auto late = item("late");
+  late.run_at_ms = 1500;
+  store_.insertBatch({late, item("a"), item("b")});
+  const auto claimed = store_.claim("w1", 2, 2000, 5000);
+  ASSERT_EQ(claimed.size(), 2u);
+  EXPECT_EQ(claimed[0].item.key, "a");
+  EXPECT_EQ(claimed[1].item.key, "b");
+}
+
+}  // namespace

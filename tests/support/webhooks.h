@@ -1,9 +1,13 @@
 // Signed courier webhooks (tests/plugins/courier_plugin.cpp) and waiting for their processing.
 #pragma once
 
+#include <rapidjson/document.h>
+
 #include <chrono>
+#include <map>
 #include <string>
 
+#include "support/eventually.h"
 #include "support/http_client.h"
 #include "switchboard/crypto.h"
 
@@ -22,13 +26,20 @@ inline Response postCourier(std::uint16_t port, const std::string& body,
 inline std::string waitForBody(std::uint16_t port, const std::string& path,
                                const std::string& expected,
                                std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::string body;
-  while (std::chrono::steady_clock::now() < deadline) {
-    body = request(port, "GET", path).body;
-    if (body == expected) return body;
-  }
+  eventually([&] { return (body = request(port, "GET", path).body) == expected; }, timeout);
   return body;
+}
+
+// The courier's GET /processed: how many times each event id was processed.
+inline std::map<std::string, int> processedCounts(std::uint16_t port) {
+  const auto body = request(port, "GET", "/processed").body;
+  rapidjson::Document doc;
+  doc.Parse(body.c_str());
+  std::map<std::string, int> out;
+  if (doc.HasParseError() || !doc.IsObject()) return out;
+  for (const auto& m : doc.GetObject()) out[m.name.GetString()] = m.value.GetInt();
+  return out;
 }
 
 }  // namespace sbtest

@@ -5,10 +5,10 @@
 
 namespace {
 
-using std::chrono::milliseconds;
 using sb::inbox::backoffCeiling;
 using sb::inbox::retryDelay;
 using sb::inbox::RetryPolicy;
+using std::chrono::milliseconds;
 
 TEST(Backoff, CeilingDoublesFromTheBaseUntilTheCap) {
   const RetryPolicy p{milliseconds(100), milliseconds(1000), 10};

@@ -33,21 +33,24 @@ class Migrations : public ::testing::Test {
 
 TEST_F(Migrations, AppliesInNameOrderWhateverTheOrderGiven) {
   // 0002 needs 0001's table; given out of order, it still runs second.
-  const auto applied = migrate(db_, "plugin-a",
-                               {{"0002_fill", "INSERT INTO t (v) VALUES ('second')"},
-                                {"0001_create", "CREATE TABLE t (v TEXT); INSERT INTO t (v) VALUES ('first')"}});
+  const auto applied =
+      migrate(db_, "plugin-a",
+              {{"0002_fill", "INSERT INTO t (v) VALUES ('second')"},
+               {"0001_create", "CREATE TABLE t (v TEXT); INSERT INTO t (v) VALUES ('first')"}});
   EXPECT_EQ(applied, (std::vector<std::string>{"0001_create", "0002_fill"}));
-  EXPECT_EQ(column("SELECT v FROM t ORDER BY rowid"), (std::vector<std::string>{"first", "second"}));
+  EXPECT_EQ(column("SELECT v FROM t ORDER BY rowid"),
+            (std::vector<std::string>{"first", "second"}));
 }
 
 TEST_F(Migrations, AppliedFilesAreSkippedAndNewOnesRun) {
   migrate(db_, "a", {{"0001", "CREATE TABLE t (v TEXT)"}});
-  const auto again = migrate(db_, "a", {{"0001", "CREATE TABLE t (v TEXT)"},
-                                        {"0002", "INSERT INTO t (v) VALUES ('x')"}});
+  const auto again = migrate(
+      db_, "a", {{"0001", "CREATE TABLE t (v TEXT)"}, {"0002", "INSERT INTO t (v) VALUES ('x')"}});
   EXPECT_EQ(again, (std::vector<std::string>{"0002"}));
-  EXPECT_TRUE(migrate(db_, "a", {{"0001", "CREATE TABLE t (v TEXT)"},
-                                 {"0002", "INSERT INTO t (v) VALUES ('x')"}})
-                  .empty());
+  EXPECT_TRUE(
+      migrate(db_, "a",
+              {{"0001", "CREATE TABLE t (v TEXT)"}, {"0002", "INSERT INTO t (v) VALUES ('x')"}})
+          .empty());
   EXPECT_EQ(column("SELECT v FROM t"), (std::vector<std::string>{"x"}));
 }
 
@@ -62,7 +65,8 @@ TEST_F(Migrations, OwnersAreTrackedSeparately) {
 TEST_F(Migrations, AChangedAppliedFileIsRefused) {
   migrate(db_, "a", {{"0001", "CREATE TABLE t (v TEXT)"}});
   try {
-    migrate(db_, "a", {{"0001", "CREATE TABLE t (v TEXT, w TEXT)"}, {"0002", "CREATE TABLE u (v TEXT)"}});
+    migrate(db_, "a",
+            {{"0001", "CREATE TABLE t (v TEXT, w TEXT)"}, {"0002", "CREATE TABLE u (v TEXT)"}});
     FAIL() << "expected a checksum refusal";
   } catch (const MigrationError& e) {
     EXPECT_NE(std::string(e.what()).find("a/0001 was changed after it was applied"),
@@ -74,8 +78,9 @@ TEST_F(Migrations, AChangedAppliedFileIsRefused) {
 }
 
 TEST_F(Migrations, AFailingFileIsRolledBackWhole) {
-  EXPECT_THROW(migrate(db_, "a", {{"0001", "CREATE TABLE t (v TEXT); INSERT INTO nowhere VALUES (1)"}}),
-               MigrationError);
+  EXPECT_THROW(
+      migrate(db_, "a", {{"0001", "CREATE TABLE t (v TEXT); INSERT INTO nowhere VALUES (1)"}}),
+      MigrationError);
   EXPECT_TRUE(column("SELECT name FROM sqlite_master WHERE name = 't'").empty());
   EXPECT_TRUE(column("SELECT name FROM schema_migrations").empty());
 }

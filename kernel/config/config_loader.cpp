@@ -93,13 +93,17 @@ std::string findLibrary(const std::string& library, const fs::path& base,
   return "";
 }
 
-void readStorage(YamlReader& r, const YAML::Node& node, StorageConfig& out) {
+// A relative sqlite:// path is relative to the config file, like plugin_dirs.
+void readStorage(YamlReader& r, const YAML::Node& node, const fs::path& base, StorageConfig& out) {
   if (!node.IsDefined()) return;
   if (!r.map(node, "storage", {"url", "pool_size"})) return;
   if (auto url = r.string(node, "url", "storage", true)) {
     if (url->rfind("sqlite://", 0) != 0 && url->rfind("postgresql://", 0) != 0 &&
         url->rfind("postgres://", 0) != 0)
       r.error(node["url"], "storage.url must start with sqlite:// or postgresql://");
+    else if (url->rfind("sqlite://", 0) == 0 && url->size() > 9 && (*url)[9] != '/' &&
+             *url != "sqlite://:memory:")
+      out.url = "sqlite://" + resolveAgainst(base, url->substr(9));
     else
       out.url = *url;
   }
@@ -114,7 +118,8 @@ void readInbox(YamlReader& r, const YAML::Node& node, InboxConfig& out) {
     return;
   if (auto v = r.integer(node, "workers", "inbox", 0, 64)) out.workers = static_cast<int>(*v);
   if (auto v = r.integer(node, "batch", "inbox", 1, 1000)) out.batch = static_cast<int>(*v);
-  if (auto v = r.integer(node, "poll_ms", "inbox", 1, 60000)) out.poll = std::chrono::milliseconds(*v);
+  if (auto v = r.integer(node, "poll_ms", "inbox", 1, 60000))
+    out.poll = std::chrono::milliseconds(*v);
   if (auto v = r.integer(node, "lease_ms", "inbox", 100, 86400000))
     out.lease = std::chrono::milliseconds(*v);
   if (auto v = r.integer(node, "retention_hours", "inbox", 1, 24 * 3650))
@@ -271,8 +276,8 @@ const PluginConfig* Config::plugin(const std::string& instance) const {
 }
 
 bool isKernelPath(const std::string& path) {
-  return path == "/api/health" || path.rfind("/api/health/", 0) == 0 ||
-         path == "/api/admin" || path.rfind("/api/admin/", 0) == 0;
+  return path == "/api/health" || path.rfind("/api/health/", 0) == 0 || path == "/api/admin" ||
+         path.rfind("/api/admin/", 0) == 0;
 }
 
 Config loadConfig(const std::string& path, const LoadOptions& options) {
@@ -305,7 +310,7 @@ Config loadConfig(const std::string& path, const LoadOptions& options) {
 
   readServer(r, top["server"], out.server);
   readLogging(r, top["logging"], out.logging);
-  readStorage(r, top["storage"], out.storage);
+  readStorage(r, top["storage"], base, out.storage);
   readInbox(r, top["inbox"], out.inbox);
   readAdmin(r, top["admin"], out.admin);
   readPlugins(r, top["plugins"], base, out);

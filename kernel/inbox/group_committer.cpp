@@ -1,5 +1,7 @@
 #include "inbox/group_committer.h"
 
+#include <pthread.h>
+
 namespace sb::inbox {
 
 GroupCommitter::GroupCommitter(InboxStore& store, observability::Metrics& metrics,
@@ -12,7 +14,9 @@ GroupCommitter::GroupCommitter(InboxStore& store, observability::Metrics& metric
       max_batch_(max_batch),
       thread_([this] { loop(); }) {}
 
-GroupCommitter::~GroupCommitter() { stop(); }
+GroupCommitter::~GroupCommitter() {
+  stop();
+}
 
 void GroupCommitter::submit(NewItem item, Done done) {
   {
@@ -37,6 +41,7 @@ void GroupCommitter::stop() {
 }
 
 void GroupCommitter::loop() {
+  pthread_setname_np(pthread_self(), "sb-commit");
   for (;;) {
     std::vector<std::pair<NewItem, Done>> batch;
     {
@@ -65,7 +70,8 @@ void GroupCommitter::loop() {
     metrics_.inbox_commit_batches.fetch_add(1);
     metrics_.inbox_commit_rows.fetch_add(rows.size());
     auto max = metrics_.inbox_commit_batch_max.load();
-    while (rows.size() > max && !metrics_.inbox_commit_batch_max.compare_exchange_weak(max, rows.size())) {
+    while (rows.size() > max &&
+           !metrics_.inbox_commit_batch_max.compare_exchange_weak(max, rows.size())) {
     }
     for (std::size_t i = 0; i < batch.size(); ++i) {
       CommitResult result;

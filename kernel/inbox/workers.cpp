@@ -1,15 +1,16 @@
 #include "inbox/workers.h"
 
+#include <pthread.h>
 #include <soci/soci.h>
 
 #include "events/event_codec.h"
 
 namespace sb::inbox {
 
-Workers::Workers(InboxStore& store, storage::Database& db,
-                 const plugins::HandlerRegistry& handlers, const config::InboxConfig& config,
-                 const switchboard::Clock& clock, observability::Metrics& metrics,
-                 std::shared_ptr<spdlog::logger> log, std::string owner)
+Workers::Workers(InboxStore& store, storage::Database& db, const plugins::HandlerRegistry& handlers,
+                 const config::InboxConfig& config, const switchboard::Clock& clock,
+                 observability::Metrics& metrics, std::shared_ptr<spdlog::logger> log,
+                 std::string owner)
     : store_(store),
       db_(db),
       handlers_(handlers),
@@ -20,7 +21,9 @@ Workers::Workers(InboxStore& store, storage::Database& db,
       log_(std::move(log)),
       owner_(std::move(owner)) {}
 
-Workers::~Workers() { stop(); }
+Workers::~Workers() {
+  stop();
+}
 
 void Workers::start() {
   for (int i = 0; i < config_.workers; ++i) threads_.emplace_back([this, i] { loop(i); });
@@ -43,6 +46,7 @@ void Workers::wake() {
 }
 
 void Workers::loop(int index) {
+  pthread_setname_np(pthread_self(), ("sb-worker-" + std::to_string(index)).substr(0, 15).c_str());
   auto next_purge = std::chrono::steady_clock::now();
   while (!stopping_) {
     std::uint64_t seen;
@@ -55,8 +59,9 @@ void Workers::loop(int index) {
       claimed = runOnce();
       if (index == 0 && std::chrono::steady_clock::now() >= next_purge) {
         next_purge = std::chrono::steady_clock::now() + std::chrono::minutes(1);
-        const auto before = toMs(clock_.now()) -
-                            std::chrono::duration_cast<std::chrono::milliseconds>(config_.retention).count();
+        const auto before =
+            toMs(clock_.now()) -
+            std::chrono::duration_cast<std::chrono::milliseconds>(config_.retention).count();
         if (const int purged = store_.purgeDone(before); purged > 0)
           log_->info("purged {} processed inbox items older than the retention", purged);
       }
@@ -73,56 +78,70 @@ int Workers::runOnce() {
   const auto now = toMs(clock_.now());
   const auto lease = std::chrono::duration_cast<std::chrono::milliseconds>(config_.lease).count();
   const auto batch = store_.claim(owner_, config_.batch, now, now + lease);
-  for (const auto& record : batch) {
-    if (stopping_) {
-      // Leave the rest to the lease: another worker or the next start claims them.
-      break;
-    }
-    process(record);
-  }
+  if (batch.empty()) return 0;
+  for (const auto& [record, error] : processBatch(batch)) recordFailure(*record, error);
   return static_cast<int>(batch.size());
 }
 
-void Workers::runHandler(const Record& record, soci::session& tx) {
-  const auto& item = record.item;
-  if (record.kind == "webhook") {
-    const auto* handler = handlers_.durable(item.source, record.handler);
-    if (!handler) throw std::runtime_error("plugin '" + item.source + "' has no durable handler '" + record.handler + "' running");
-    handler->process(item, tx);
-  } else if (record.kind == "job") {
-    const auto* handler = handlers_.job(item.source, record.handler);
-    if (!handler) throw std::runtime_error("plugin '" + item.source + "' has no job handler '" + record.handler + "' running");
-    (*handler)(item, tx);
-  } else if (record.kind == "event") {
-    const auto* handler = handlers_.event(item.source, record.handler);
-    if (!handler) throw std::runtime_error("plugin '" + item.source + "' has no event handler '" + record.handler + "' running");
-    (*handler)(events::fromJson(item.payload));
-  } else {
-    throw std::runtime_error("unknown inbox kind '" + record.kind + "'");
+std::vector<std::pair<const Record*, std::string>> Workers::processBatch(
+    const std::vector<Record>& batch) {
+  // A transaction holds SQLite's single write lock, which webhook acknowledgements wait for:
+  // commit at least every kMaxHold, even in the middle of a batch.
+  constexpr auto kMaxHold = std::chrono::milliseconds(20);
+  std::vector<std::pair<const Record*, std::string>> failed;
+  std::size_t next = 0;
+  while (next < batch.size() && !stopping_) {
+    const std::size_t first = next;
+    std::vector<std::pair<const Record*, std::string>> failed_here;
+    std::size_t succeeded = 0;
+    try {
+      auto session = db_.session();
+      soci::session& sql = *session;
+      soci::transaction tx(sql);
+      const auto began = std::chrono::steady_clock::now();
+      // Stopping: leave the rest to the lease (the next start, or another process, claims them).
+      for (;
+           next < batch.size() && !stopping_ && std::chrono::steady_clock::now() - began < kMaxHold;
+           ++next) {
+        const Record& record = batch[next];
+        metrics_.inbox_attempts.fetch_add(1);
+        if (!store_.holdLease(sql, record.item.id, owner_)) {
+          log_->warn("inbox item {}: lease lost before processing; another worker has it",
+                     record.item.id);
+          continue;
+        }
+        sql << "SAVEPOINT inbox_item";
+        std::string error;
+        try {
+          runHandler(record, sql);
+          store_.markDone(sql, record.item.id, toMs(clock_.now()));
+          sql << "RELEASE SAVEPOINT inbox_item";
+          ++succeeded;
+          continue;
+        } catch (const std::exception& e) {
+          error = e.what();
+        } catch (...) {
+          error = "a non-standard exception";
+        }
+        sql << "ROLLBACK TO SAVEPOINT inbox_item";
+        sql << "RELEASE SAVEPOINT inbox_item";
+        failed_here.emplace_back(&record, error);
+      }
+      tx.commit();
+    } catch (const std::exception& e) {
+      // Nothing of this transaction is committed: each of its items is retried.
+      log_->error("inbox: {} processed items could not be committed: {}", next - first, e.what());
+      failed_here.clear();
+      succeeded = 0;
+      for (std::size_t i = first; i < next; ++i) failed_here.emplace_back(&batch[i], e.what());
+    }
+    metrics_.inbox_processed.fetch_add(succeeded);
+    failed.insert(failed.end(), failed_here.begin(), failed_here.end());
   }
+  return failed;
 }
 
-void Workers::process(const Record& record) {
-  metrics_.inbox_attempts.fetch_add(1);
-  std::string error;
-  try {
-    auto session = db_.session();
-    soci::transaction tx(*session);
-    if (!store_.holdLease(*session, record.item.id, owner_)) {
-      log_->warn("inbox item {}: lease lost before processing; another worker has it",
-                 record.item.id);
-      return;
-    }
-    runHandler(record, *session);
-    store_.markDone(*session, record.item.id, toMs(clock_.now()));
-    tx.commit();
-    metrics_.inbox_processed.fetch_add(1);
-    return;
-  } catch (const std::exception& e) {
-    error = e.what();
-  } catch (...) {
-    error = "a non-standard exception";
-  }
+void Workers::recordFailure(const Record& record, const std::string& error) {
   metrics_.inbox_failures.fetch_add(1);
   thread_local std::mt19937_64 rng{std::random_device{}()};
   const auto delay =
@@ -145,6 +164,31 @@ void Workers::process(const Record& record) {
     metrics_.inbox_dead.fetch_add(1);
     log_->error("inbox item {} ({} {}/{}) is dead after {} attempts: {}", record.item.id,
                 record.kind, record.item.source, record.item.type, record.attempts, error);
+  }
+}
+
+void Workers::runHandler(const Record& record, soci::session& tx) {
+  const auto& item = record.item;
+  if (record.kind == "webhook") {
+    const auto* handler = handlers_.durable(item.source, record.handler);
+    if (!handler)
+      throw std::runtime_error("plugin '" + item.source + "' has no durable handler '" +
+                               record.handler + "' running");
+    handler->process(item, tx);
+  } else if (record.kind == "job") {
+    const auto* handler = handlers_.job(item.source, record.handler);
+    if (!handler)
+      throw std::runtime_error("plugin '" + item.source + "' has no job handler '" +
+                               record.handler + "' running");
+    (*handler)(item, tx);
+  } else if (record.kind == "event") {
+    const auto* handler = handlers_.event(item.source, record.handler);
+    if (!handler)
+      throw std::runtime_error("plugin '" + item.source + "' has no event handler '" +
+                               record.handler + "' running");
+    (*handler)(events::fromJson(item.payload));
+  } else {
+    throw std::runtime_error("unknown inbox kind '" + record.kind + "'");
   }
 }
 

@@ -1,5 +1,7 @@
-// Workers that claim due inbox items, hand each to its plugin inside a transaction that also
-// marks it done, and on failure schedule a retry (backoff with full jitter) or the dead state.
+// Workers that claim due inbox items and hand them to their plugins inside one transaction per
+// claimed batch that also marks them done (each item in its own savepoint, so one failure
+// undoes only its own effects); a failed item gets a retry (backoff with full jitter) or the
+// dead state. One commit (one fsync) per batch, not per item.
 #pragma once
 
 #include <spdlog/logger.h>
@@ -25,8 +27,7 @@ class Workers {
  public:
   Workers(InboxStore& store, storage::Database& db, const plugins::HandlerRegistry& handlers,
           const config::InboxConfig& config, const switchboard::Clock& clock,
-          observability::Metrics& metrics, std::shared_ptr<spdlog::logger> log,
-          std::string owner);
+          observability::Metrics& metrics, std::shared_ptr<spdlog::logger> log, std::string owner);
   ~Workers();
 
   void start();
@@ -42,7 +43,9 @@ class Workers {
 
  private:
   void loop(int index);
-  void process(const Record& record);
+  // Runs `batch` in one transaction; returns the items that failed, with their errors.
+  std::vector<std::pair<const Record*, std::string>> processBatch(const std::vector<Record>& batch);
+  void recordFailure(const Record& record, const std::string& error);
   void runHandler(const Record& record, soci::session& tx);
 
   InboxStore& store_;

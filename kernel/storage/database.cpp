@@ -23,6 +23,7 @@ Database::Database(const StorageUrl& url, std::size_t pool_size)
       s << "PRAGMA synchronous=FULL";
       s << "PRAGMA foreign_keys=ON";
       s << "PRAGMA busy_timeout=10000";
+      s << "PRAGMA temp_store=MEMORY";  // RETURNING buffers rows in a temp table; not on disk
     } else {
       s.open(*soci::factory_postgresql(), url.conninfo);
     }

@@ -62,6 +62,21 @@ TEST(Config, ShippedDefaultLoads) {
   EXPECT_EQ(config.routes[0].path, "/hello");
   ASSERT_EQ(config.subscriptions.size(), 1u);
   EXPECT_EQ(config.subscriptions[0].topic, "hello.greeted");
+  EXPECT_EQ(config.storage.url, "sqlite://" + sbtest::sourceDir() + "/var/switchboard.db");
+}
+
+TEST(Config, RelativeSqlitePathsAreRelativeToTheConfigFile) {
+  TempDir dir;
+  const auto load = [&](const std::string& url) {
+    return sb::config::loadConfig(dir.write("sub/c.yaml", "storage: { url: \"" + url + "\" }\n"),
+                                  options())
+        .storage.url;
+  };
+  EXPECT_EQ(load("sqlite://db/x.db"), "sqlite://" + (dir.path() / "sub/db/x.db").string());
+  EXPECT_EQ(load("sqlite://../x.db"), "sqlite://" + (dir.path() / "x.db").string());
+  EXPECT_EQ(load("sqlite:///abs/x.db"), "sqlite:///abs/x.db");
+  EXPECT_EQ(load("sqlite://:memory:"), "sqlite://:memory:");
+  EXPECT_EQ(load("postgresql://u@h:5432/d"), "postgresql://u@h:5432/d");
 }
 
 TEST(Config, ShippedDefaultPassesTheFullCheck) {

@@ -7,6 +7,7 @@
 //   needs_heal: attempts throw until POST /heal (a handler named `heal`)
 //   work_ms:    processing takes this long (a crash test kills the server meanwhile)
 //   followup:   processing queues a `followup` job in its transaction
+//   noop:       processing does nothing at all (the ingest benchmark's processor)
 // header: X-Courier-Signature: hex(HMAC-SHA256(secret, body))
 #include <rapidjson/document.h>
 #include <soci/soci.h>
@@ -27,21 +28,26 @@ struct Instructions {
   bool needs_heal = false;
   int work_ms = 0;
   bool followup = false;
+  bool noop = false;
 };
 
 Instructions parse(const std::string& body) {
   rapidjson::Document doc;
   doc.Parse(body.c_str(), body.size());
-  if (doc.HasParseError() || !doc.IsObject()) throw std::invalid_argument("body is not a JSON object");
+  if (doc.HasParseError() || !doc.IsObject())
+    throw std::invalid_argument("body is not a JSON object");
   if (!doc.HasMember("id") || !doc["id"].IsString() || doc["id"].GetStringLength() == 0)
     throw std::invalid_argument("body has no id");
   Instructions in;
   in.id = doc["id"].GetString();
   in.type = doc.HasMember("type") && doc["type"].IsString() ? doc["type"].GetString() : "unknown";
   if (doc.HasMember("fail") && doc["fail"].IsInt()) in.fail = doc["fail"].GetInt();
-  if (doc.HasMember("needs_heal") && doc["needs_heal"].IsBool()) in.needs_heal = doc["needs_heal"].GetBool();
+  if (doc.HasMember("needs_heal") && doc["needs_heal"].IsBool())
+    in.needs_heal = doc["needs_heal"].GetBool();
   if (doc.HasMember("work_ms") && doc["work_ms"].IsInt()) in.work_ms = doc["work_ms"].GetInt();
-  if (doc.HasMember("followup") && doc["followup"].IsBool()) in.followup = doc["followup"].GetBool();
+  if (doc.HasMember("followup") && doc["followup"].IsBool())
+    in.followup = doc["followup"].GetBool();
+  if (doc.HasMember("noop") && doc["noop"].IsBool()) in.noop = doc["noop"].GetBool();
   return in;
 }
 
@@ -57,7 +63,8 @@ class CourierPlugin final : public switchboard::Plugin {
   }
 
   void configure(switchboard::Host& host) override {
-    if (!host.config()["secret"]) throw switchboard::ConfigError(host.config(), "courier needs a secret");
+    if (!host.config()["secret"])
+      throw switchboard::ConfigError(host.config(), "courier needs a secret");
     secret_ = host.config()["secret"].as<std::string>();
     host_ = &host;
 
@@ -75,6 +82,7 @@ class CourierPlugin final : public switchboard::Plugin {
     };
     webhook.process = [this](const switchboard::InboxItem& item, soci::session& tx) {
       const auto in = parse(item.payload);
+      if (in.noop) return;
       if (in.work_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(in.work_ms));
       if (item.attempt <= in.fail)
         throw std::runtime_error("told to fail attempt " + std::to_string(item.attempt));
@@ -88,8 +96,8 @@ class CourierPlugin final : public switchboard::Plugin {
     host.http().durable("webhook", std::move(webhook));
 
     host.jobs().handler("followup", [](const switchboard::InboxItem& job, soci::session& tx) {
-      tx << "INSERT INTO courier_jobs (event_id, attempt) VALUES (:e, :a)",
-          soci::use(job.payload), soci::use(job.attempt);
+      tx << "INSERT INTO courier_jobs (event_id, attempt) VALUES (:e, :a)", soci::use(job.payload),
+          soci::use(job.attempt);
     });
     host.http().handler("heal", [this](const HttpRequest&) {
       healed_ = true;
@@ -98,7 +106,8 @@ class CourierPlugin final : public switchboard::Plugin {
     // {"evt_1": 1, ...}: how many times each event was processed.
     host.http().handler("processed", [this](const HttpRequest&) {
       auto session = host_->store().session();
-      soci::rowset<soci::row> rows = (session->prepare << "SELECT event_id FROM courier_processed ORDER BY event_id");
+      soci::rowset<soci::row> rows =
+          (session->prepare << "SELECT event_id FROM courier_processed ORDER BY event_id");
       std::map<std::string, int> counts;
       for (const auto& row : rows) ++counts[row.get<std::string>(0)];
       std::string out = "{";

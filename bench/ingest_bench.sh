@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Durable ingest of a signed webhook (verify HMAC + identify + group-committed insert + 2xx)
+# with wrk, against nginx `return 200` in the same run, on SQLite and on PostgreSQL (a real
+# server started here, fsync on). Then the drain rate of the no-op processor: the server is
+# restarted with workers on the backlog the ingest left, and timed until nothing is pending.
+#
+#   bench/ingest_bench.sh [seconds per run, default 10] [connections, default 64]
+# Prints figures; it is not a pass/fail test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${1:-10}
+CONNECTIONS=${2:-64}
+SB_PORT=18191
+NGINX_PORT=18192
+PG_PORT=18193
+SECRET=bench-courier-secret
+SIGNATURES=600000
+
+scripts/build >/dev/null
+work=$(mktemp -d)
+chmod 755 "$work"
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+cleanup() {
+  [ -n "${sb_pid:-}" ] && kill "$sb_pid" 2>/dev/null || true
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  [ -d "$work/pg/data" ] && as_pg "$pg_bin/pg_ctl" -D "$work/pg/data" -m fast -w stop >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+build/bin/webhook_corpus "$SECRET" bench "$SIGNATURES" >"$work/signatures.txt"
+
+cat >"$work/nginx.conf" <<CONF
+daemon on;
+worker_processes 2;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $work; proxy_temp_path $work; fastcgi_temp_path $work;
+  uwsgi_temp_path $work; scgi_temp_path $work;
+  server { listen 127.0.0.1:$NGINX_PORT; location / { return 200 "ok"; } }
+}
+CONF
+nginx -c "$work/nginx.conf" -p "$work"
+until curl -sf "http://127.0.0.1:$NGINX_PORT/" >/dev/null 2>&1; do :; done
+
+config() {  # storage-url workers
+  cat <<YAML
+server: { listen: "127.0.0.1:$SB_PORT", threads: 2 }
+logging: { level: warn }
+plugin_dirs: ["$PWD/build/test-plugins"]
+storage: { url: "$1", pool_size: 4 }
+inbox: { workers: $2, batch: 64, poll_ms: 50 }
+plugins:
+  courier: { library: courier, config: { secret: $SECRET } }
+routes:
+  - { method: POST, path: /webhooks/courier, plugin: courier, handler: webhook, durable: true }
+YAML
+}
+
+serve() {  # storage-url workers
+  config "$1" "$2" >"$work/switchboard.yaml"
+  build/bin/switchboard serve --config "$work/switchboard.yaml" 2>>"$work/switchboard.log" &
+  sb_pid=$!
+  until curl -sf "http://127.0.0.1:$SB_PORT/api/health" >/dev/null 2>&1; do :; done
+}
+
+stop() {
+  kill "$sb_pid"
+  wait "$sb_pid" || true
+  sb_pid=
+}
+
+gauge() {  # state -> inbox items in that state
+  curl -sf "http://127.0.0.1:$SB_PORT/api/health/metrics" |
+    awk -v s="switchboard_inbox_items{state=\"$1\"}" '$1 == s {print $2}'
+}
+
+wrk_figures() {  # wrk output file -> "requests/s p50 p99 non2xx"
+  awk '/^Requests\/sec/ {rps=$2} $1 == "50%" {p50=$2} $1 == "99%" {p99=$2}
+       /Non-2xx/ {bad=$NF} END {print rps, p50, p99, (bad == "" ? 0 : bad)}' "$1"
+}
+
+results=()
+run_backend() {  # name storage-url
+  serve "$2" 0  # no workers: ingest alone
+  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/ingest.lua \
+    "http://127.0.0.1:$SB_PORT/webhooks/courier" -- "$work/signatures.txt" 2 bench >"$work/wrk-$1.txt"
+  read -r rps p50 p99 bad < <(wrk_figures "$work/wrk-$1.txt")
+  local stored
+  stored=$(gauge pending)
+  stop
+  # Drain: the same database, now with workers and the no-op processor.
+  serve "$2" 2
+  local start_ns end_ns
+  start_ns=$(date +%s%N)
+  until [ "$(gauge pending)" = 0 ] && [ "$(gauge running)" = 0 ]; do :; done
+  end_ns=$(date +%s%N)
+  local done_rows
+  done_rows=$(gauge done)
+  stop
+  local drain
+  drain=$(awk -v n="$done_rows" -v ns=$((end_ns - start_ns)) 'BEGIN { printf "%.0f", n / (ns / 1e9) }')
+  results+=("$(printf '%-30s %12s %10s %10s %8s %10s %12s' "switchboard ingest, $1" "$rps" "$p50" "$p99" "$bad" "$stored" "$drain")")
+  eval "${1}_rps=$rps"
+}
+
+run_backend sqlite "sqlite://$work/inbox.db"
+
+mkdir -p "$work/pg"
+[ "$(id -u)" = 0 ] && chown postgres "$work/pg"
+as_pg "$pg_bin/initdb" -D "$work/pg/data" -U postgres --auth=trust -E UTF8 >/dev/null
+as_pg "$pg_bin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w \
+  -o "-p $PG_PORT -k $work/pg -c listen_addresses=127.0.0.1" start >/dev/null
+as_pg "$pg_bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres bench
+run_backend postgresql "postgresql://postgres@127.0.0.1:$PG_PORT/bench"
+
+wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$NGINX_PORT/" >"$work/wrk-nginx.txt"
+read -r ng_rps ng_p50 ng_p99 ng_bad < <(wrk_figures "$work/wrk-nginx.txt")
+
+printf '%-30s %12s %10s %10s %8s %10s %12s\n' "($CONNECTIONS conns, ${DURATION}s)" "requests/s" "p50" "p99" "non-2xx" "stored" "drained/s"
+for line in "${results[@]}"; do echo "$line"; done
+printf '%-30s %12s %10s %10s %8s\n' "nginx return 200" "$ng_rps" "$ng_p50" "$ng_p99" "$ng_bad"
+awk -v a="$sqlite_rps" -v b="$postgresql_rps" -v n="$ng_rps" 'BEGIN {
+  printf "ratio to nginx: sqlite %.2f, postgresql %.2f (target: sqlite >= 0.3, p99 < 10 ms)\n", a / n, b / n }'
+echo "drained/s: no-op processor, 2 workers, batch 64, measured on the backlog the ingest left"

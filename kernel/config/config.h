@@ -8,9 +8,22 @@
 #include <string>
 #include <vector>
 
-#include "config/diagnostic.h"
+#include "switchboard/config/diagnostic.h"
+#include "switchboard/config/env_expansion.h"
+#include "switchboard/config/yaml_reader.h"
 
 namespace sb::config {
+
+// The file-reading tools live in the SDK, so plugins that read their own files report problems
+// the same way.
+using switchboard::config::ConfigInvalid;
+using switchboard::config::Diagnostic;
+using switchboard::config::EnvLookup;
+using switchboard::config::expandEnvironment;
+using switchboard::config::joinLines;
+using switchboard::config::Position;
+using switchboard::config::processEnvironment;
+using switchboard::config::YamlReader;
 
 struct ServerConfig {
   std::string host = "127.0.0.1";

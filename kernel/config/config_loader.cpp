@@ -7,7 +7,7 @@
 #include <set>
 #include <sstream>
 
-#include "config/yaml_reader.h"
+#include "switchboard/config/yaml_reader.h"
 
 namespace sb::config {
 namespace fs = std::filesystem;

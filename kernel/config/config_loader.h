@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "config/config.h"
-#include "config/env_expansion.h"
+#include "switchboard/config/env_expansion.h"
 
 namespace sb::config {
 

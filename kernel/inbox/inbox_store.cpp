@@ -1,5 +1,7 @@
 #include "inbox/inbox_store.h"
 
+#include "switchboard/sql_row.h"
+
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -17,25 +19,7 @@ constexpr const char* kColumns =
     "id, kind, source, handler, type, dedupe_key, tenant, payload, headers, state, attempts, "
     "run_at_ms, received_at_ms, last_error, finished_at_ms";
 
-// SQLite and PostgreSQL describe integer columns and aggregates with different SOCI types;
-// row.get<T> insists on the described one.
-std::int64_t int64At(const soci::row& row, std::size_t i) {
-  if (row.get_indicator(i) == soci::i_null) return 0;
-  switch (row.get_properties(i).get_data_type()) {
-    case soci::dt_integer:
-      return row.get<int>(i);
-    case soci::dt_long_long:
-      return row.get<long long>(i);
-    case soci::dt_unsigned_long_long:
-      return static_cast<std::int64_t>(row.get<unsigned long long>(i));
-    case soci::dt_double:
-      return static_cast<std::int64_t>(row.get<double>(i));
-    case soci::dt_string:
-      return std::stoll(row.get<std::string>(i));
-    default:
-      throw std::runtime_error("inbox: unexpected column type");
-  }
-}
+using switchboard::sql::int64At;
 
 Record fromRow(const soci::row& row) {
   Record r;

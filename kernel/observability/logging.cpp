@@ -14,7 +14,8 @@ constexpr std::size_t kMinSecretLength = 6;
 struct LogHub::Settings {
   std::mutex mutex;
   bool json = false;
-  std::vector<std::string> secrets;
+  std::vector<std::string> secrets;  // from the main config, replaced on reload
+  std::vector<std::string> extra;    // from files plugins read; kept for the process' life
 };
 
 namespace {
@@ -76,6 +77,7 @@ class LineFormatter final : public spdlog::formatter {
       std::lock_guard lock(settings_->mutex);
       json = settings_->json;
       text = redact(std::move(text), settings_->secrets);
+      text = redact(std::move(text), settings_->extra);
     }
     const auto level = spdlog::level::to_string_view(msg.level);
     std::string line;
@@ -131,6 +133,11 @@ void LogHub::configure(const config::LoggingConfig& logging,
   std::lock_guard lock(mutex_);
   level_ = spdlog::level::from_str(logging.level);
   for (auto& [name, logger] : loggers_) logger->set_level(level_);
+}
+
+void LogHub::addSecrets(const std::vector<std::string>& secrets) {
+  std::lock_guard lock(settings_->mutex);
+  settings_->extra.insert(settings_->extra.end(), secrets.begin(), secrets.end());
 }
 
 std::shared_ptr<spdlog::logger> LogHub::get(const std::string& name) {

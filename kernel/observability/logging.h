@@ -23,6 +23,9 @@ class LogHub {
   // Applies level, format and the values to redact to every logger, present and future.
   void configure(const config::LoggingConfig& logging, const std::vector<std::string>& secrets);
 
+  // More values to redact, from files other than the main config (they survive configure()).
+  void addSecrets(const std::vector<std::string>& secrets);
+
   std::shared_ptr<spdlog::logger> get(const std::string& name);
 
   struct Settings;  // shared with the formatter

@@ -4,6 +4,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -24,6 +25,9 @@ struct Facilities {
   // Null until the kernel opens the database (and never, without `storage:`).
   const std::unique_ptr<storage::Database>& database;
   const std::unique_ptr<inbox::Inbox>& inbox;
+  // Plugin-owned files: resolved against the main config's directory, read with ${ENV}.
+  std::function<std::string(const std::string&)> resolve_path;
+  std::function<YAML::Node(const std::string&)> read_config_file;
 };
 
 class PluginContext final : public switchboard::Host {
@@ -41,6 +45,12 @@ class PluginContext final : public switchboard::Host {
   const switchboard::Clock& clock() const override { return facilities_.clock; }
   switchboard::Store& store() override;
   switchboard::Jobs& jobs() override { return jobs_; }
+  std::string resolvePath(const std::string& path) const override {
+    return facilities_.resolve_path(path);
+  }
+  YAML::Node readConfigFile(const std::string& path) override {
+    return facilities_.read_config_file(facilities_.resolve_path(path));
+  }
 
  private:
   class Http final : public switchboard::HttpRegistry {

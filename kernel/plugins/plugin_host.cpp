@@ -50,6 +50,8 @@ void PluginHost::runStep(PluginInstance& p, const char* name, Step&& step) {
     step();
   } catch (const switchboard::ConfigError& e) {
     fail(p, name, e.what(), e.line(), e.column());
+  } catch (const config::ConfigInvalid& e) {
+    fail(p, name, std::string("\n") + e.what());  // problems in files the plugin reads
   } catch (const std::exception& e) {
     fail(p, name, e.what());
   } catch (...) {
@@ -115,6 +117,23 @@ void PluginHost::start() {
     if (p->state == PluginState::Configured) {
       p->state = PluginState::Running;
       log_->info("plugin {} ({} {}) running", p->config.instance, p->info.name, p->info.version);
+    }
+  }
+}
+
+void PluginHost::reload() {
+  for (auto& p : instances_) {
+    if (p->state != PluginState::Running) continue;
+    try {
+      p->plugin->reload();
+    } catch (const switchboard::ConfigError& e) {
+      throw std::runtime_error(
+          config::Diagnostic{e.line() > 0 ? config::Position{p->config.at.file, e.line(), e.column()}
+                                          : p->config.at,
+                             "plugin '" + p->config.instance + "': reload failed: " + e.what()}
+              .str());
+    } catch (const std::exception& e) {
+      throw std::runtime_error("plugin '" + p->config.instance + "': reload failed:\n" + e.what());
     }
   }
 }

@@ -50,6 +50,9 @@ class PluginHost {
   void load(const std::vector<config::PluginConfig>& plugins);
   void configure();
   void start();
+  // Plugin::reload() on each running plugin, in start order; the first throw propagates,
+  // naming the plugin.
+  void reload();
   // Reverse start order; each stop() that throws is logged and the others still stop.
   void stop();
   // Destroys the plugin objects (their libraries stay loaded).

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 
 #include "events/event_codec.h"
@@ -51,7 +52,9 @@ Kernel::Kernel(KernelOptions options)
       log_(logs_.get("kernel")),
       bus_(metrics_, clock_, logs_.get("events")) {
   host_ = std::make_unique<plugins::PluginHost>(
-      plugins::Facilities{handlers_, bus_, services_, client_, clock_, database_, inbox_},
+      plugins::Facilities{handlers_, bus_, services_, client_, clock_, database_, inbox_,
+                          [this](const std::string& path) { return resolvePath(path); },
+                          [this](const std::string& path) { return readConfigFile(path); }},
       [this](const std::string& name) { return logs_.get(name); });
 
   addKernelRoute("GET", "/api/health", [this](const switchboard::HttpRequest&) {
@@ -215,6 +218,32 @@ void Kernel::start() {
              server_->port(), config_.server.threads, config_.file);
 }
 
+std::string Kernel::resolvePath(const std::string& path) const {
+  const std::filesystem::path p(path);
+  if (p.is_absolute()) return p.lexically_normal().string();
+  return (std::filesystem::absolute(options_.config_path).parent_path() / p)
+      .lexically_normal()
+      .string();
+}
+
+YAML::Node Kernel::readConfigFile(const std::string& path) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    throw config::ConfigInvalid({{{path, 0, 0}, "cannot read the file"}});
+  } catch (const YAML::Exception& e) {
+    throw config::ConfigInvalid(
+        {{{path, e.mark.line + 1, e.mark.column + 1}, e.msg}});
+  }
+  std::vector<std::string> secrets;
+  std::vector<config::Diagnostic> problems;
+  config::expandEnvironment(root, path, options_.load.env, secrets, problems);
+  if (!problems.empty()) throw config::ConfigInvalid(std::move(problems));
+  logs_.addSecrets(secrets);
+  return root;
+}
+
 ReloadOutcome Kernel::reload() {
   try {
     config::Config next = load();
@@ -229,6 +258,7 @@ ReloadOutcome Kernel::reload() {
                                "restart to apply it");
     if (!sameServer(current.server, next.server))
       throw std::runtime_error(next.file + ": the server section changed; restart to apply it");
+    host_->reload();
     installTables(next);
     auto secrets = next.secrets;
     secrets.insert(secrets.end(), current.secrets.begin(), current.secrets.end());

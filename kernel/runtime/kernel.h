@@ -80,6 +80,9 @@ class Kernel {
 
  private:
   config::Config load() const;
+  // Files plugins own (Host::resolvePath / readConfigFile).
+  std::string resolvePath(const std::string& path) const;
+  YAML::Node readConfigFile(const std::string& path);
   void installTables(const config::Config& config);
   std::vector<std::string> openStorage(const config::Config& config);
   void addKernelRoute(std::string method, std::string path, switchboard::HttpHandler handler);

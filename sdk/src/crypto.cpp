@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/rand.h>
 
 #include <stdexcept>
 
@@ -60,6 +61,80 @@ std::string hmacSha1Base64(std::string_view key, std::string_view data) {
 
 bool constantTimeEquals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string base64Encode(std::string_view data) {
+  return base64(reinterpret_cast<const unsigned char*>(data.data()), data.size());
+}
+
+std::optional<std::string> base64Decode(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::string out(3 * text.size() / 4, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(text.data()),
+                                static_cast<int>(text.size()));
+  if (n < 0) return std::nullopt;
+  std::size_t size = static_cast<std::size_t>(n);  // EVP_DecodeBlock counts the padding
+  for (std::size_t i = text.size(); i > 0 && text[i - 1] == '='; --i) --size;
+  out.resize(size);
+  return out;
+}
+
+namespace {
+
+constexpr std::size_t kNonce = 12, kTag = 16;
+
+struct CipherCtx {
+  EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
+  ~CipherCtx() { EVP_CIPHER_CTX_free(ctx); }
+};
+
+const unsigned char* bytes(std::string_view s) {
+  return reinterpret_cast<const unsigned char*>(s.data());
+}
+
+}  // namespace
+
+std::string seal(std::string_view key, std::string_view plaintext, std::string_view aad) {
+  if (key.size() != 32) throw std::invalid_argument("AES-256-GCM needs a 32-byte key");
+  std::string out(kNonce + plaintext.size() + kTag, '\0');
+  auto* o = reinterpret_cast<unsigned char*>(out.data());
+  if (RAND_bytes(o, kNonce) != 1) throw std::runtime_error("no randomness for a nonce");
+  CipherCtx c;
+  int len = 0;
+  if (!c.ctx || EVP_EncryptInit_ex(c.ctx, EVP_aes_256_gcm(), nullptr, bytes(key), o) != 1 ||
+      (!aad.empty() &&
+       EVP_EncryptUpdate(c.ctx, nullptr, &len, bytes(aad), static_cast<int>(aad.size())) != 1) ||
+      EVP_EncryptUpdate(c.ctx, o + kNonce, &len, bytes(plaintext),
+                        static_cast<int>(plaintext.size())) != 1 ||
+      EVP_EncryptFinal_ex(c.ctx, o + kNonce + len, &len) != 1 ||
+      EVP_CIPHER_CTX_ctrl(c.ctx, EVP_CTRL_GCM_GET_TAG, kTag, o + kNonce + plaintext.size()) != 1)
+    throw std::runtime_error("AES-256-GCM encryption failed");
+  return out;
+}
+
+std::optional<std::string> open(std::string_view key, std::string_view sealed,
+                                std::string_view aad) {
+  if (key.size() != 32) throw std::invalid_argument("AES-256-GCM needs a 32-byte key");
+  if (sealed.size() < kNonce + kTag) return std::nullopt;
+  const std::size_t n = sealed.size() - kNonce - kTag;
+  std::string out(n, '\0');
+  std::string tag(sealed.substr(kNonce + n));
+  CipherCtx c;
+  int len = 0;
+  if (!c.ctx ||
+      EVP_DecryptInit_ex(c.ctx, EVP_aes_256_gcm(), nullptr, bytes(key), bytes(sealed)) != 1 ||
+      (!aad.empty() &&
+       EVP_DecryptUpdate(c.ctx, nullptr, &len, bytes(aad), static_cast<int>(aad.size())) != 1) ||
+      EVP_DecryptUpdate(c.ctx, reinterpret_cast<unsigned char*>(out.data()), &len,
+                        bytes(sealed.substr(kNonce)), static_cast<int>(n)) != 1 ||
+      EVP_CIPHER_CTX_ctrl(c.ctx, EVP_CTRL_GCM_SET_TAG, kTag, tag.data()) != 1)
+    return std::nullopt;
+  int final_len = 0;
+  if (EVP_DecryptFinal_ex(c.ctx, reinterpret_cast<unsigned char*>(out.data()) + len,
+                          &final_len) != 1)
+    return std::nullopt;  // the tag does not match
+  return out;
 }
 
 }  // namespace switchboard::crypto

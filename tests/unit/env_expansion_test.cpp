@@ -1,10 +1,10 @@
-#include "config/env_expansion.h"
+#include "switchboard/config/env_expansion.h"
 
 #include <gtest/gtest.h>
 
 namespace {
 
-using namespace sb::config;
+using namespace switchboard::config;
 
 EnvLookup fakeEnv() {
   return [](const std::string& name) -> std::optional<std::string> {

@@ -39,6 +39,13 @@ class BOOST_SYMBOL_VISIBLE Host {
   virtual Store& store() = 0;
   // Durable jobs for this plugin; throws when the config has no `storage:`.
   virtual Jobs& jobs() = 0;
+
+  // `path` taken against the main config file's directory (unless absolute).
+  virtual std::string resolvePath(const std::string& path) const = 0;
+  // Reads a YAML file the plugin owns (a catalog, templates) the way the kernel reads its own:
+  // ${ENV} expanded, those values redacted from every log line. Throws
+  // config::ConfigInvalid (switchboard/config/diagnostic.h) with `file:line:col` problems.
+  virtual YAML::Node readConfigFile(const std::string& path) = 0;
 };
 
 }  // namespace switchboard

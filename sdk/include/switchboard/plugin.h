@@ -35,6 +35,10 @@ class BOOST_SYMBOL_VISIBLE Plugin {
 
   // Ends work; called in reverse start order after in-flight requests have drained.
   virtual void stop() {}
+  // A config reload (SIGHUP) was asked for: reread the files the plugin owns and apply them
+  // whole, or throw (ConfigError / config::ConfigInvalid) and keep the running state. Called
+  // on running plugins before the kernel swaps its tables; any throw refuses the reload.
+  virtual void reload() {}
 
   // The schema this plugin needs on `backend` ("sqlite" or "postgresql"), applied before
   // configure() and tracked under the plugin's name (info().name).

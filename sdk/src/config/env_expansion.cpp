@@ -1,8 +1,8 @@
-#include "config/env_expansion.h"
+#include "switchboard/config/env_expansion.h"
 
 #include <cstdlib>
 
-namespace sb::config {
+namespace switchboard::config {
 namespace {
 
 bool isNameChar(char c, bool first) {
@@ -78,4 +78,4 @@ void expandEnvironment(YAML::Node root, const std::string& file, const EnvLookup
   }
 }
 
-}  // namespace sb::config
+}  // namespace switchboard::config

@@ -1,6 +1,6 @@
-#include "config/yaml_reader.h"
+#include "switchboard/config/yaml_reader.h"
 
-namespace sb::config {
+namespace switchboard::config {
 
 void YamlReader::error(const YAML::Node& at, std::string message) {
   problems_.push_back({Position::of(file_, at), std::move(message)});
@@ -106,4 +106,4 @@ std::vector<std::string> YamlReader::strings(const YAML::Node& parent, const cha
   return out;
 }
 
-}  // namespace sb::config
+}  // namespace switchboard::config

@@ -11,9 +11,9 @@
 #include <string_view>
 #include <vector>
 
-#include "config/diagnostic.h"
+#include "switchboard/config/diagnostic.h"
 
-namespace sb::config {
+namespace switchboard::config {
 
 class YamlReader {
  public:
@@ -43,4 +43,4 @@ class YamlReader {
   std::vector<Diagnostic>& problems_;
 };
 
-}  // namespace sb::config
+}  // namespace switchboard::config

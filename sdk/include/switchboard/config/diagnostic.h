@@ -10,7 +10,7 @@ class Node;
 struct Mark;
 }  // namespace YAML
 
-namespace sb::config {
+namespace switchboard::config {
 
 struct Position {
   std::string file;
@@ -39,4 +39,4 @@ class ConfigInvalid : public std::runtime_error {
 
 std::string joinLines(const std::vector<Diagnostic>& diagnostics);
 
-}  // namespace sb::config
+}  // namespace switchboard::config

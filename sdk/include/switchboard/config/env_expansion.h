@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "config/diagnostic.h"
+#include "switchboard/config/diagnostic.h"
 
-namespace sb::config {
+namespace switchboard::config {
 
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 
@@ -22,4 +22,4 @@ EnvLookup processEnvironment();
 void expandEnvironment(YAML::Node root, const std::string& file, const EnvLookup& env,
                        std::vector<std::string>& expanded, std::vector<Diagnostic>& problems);
 
-}  // namespace sb::config
+}  // namespace switchboard::config

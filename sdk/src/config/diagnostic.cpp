@@ -1,8 +1,8 @@
-#include "config/diagnostic.h"
+#include "switchboard/config/diagnostic.h"
 
 #include <yaml-cpp/yaml.h>
 
-namespace sb::config {
+namespace switchboard::config {
 
 Position Position::of(const std::string& file, const YAML::Node& node) {
   const YAML::Mark mark = node.Mark();
@@ -28,4 +28,4 @@ std::string joinLines(const std::vector<Diagnostic>& diagnostics) {
 ConfigInvalid::ConfigInvalid(std::vector<Diagnostic> diagnostics)
     : std::runtime_error(joinLines(diagnostics)), diagnostics_(std::move(diagnostics)) {}
 
-}  // namespace sb::config
+}  // namespace switchboard::config

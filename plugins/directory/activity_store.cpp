@@ -1,0 +1,315 @@
+// Customers, calls and appointments: what happens to a company, always scoped to it.
+#include <soci/soci.h>
+
+#include "sql_values.h"
+#include "stores.h"
+
+namespace directory {
+
+using namespace sqlv;
+
+namespace {
+
+void requireCompany(const domain::CompanyId& c) {
+  if (c.empty()) throw std::invalid_argument("a company is required");
+}
+
+// `affected` rows from an UPDATE scoped to the company: none means the id is not theirs.
+void requireUpdated(soci::statement& st, const char* what, std::int64_t id,
+                    const domain::CompanyId& c) {
+  if (st.get_affected_rows() != 1)
+    throw domain::NotFound(std::string(what) + " " + std::to_string(id) + " does not exist for company " + c);
+}
+
+// ---- customers ----
+constexpr const char* kCustomerColumns =
+    "id, company_id, phone_e164, name, email, journey_status, loyalty_tier, created_at_ms";
+
+domain::Customer customerFrom(const soci::row& r) {
+  domain::Customer c;
+  c.id = int64At(r, 0);
+  c.company_id = textAt(r, 1);
+  c.phone_e164 = textAt(r, 2);
+  c.name = textAt(r, 3);
+  c.email = textAt(r, 4);
+  c.journey_status = textAt(r, 5);
+  c.loyalty_tier = textAt(r, 6);
+  c.created_at = fromMs(int64At(r, 7));
+  return c;
+}
+
+}  // namespace
+
+std::optional<domain::Customer> CustomerStore::byPhone(soci::session& db,
+                                                       const domain::CompanyId& c,
+                                                       const std::string& e164) {
+  return first(query<domain::Customer>(
+      db, std::string("SELECT ") + kCustomerColumns +
+              " FROM customers WHERE company_id = :c AND phone_e164 = :p",
+      customerFrom, soci::use(c), soci::use(e164)));
+}
+
+std::optional<domain::Customer> CustomerStore::get(soci::session& db, const domain::CompanyId& c,
+                                                   std::int64_t id) {
+  const ll row_id = id;
+  return first(query<domain::Customer>(
+      db, std::string("SELECT ") + kCustomerColumns +
+              " FROM customers WHERE company_id = :c AND id = :id",
+      customerFrom, soci::use(c), soci::use(row_id)));
+}
+
+domain::Customer CustomerStore::save(soci::session& db, const domain::CompanyId& c,
+                                     domain::Customer customer) {
+  requireCompany(c);
+  customer.company_id = c;
+  if (customer.id == 0) {
+    if (customer.created_at == TimePoint{}) customer.created_at = clock_.now();
+    const ll created = toMs(customer.created_at);
+    ll id = 0;
+    db << "INSERT INTO customers (company_id, phone_e164, name, email, journey_status, "
+          "loyalty_tier, created_at_ms) VALUES (:c, :p, :n, :e, :j, :l, :t) RETURNING id",
+        soci::use(c), soci::use(customer.phone_e164), soci::use(customer.name),
+        soci::use(customer.email), soci::use(customer.journey_status),
+        soci::use(customer.loyalty_tier), soci::use(created), soci::into(id);
+    customer.id = id;
+    return customer;
+  }
+  const ll id = customer.id;
+  soci::statement st =
+      (db.prepare << "UPDATE customers SET phone_e164 = :p, name = :n, email = :e, "
+                     "journey_status = :j, loyalty_tier = :l WHERE id = :id AND company_id = :c",
+       soci::use(customer.phone_e164), soci::use(customer.name), soci::use(customer.email),
+       soci::use(customer.journey_status), soci::use(customer.loyalty_tier), soci::use(id),
+       soci::use(c));
+  st.execute(true);
+  requireUpdated(st, "customer", customer.id, c);
+  return *get(db, c, customer.id);
+}
+
+// ---- calls ----
+namespace {
+
+constexpr const char* kCallColumns =
+    "id, company_id, branch_id, retell_call_id, from_number, to_number, status, started_at_ms, "
+    "ended_at_ms, duration_seconds, transcript, analysis_json, cost_minor, cost_currency, "
+    "cost_usd_cents, customer_id, customer_name, appointment_id, flagged, flag_reason";
+
+domain::Call callFrom(const soci::row& r) {
+  domain::Call c;
+  c.id = int64At(r, 0);
+  c.company_id = textAt(r, 1);
+  c.branch_id = textAt(r, 2);
+  c.retell_call_id = textAt(r, 3);
+  c.from_number = textAt(r, 4);
+  c.to_number = textAt(r, 5);
+  c.status = textAt(r, 6);
+  c.started_at = optionalTimeAt(r, 7);
+  c.ended_at = optionalTimeAt(r, 8);
+  c.duration_seconds = static_cast<int>(int64At(r, 9));
+  c.transcript = textAt(r, 10);
+  c.analysis_json = textAt(r, 11);
+  c.cost = {int64At(r, 12), textAt(r, 13)};
+  c.cost_usd = {int64At(r, 14), "USD"};
+  c.customer_id = optionalInt64At(r, 15);
+  c.customer_name = textAt(r, 16);
+  c.appointment_id = optionalInt64At(r, 17);
+  c.flagged = int64At(r, 18) != 0;
+  c.flag_reason = textAt(r, 19);
+  return c;
+}
+
+}  // namespace
+
+domain::Call CallStore::write(soci::session& db, const std::optional<std::string>& company,
+                              domain::Call call) {
+  call.company_id = company.value_or("");
+  NullableText company_id(call.company_id), branch(call.branch_id);
+  Nullable started(call.started_at), ended(call.ended_at), customer(call.customer_id),
+      appointment(call.appointment_id);
+  const ll cost = call.cost.minor, cost_usd = call.cost_usd.minor;
+  const int flagged = call.flagged;
+  if (call.id == 0) {
+    ll id = 0;
+    db << "INSERT INTO calls (company_id, branch_id, retell_call_id, from_number, to_number, "
+          "status, started_at_ms, ended_at_ms, duration_seconds, transcript, analysis_json, "
+          "cost_minor, cost_currency, cost_usd_cents, customer_id, customer_name, "
+          "appointment_id, flagged, flag_reason) VALUES (:c, :b, :r, :f, :t, :s, :sa, :ea, :d, "
+          ":tr, :an, :cm, :cc, :cu, :cust, :cn, :ap, :fl, :fr) RETURNING id",
+        soci::use(company_id.value, company_id.ind), soci::use(branch.value, branch.ind),
+        soci::use(call.retell_call_id), soci::use(call.from_number), soci::use(call.to_number),
+        soci::use(call.status), soci::use(started.value, started.ind),
+        soci::use(ended.value, ended.ind), soci::use(call.duration_seconds),
+        soci::use(call.transcript), soci::use(call.analysis_json), soci::use(cost),
+        soci::use(call.cost.currency), soci::use(cost_usd),
+        soci::use(customer.value, customer.ind), soci::use(call.customer_name),
+        soci::use(appointment.value, appointment.ind), soci::use(flagged),
+        soci::use(call.flag_reason), soci::into(id);
+    call.id = id;
+    return call;
+  }
+  const ll id = call.id;
+  // company_id IS NOT DISTINCT FROM works on both backends only as a pair of tests:
+  const int unassigned = !company.has_value();
+  soci::statement st =
+      (db.prepare << "UPDATE calls SET branch_id = :b, from_number = :f, to_number = :t, "
+                     "status = :s, started_at_ms = :sa, ended_at_ms = :ea, duration_seconds = :d, "
+                     "transcript = :tr, analysis_json = :an, cost_minor = :cm, "
+                     "cost_currency = :cc, cost_usd_cents = :cu, customer_id = :cust, "
+                     "customer_name = :cn, appointment_id = :ap, flagged = :fl, flag_reason = :fr "
+                     "WHERE id = :id AND ((:un = 1 AND company_id IS NULL) OR company_id = :c)",
+       soci::use(branch.value, branch.ind), soci::use(call.from_number),
+       soci::use(call.to_number), soci::use(call.status), soci::use(started.value, started.ind),
+       soci::use(ended.value, ended.ind), soci::use(call.duration_seconds),
+       soci::use(call.transcript), soci::use(call.analysis_json), soci::use(cost),
+       soci::use(call.cost.currency), soci::use(cost_usd), soci::use(customer.value, customer.ind),
+       soci::use(call.customer_name), soci::use(appointment.value, appointment.ind),
+       soci::use(flagged), soci::use(call.flag_reason), soci::use(id), soci::use(unassigned),
+       soci::use(call.company_id));
+  st.execute(true);
+  requireUpdated(st, "call", call.id, call.company_id.empty() ? "(unassigned)" : call.company_id);
+  return call;
+}
+
+domain::Call CallStore::save(soci::session& db, const domain::CompanyId& c, domain::Call call) {
+  requireCompany(c);
+  return write(db, c, std::move(call));
+}
+
+domain::Call CallStore::adminSaveUnassigned(soci::session& db, domain::Call call) {
+  call.flagged = true;
+  if (call.flag_reason.empty()) call.flag_reason = "the dialled number belongs to no company";
+  return write(db, std::nullopt, std::move(call));
+}
+
+std::optional<domain::Call> CallStore::get(soci::session& db, const domain::CompanyId& c,
+                                           std::int64_t id) {
+  const ll row_id = id;
+  return first(query<domain::Call>(
+      db, std::string("SELECT ") + kCallColumns + " FROM calls WHERE company_id = :c AND id = :id",
+      callFrom, soci::use(c), soci::use(row_id)));
+}
+
+std::optional<domain::Call> CallStore::byRetellId(soci::session& db, const domain::CompanyId& c,
+                                                  const std::string& retell_call_id) {
+  return first(query<domain::Call>(
+      db, std::string("SELECT ") + kCallColumns +
+              " FROM calls WHERE company_id = :c AND retell_call_id = :r",
+      callFrom, soci::use(c), soci::use(retell_call_id)));
+}
+
+std::vector<domain::Call> CallStore::between(soci::session& db, const domain::CompanyId& c,
+                                             TimePoint from, TimePoint to) {
+  const ll a = toMs(from), b = toMs(to);
+  return query<domain::Call>(db,
+                             std::string("SELECT ") + kCallColumns +
+                                 " FROM calls WHERE company_id = :c AND started_at_ms >= :a AND "
+                                 "started_at_ms < :b ORDER BY started_at_ms, id",
+                             callFrom, soci::use(c), soci::use(a), soci::use(b));
+}
+
+std::vector<domain::Call> CallStore::adminUnassigned(soci::session& db, int limit) {
+  const ll n = limit;
+  return query<domain::Call>(db,
+                             std::string("SELECT ") + kCallColumns +
+                                 " FROM calls WHERE company_id IS NULL ORDER BY id DESC LIMIT :n",
+                             callFrom, soci::use(n));
+}
+
+// ---- appointments ----
+namespace {
+
+constexpr const char* kAppointmentColumns =
+    "id, company_id, branch_id, service_id, staff_id, customer_id, call_id, starts_at_ms, "
+    "ends_at_ms, status, calcom_booking_id, calcom_booking_uid, composite_group, source";
+
+domain::Appointment appointmentFrom(const soci::row& r) {
+  domain::Appointment a;
+  a.id = int64At(r, 0);
+  a.company_id = textAt(r, 1);
+  a.branch_id = textAt(r, 2);
+  a.service_id = textAt(r, 3);
+  a.staff_id = textAt(r, 4);
+  a.customer_id = optionalInt64At(r, 5);
+  a.call_id = optionalInt64At(r, 6);
+  a.starts_at = fromMs(int64At(r, 7));
+  a.ends_at = fromMs(int64At(r, 8));
+  a.status = textAt(r, 9);
+  a.calcom_booking_id = optionalInt64At(r, 10);
+  a.calcom_booking_uid = textAt(r, 11);
+  a.composite_group = textAt(r, 12);
+  a.source = textAt(r, 13);
+  return a;
+}
+
+}  // namespace
+
+domain::Appointment AppointmentStore::save(soci::session& db, const domain::CompanyId& c,
+                                           domain::Appointment a) {
+  requireCompany(c);
+  a.company_id = c;
+  NullableText staff(a.staff_id), uid(a.calcom_booking_uid);
+  Nullable customer(a.customer_id), call(a.call_id), booking(a.calcom_booking_id);
+  const ll starts = toMs(a.starts_at), ends = toMs(a.ends_at);
+  if (a.id == 0) {
+    ll id = 0;
+    db << "INSERT INTO appointments (company_id, branch_id, service_id, staff_id, customer_id, "
+          "call_id, starts_at_ms, ends_at_ms, status, calcom_booking_id, calcom_booking_uid, "
+          "composite_group, source) VALUES (:c, :b, :s, :st, :cu, :ca, :sa, :ea, :status, :bid, "
+          ":uid, :g, :src) RETURNING id",
+        soci::use(c), soci::use(a.branch_id), soci::use(a.service_id),
+        soci::use(staff.value, staff.ind), soci::use(customer.value, customer.ind),
+        soci::use(call.value, call.ind), soci::use(starts), soci::use(ends), soci::use(a.status),
+        soci::use(booking.value, booking.ind), soci::use(uid.value, uid.ind),
+        soci::use(a.composite_group), soci::use(a.source), soci::into(id);
+    a.id = id;
+    return a;
+  }
+  const ll id = a.id;
+  soci::statement st =
+      (db.prepare << "UPDATE appointments SET branch_id = :b, service_id = :s, staff_id = :st, "
+                     "customer_id = :cu, call_id = :ca, starts_at_ms = :sa, ends_at_ms = :ea, "
+                     "status = :status, calcom_booking_id = :bid, calcom_booking_uid = :uid, "
+                     "composite_group = :g, source = :src WHERE id = :id AND company_id = :c",
+       soci::use(a.branch_id), soci::use(a.service_id), soci::use(staff.value, staff.ind),
+       soci::use(customer.value, customer.ind), soci::use(call.value, call.ind),
+       soci::use(starts), soci::use(ends), soci::use(a.status),
+       soci::use(booking.value, booking.ind), soci::use(uid.value, uid.ind),
+       soci::use(a.composite_group), soci::use(a.source), soci::use(id), soci::use(c));
+  st.execute(true);
+  requireUpdated(st, "appointment", a.id, c);
+  return a;
+}
+
+std::optional<domain::Appointment> AppointmentStore::get(soci::session& db,
+                                                         const domain::CompanyId& c,
+                                                         std::int64_t id) {
+  const ll row_id = id;
+  return first(query<domain::Appointment>(
+      db, std::string("SELECT ") + kAppointmentColumns +
+              " FROM appointments WHERE company_id = :c AND id = :id",
+      appointmentFrom, soci::use(c), soci::use(row_id)));
+}
+
+std::optional<domain::Appointment> AppointmentStore::byCalcomUid(soci::session& db,
+                                                                 const domain::CompanyId& c,
+                                                                 const std::string& uid) {
+  return first(query<domain::Appointment>(
+      db, std::string("SELECT ") + kAppointmentColumns +
+              " FROM appointments WHERE company_id = :c AND calcom_booking_uid = :u",
+      appointmentFrom, soci::use(c), soci::use(uid)));
+}
+
+std::vector<domain::Appointment> AppointmentStore::forBranch(soci::session& db,
+                                                             const domain::CompanyId& c,
+                                                             const std::string& branch_id,
+                                                             TimePoint from, TimePoint to) {
+  const ll a = toMs(from), b = toMs(to);
+  return query<domain::Appointment>(
+      db,
+      std::string("SELECT ") + kAppointmentColumns +
+          " FROM appointments WHERE company_id = :c AND branch_id = :b AND starts_at_ms >= :f "
+          "AND starts_at_ms < :t ORDER BY starts_at_ms, id",
+      appointmentFrom, soci::use(c), soci::use(branch_id), soci::use(a), soci::use(b));
+}
+
+}  // namespace directory

@@ -1,0 +1,65 @@
+// Small conversions between domain values and SQL columns, shared by the stores.
+#pragma once
+
+#include <soci/soci.h>
+
+#include <chrono>
+#include <optional>
+#include <vector>
+#include <string>
+
+#include "switchboard/clock.h"
+#include "switchboard/sql_row.h"
+
+namespace directory::sqlv {
+
+using ll = long long;  // what SOCI binds as a 64-bit integer
+using switchboard::sql::int64At;
+using switchboard::sql::optionalInt64At;
+using switchboard::sql::textAt;
+
+inline ll toMs(switchboard::TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+inline switchboard::TimePoint fromMs(std::int64_t ms) {
+  return switchboard::TimePoint(std::chrono::milliseconds(ms));
+}
+inline std::optional<switchboard::TimePoint> optionalTimeAt(const soci::row& row, std::size_t i) {
+  if (auto ms = optionalInt64At(row, i)) return fromMs(*ms);
+  return std::nullopt;
+}
+
+// A nullable bound value: keeps the value and its indicator alive for soci::use.
+struct Nullable {
+  ll value = 0;
+  soci::indicator ind = soci::i_null;
+  explicit Nullable(const std::optional<std::int64_t>& v) {
+    if (v) value = *v, ind = soci::i_ok;
+  }
+  explicit Nullable(const std::optional<switchboard::TimePoint>& t) {
+    if (t) value = toMs(*t), ind = soci::i_ok;
+  }
+};
+struct NullableText {
+  std::string value;
+  soci::indicator ind = soci::i_null;
+  explicit NullableText(const std::string& v) : value(v), ind(v.empty() ? soci::i_null : soci::i_ok) {}
+};
+
+// Rows of `sql` (bound with `uses`) mapped by `from`.
+template <class T, class From, class... Uses>
+std::vector<T> query(soci::session& db, const std::string& sql, From from, Uses&&... uses) {
+  std::vector<T> out;
+  soci::rowset<soci::row> rows = ((db.prepare << sql), ..., std::forward<Uses>(uses));
+  for (const auto& r : rows) out.push_back(from(r));
+  return out;
+}
+
+template <class T>
+std::optional<T> first(std::vector<T> v) {
+  if (v.empty()) return std::nullopt;
+  return std::move(v.front());
+}
+
+
+}  // namespace directory::sqlv

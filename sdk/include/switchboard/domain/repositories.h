@@ -1,0 +1,151 @@
+// The domain repositories plugins share (the directory plugin implements them over the store).
+// Tenant isolation lives here, once for everybody: every method takes the company it acts for
+// and never reads or writes another company's rows. The few calls that must see across tenants
+// (which company owns a dialled number, the unassigned calls) are marked ADMIN in their names.
+//
+// Each method takes the session to run in, so a plugin can make repository writes part of
+// its own transaction (an inbox item's process step, for exactly-once effects).
+// A write naming a row of another company (or none) throws NotFound.
+#pragma once
+
+#include <boost/config.hpp>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "switchboard/domain/appointment.h"
+#include "switchboard/domain/billing.h"
+#include "switchboard/domain/call.h"
+#include "switchboard/domain/catalog.h"
+#include "switchboard/domain/company.h"
+#include "switchboard/domain/customer.h"
+
+namespace soci {
+class session;
+}
+
+namespace switchboard::domain {
+
+class BOOST_SYMBOL_VISIBLE NotFound : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+  ~NotFound() override;
+};
+
+// The tenants' catalog (read-only here: it is written by loading the YAML catalog).
+class BOOST_SYMBOL_VISIBLE Directory {
+ public:
+  static constexpr const char* kServiceName = "domain.directory";
+  virtual ~Directory();
+
+  virtual std::optional<Company> company(soci::session& db, const CompanyId& company) = 0;
+  virtual std::vector<Branch> branches(soci::session& db, const CompanyId& company) = 0;
+  virtual std::vector<PhoneNumber> phoneNumbers(soci::session& db, const CompanyId& company) = 0;
+  virtual std::vector<Service> services(soci::session& db, const CompanyId& company) = 0;
+  virtual std::optional<Service> service(soci::session& db, const CompanyId& company,
+                                         const std::string& service_id) = 0;
+  virtual std::vector<Staff> staff(soci::session& db, const CompanyId& company) = 0;
+  virtual std::vector<WorkingHour> workingHours(soci::session& db, const CompanyId& company,
+                                                const std::string& branch_id) = 0;
+  // A secret from the company's catalog entry (e.g. "calcom.api_key"), decrypted.
+  virtual std::optional<std::string> secret(soci::session& db, const CompanyId& company,
+                                            const std::string& name) = 0;
+
+  // ADMIN: the company and branch an active E.164 number belongs to; nullopt: nobody's (the
+  // call stays unassigned: never guess a tenant).
+  virtual std::optional<NumberOwner> adminOwnerOfNumber(soci::session& db,
+                                                        const std::string& e164) = 0;
+  // ADMIN: every active company.
+  virtual std::vector<Company> adminCompanies(soci::session& db) = 0;
+};
+
+class BOOST_SYMBOL_VISIBLE Customers {
+ public:
+  static constexpr const char* kServiceName = "domain.customers";
+  virtual ~Customers();
+
+  virtual std::optional<Customer> byPhone(soci::session& db, const CompanyId& company,
+                                          const std::string& e164) = 0;
+  virtual std::optional<Customer> get(soci::session& db, const CompanyId& company,
+                                      std::int64_t id) = 0;
+  // Inserts (id 0) or updates; returns the stored row.
+  virtual Customer save(soci::session& db, const CompanyId& company, Customer customer) = 0;
+};
+
+class BOOST_SYMBOL_VISIBLE Calls {
+ public:
+  static constexpr const char* kServiceName = "domain.calls";
+  virtual ~Calls();
+
+  virtual Call save(soci::session& db, const CompanyId& company, Call call) = 0;
+  virtual std::optional<Call> get(soci::session& db, const CompanyId& company,
+                                  std::int64_t id) = 0;
+  virtual std::optional<Call> byRetellId(soci::session& db, const CompanyId& company,
+                                         const std::string& retell_call_id) = 0;
+  // Started in [from, to), oldest first.
+  virtual std::vector<Call> between(soci::session& db, const CompanyId& company, TimePoint from,
+                                    TimePoint to) = 0;
+
+  // ADMIN: a call whose number belongs to no company, stored flagged and unassigned.
+  virtual Call adminSaveUnassigned(soci::session& db, Call call) = 0;
+  virtual std::vector<Call> adminUnassigned(soci::session& db, int limit) = 0;
+};
+
+class BOOST_SYMBOL_VISIBLE Appointments {
+ public:
+  static constexpr const char* kServiceName = "domain.appointments";
+  virtual ~Appointments();
+
+  virtual Appointment save(soci::session& db, const CompanyId& company, Appointment a) = 0;
+  virtual std::optional<Appointment> get(soci::session& db, const CompanyId& company,
+                                         std::int64_t id) = 0;
+  virtual std::optional<Appointment> byCalcomUid(soci::session& db, const CompanyId& company,
+                                                 const std::string& uid) = 0;
+  // Starting in [from, to) at the branch, earliest first.
+  virtual std::vector<Appointment> forBranch(soci::session& db, const CompanyId& company,
+                                             const std::string& branch_id, TimePoint from,
+                                             TimePoint to) = 0;
+};
+
+class BOOST_SYMBOL_VISIBLE Ledger {
+ public:
+  static constexpr const char* kServiceName = "domain.ledger";
+  virtual ~Ledger();
+
+  // Appends; an entry with the same reference is not added twice (the stored one returns).
+  virtual Transaction append(soci::session& db, const CompanyId& company, Transaction t) = 0;
+  virtual std::vector<Transaction> transactions(soci::session& db, const CompanyId& company,
+                                                int limit) = 0;
+  // The sum of the company's entries, in its currency.
+  virtual Money balance(soci::session& db, const CompanyId& company) = 0;
+
+  virtual BalanceTopup saveTopup(soci::session& db, const CompanyId& company,
+                                 BalanceTopup topup) = 0;
+  virtual std::optional<BalanceTopup> topupBySession(soci::session& db, const CompanyId& company,
+                                                     const std::string& stripe_session_id) = 0;
+  virtual PlatformCost addPlatformCost(soci::session& db, const CompanyId& company,
+                                       PlatformCost cost) = 0;
+  virtual std::vector<PlatformCost> platformCosts(soci::session& db, const CompanyId& company,
+                                                  std::int64_t call_id) = 0;
+  virtual Invoice saveInvoice(soci::session& db, const CompanyId& company, Invoice invoice) = 0;
+  virtual std::vector<Invoice> invoices(soci::session& db, const CompanyId& company) = 0;
+};
+
+// Data shared by every tenant: exchange rates and pricing plans.
+class BOOST_SYMBOL_VISIBLE ReferenceData {
+ public:
+  static constexpr const char* kServiceName = "domain.reference";
+  virtual ~ReferenceData();
+
+  // Inserts or replaces the rate of (base, quote, date).
+  virtual void saveRate(soci::session& db, const ExchangeRate& rate) = 0;
+  // The latest rate published on or before `date` (YYYY-MM-DD).
+  virtual std::optional<ExchangeRate> rate(soci::session& db, const std::string& base,
+                                           const std::string& quote,
+                                           const std::string& date) = 0;
+  virtual void savePlan(soci::session& db, const PricingPlan& plan) = 0;
+  virtual std::optional<PricingPlan> plan(soci::session& db, const std::string& id) = 0;
+};
+
+}  // namespace switchboard::domain

@@ -127,11 +127,10 @@ void PluginHost::reload() {
     try {
       p->plugin->reload();
     } catch (const switchboard::ConfigError& e) {
-      throw std::runtime_error(
-          config::Diagnostic{e.line() > 0 ? config::Position{p->config.at.file, e.line(), e.column()}
-                                          : p->config.at,
-                             "plugin '" + p->config.instance + "': reload failed: " + e.what()}
-              .str());
+      throw std::runtime_error(config::Diagnostic{
+          e.line() > 0 ? config::Position{p->config.at.file, e.line(), e.column()} : p->config.at,
+          "plugin '" + p->config.instance + "': reload failed: " + e.what()}
+                                   .str());
     } catch (const std::exception& e) {
       throw std::runtime_error("plugin '" + p->config.instance + "': reload failed:\n" + e.what());
     }

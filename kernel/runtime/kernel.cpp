@@ -107,7 +107,9 @@ switchboard::HttpHandler Kernel::admin(
       token = config_.admin.token;
     }
     if (auto refusal = inbox::checkAdminToken(request, token)) return *refusal;
-    if (!inbox_) return switchboard::HttpResponse::error(request, 404, "there is no inbox: add a storage: section");
+    if (!inbox_)
+      return switchboard::HttpResponse::error(request, 404,
+                                              "there is no inbox: add a storage: section");
     return handler(*inbox_, request);
   };
 }
@@ -115,8 +117,7 @@ switchboard::HttpHandler Kernel::admin(
 void Kernel::InboxSink::accept(const http::RouteTarget& target,
                                const switchboard::HttpRequest& request, http::Reply reply) {
   if (!k_.inbox_) throw std::logic_error("durable route without an inbox");
-  k_.inbox_->accept(target.plugin, target.handler_name, *target.durable, request,
-                    std::move(reply));
+  k_.inbox_->accept(target.plugin, target.handler_name, *target.durable, request, std::move(reply));
 }
 
 std::vector<std::string> Kernel::openStorage(const config::Config& config) {
@@ -124,8 +125,8 @@ std::vector<std::string> Kernel::openStorage(const config::Config& config) {
   if (!url) throw std::runtime_error("storage.url: unsupported " + config.storage.url);
   database_ = std::make_unique<storage::Database>(*url, config.storage.pool_size);
   std::vector<std::string> applied;
-  for (const auto& name : storage::migrate(*database_, "kernel",
-                                           storage::kernelMigrations(database_->backend())))
+  for (const auto& name :
+       storage::migrate(*database_, "kernel", storage::kernelMigrations(database_->backend())))
     applied.push_back("kernel/" + name);
   std::set<std::string> owners;
   for (const auto& p : host_->instances()) {
@@ -155,7 +156,8 @@ std::vector<std::string> Kernel::openStorage(const config::Config& config) {
 std::vector<std::string> Kernel::migrateOnly() {
   config::Config config = load();
   logs_.configure(config.logging, config.secrets);
-  if (config.storage.url.empty()) throw std::runtime_error(config.file + ": there is no storage: section");
+  if (config.storage.url.empty())
+    throw std::runtime_error(config.file + ": there is no storage: section");
   host_->load(config.plugins);
   return openStorage(config);
 }
@@ -233,8 +235,7 @@ YAML::Node Kernel::readConfigFile(const std::string& path) {
   } catch (const YAML::BadFile&) {
     throw config::ConfigInvalid({{{path, 0, 0}, "cannot read the file"}});
   } catch (const YAML::Exception& e) {
-    throw config::ConfigInvalid(
-        {{{path, e.mark.line + 1, e.mark.column + 1}, e.msg}});
+    throw config::ConfigInvalid({{{path, e.mark.line + 1, e.mark.column + 1}, e.msg}});
   }
   std::vector<std::string> secrets;
   std::vector<config::Diagnostic> problems;

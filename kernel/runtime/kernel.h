@@ -5,9 +5,9 @@
 #include <spdlog/sinks/sink.h>
 
 #include <chrono>
+#include <cstdint>
 #include <deque>
 #include <functional>
-#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -77,6 +77,10 @@ class Kernel {
   events::Dispatcher& bus() { return bus_; }
   // Null without `storage:` (or before prepare()).
   inbox::Inbox* inbox() { return inbox_.get(); }
+  // What plugins provide (tests and the CLI look services up here).
+  switchboard::ServiceRegistry& services() { return services_; }
+  // Null without `storage:` (or before prepare()).
+  switchboard::Store* store() { return database_.get(); }
 
  private:
   config::Config load() const;
@@ -87,7 +91,9 @@ class Kernel {
   std::vector<std::string> openStorage(const config::Config& config);
   void addKernelRoute(std::string method, std::string path, switchboard::HttpHandler handler);
   // The admin API's guard around `handler`.
-  switchboard::HttpHandler admin(std::function<switchboard::HttpResponse(inbox::Inbox&, const switchboard::HttpRequest&)> handler);
+  switchboard::HttpHandler admin(
+      std::function<switchboard::HttpResponse(inbox::Inbox&, const switchboard::HttpRequest&)>
+          handler);
 
   class InboxSink final : public http::DurableSink {
    public:

@@ -18,7 +18,8 @@ void requireCompany(const domain::CompanyId& c) {
 void requireUpdated(soci::statement& st, const char* what, std::int64_t id,
                     const domain::CompanyId& c) {
   if (st.get_affected_rows() != 1)
-    throw domain::NotFound(std::string(what) + " " + std::to_string(id) + " does not exist for company " + c);
+    throw domain::NotFound(std::string(what) + " " + std::to_string(id) +
+                           " does not exist for company " + c);
 }
 
 // ---- customers ----
@@ -43,19 +44,20 @@ domain::Customer customerFrom(const soci::row& r) {
 std::optional<domain::Customer> CustomerStore::byPhone(soci::session& db,
                                                        const domain::CompanyId& c,
                                                        const std::string& e164) {
-  return first(query<domain::Customer>(
-      db, std::string("SELECT ") + kCustomerColumns +
-              " FROM customers WHERE company_id = :c AND phone_e164 = :p",
-      customerFrom, soci::use(c), soci::use(e164)));
+  return first(
+      query<domain::Customer>(db,
+                              std::string("SELECT ") + kCustomerColumns +
+                                  " FROM customers WHERE company_id = :c AND phone_e164 = :p",
+                              customerFrom, soci::use(c), soci::use(e164)));
 }
 
 std::optional<domain::Customer> CustomerStore::get(soci::session& db, const domain::CompanyId& c,
                                                    std::int64_t id) {
   const ll row_id = id;
-  return first(query<domain::Customer>(
-      db, std::string("SELECT ") + kCustomerColumns +
-              " FROM customers WHERE company_id = :c AND id = :id",
-      customerFrom, soci::use(c), soci::use(row_id)));
+  return first(query<domain::Customer>(db,
+                                       std::string("SELECT ") + kCustomerColumns +
+                                           " FROM customers WHERE company_id = :c AND id = :id",
+                                       customerFrom, soci::use(c), soci::use(row_id)));
 }
 
 domain::Customer CustomerStore::save(soci::session& db, const domain::CompanyId& c,
@@ -140,10 +142,9 @@ domain::Call CallStore::write(soci::session& db, const std::optional<std::string
         soci::use(call.status), soci::use(started.value, started.ind),
         soci::use(ended.value, ended.ind), soci::use(call.duration_seconds),
         soci::use(call.transcript), soci::use(call.analysis_json), soci::use(cost),
-        soci::use(call.cost.currency), soci::use(cost_usd),
-        soci::use(customer.value, customer.ind), soci::use(call.customer_name),
-        soci::use(appointment.value, appointment.ind), soci::use(flagged),
-        soci::use(call.flag_reason), soci::into(id);
+        soci::use(call.cost.currency), soci::use(cost_usd), soci::use(customer.value, customer.ind),
+        soci::use(call.customer_name), soci::use(appointment.value, appointment.ind),
+        soci::use(flagged), soci::use(call.flag_reason), soci::into(id);
     call.id = id;
     return call;
   }
@@ -157,8 +158,8 @@ domain::Call CallStore::write(soci::session& db, const std::optional<std::string
                      "cost_currency = :cc, cost_usd_cents = :cu, customer_id = :cust, "
                      "customer_name = :cn, appointment_id = :ap, flagged = :fl, flag_reason = :fr "
                      "WHERE id = :id AND ((:un = 1 AND company_id IS NULL) OR company_id = :c)",
-       soci::use(branch.value, branch.ind), soci::use(call.from_number),
-       soci::use(call.to_number), soci::use(call.status), soci::use(started.value, started.ind),
+       soci::use(branch.value, branch.ind), soci::use(call.from_number), soci::use(call.to_number),
+       soci::use(call.status), soci::use(started.value, started.ind),
        soci::use(ended.value, ended.ind), soci::use(call.duration_seconds),
        soci::use(call.transcript), soci::use(call.analysis_json), soci::use(cost),
        soci::use(call.cost.currency), soci::use(cost_usd), soci::use(customer.value, customer.ind),
@@ -191,10 +192,10 @@ std::optional<domain::Call> CallStore::get(soci::session& db, const domain::Comp
 
 std::optional<domain::Call> CallStore::byRetellId(soci::session& db, const domain::CompanyId& c,
                                                   const std::string& retell_call_id) {
-  return first(query<domain::Call>(
-      db, std::string("SELECT ") + kCallColumns +
-              " FROM calls WHERE company_id = :c AND retell_call_id = :r",
-      callFrom, soci::use(c), soci::use(retell_call_id)));
+  return first(query<domain::Call>(db,
+                                   std::string("SELECT ") + kCallColumns +
+                                       " FROM calls WHERE company_id = :c AND retell_call_id = :r",
+                                   callFrom, soci::use(c), soci::use(retell_call_id)));
 }
 
 std::vector<domain::Call> CallStore::between(soci::session& db, const domain::CompanyId& c,
@@ -271,10 +272,10 @@ domain::Appointment AppointmentStore::save(soci::session& db, const domain::Comp
                      "status = :status, calcom_booking_id = :bid, calcom_booking_uid = :uid, "
                      "composite_group = :g, source = :src WHERE id = :id AND company_id = :c",
        soci::use(a.branch_id), soci::use(a.service_id), soci::use(staff.value, staff.ind),
-       soci::use(customer.value, customer.ind), soci::use(call.value, call.ind),
-       soci::use(starts), soci::use(ends), soci::use(a.status),
-       soci::use(booking.value, booking.ind), soci::use(uid.value, uid.ind),
-       soci::use(a.composite_group), soci::use(a.source), soci::use(id), soci::use(c));
+       soci::use(customer.value, customer.ind), soci::use(call.value, call.ind), soci::use(starts),
+       soci::use(ends), soci::use(a.status), soci::use(booking.value, booking.ind),
+       soci::use(uid.value, uid.ind), soci::use(a.composite_group), soci::use(a.source),
+       soci::use(id), soci::use(c));
   st.execute(true);
   requireUpdated(st, "appointment", a.id, c);
   return a;
@@ -284,18 +285,20 @@ std::optional<domain::Appointment> AppointmentStore::get(soci::session& db,
                                                          const domain::CompanyId& c,
                                                          std::int64_t id) {
   const ll row_id = id;
-  return first(query<domain::Appointment>(
-      db, std::string("SELECT ") + kAppointmentColumns +
-              " FROM appointments WHERE company_id = :c AND id = :id",
-      appointmentFrom, soci::use(c), soci::use(row_id)));
+  return first(
+      query<domain::Appointment>(db,
+                                 std::string("SELECT ") + kAppointmentColumns +
+                                     " FROM appointments WHERE company_id = :c AND id = :id",
+                                 appointmentFrom, soci::use(c), soci::use(row_id)));
 }
 
 std::optional<domain::Appointment> AppointmentStore::byCalcomUid(soci::session& db,
                                                                  const domain::CompanyId& c,
                                                                  const std::string& uid) {
   return first(query<domain::Appointment>(
-      db, std::string("SELECT ") + kAppointmentColumns +
-              " FROM appointments WHERE company_id = :c AND calcom_booking_uid = :u",
+      db,
+      std::string("SELECT ") + kAppointmentColumns +
+          " FROM appointments WHERE company_id = :c AND calcom_booking_uid = :u",
       appointmentFrom, soci::use(c), soci::use(uid)));
 }
 

@@ -15,8 +15,8 @@ constexpr const char* kTransactionColumns =
     "id, company_id, kind, amount_minor, currency, reference, created_at_ms";
 
 domain::Transaction transactionFrom(const soci::row& r) {
-  return {int64At(r, 0), textAt(r, 1), textAt(r, 2), {int64At(r, 3), textAt(r, 4)},
-          textAt(r, 5), fromMs(int64At(r, 6))};
+  return {int64At(r, 0), textAt(r, 1),         textAt(r, 2), {int64At(r, 3), textAt(r, 4)},
+          textAt(r, 5),  fromMs(int64At(r, 6))};
 }
 
 constexpr const char* kTopupColumns =
@@ -24,9 +24,8 @@ constexpr const char* kTopupColumns =
     "completed_at_ms";
 
 domain::BalanceTopup topupFrom(const soci::row& r) {
-  return {int64At(r, 0),        textAt(r, 1),           {int64At(r, 2), textAt(r, 3)},
-          textAt(r, 4),         textAt(r, 5),           fromMs(int64At(r, 6)),
-          optionalTimeAt(r, 7)};
+  return {int64At(r, 0), textAt(r, 1),          {int64At(r, 2), textAt(r, 3)}, textAt(r, 4),
+          textAt(r, 5),  fromMs(int64At(r, 6)), optionalTimeAt(r, 7)};
 }
 
 constexpr const char* kInvoiceColumns =
@@ -34,8 +33,9 @@ constexpr const char* kInvoiceColumns =
     "issued_at_ms";
 
 domain::Invoice invoiceFrom(const soci::row& r) {
-  return {int64At(r, 0), textAt(r, 1), textAt(r, 2), textAt(r, 3), textAt(r, 4),
-          {int64At(r, 5), textAt(r, 6)}, textAt(r, 7), optionalTimeAt(r, 8)};
+  return {int64At(r, 0), textAt(r, 1),        textAt(r, 2),
+          textAt(r, 3),  textAt(r, 4),        {int64At(r, 5), textAt(r, 6)},
+          textAt(r, 7),  optionalTimeAt(r, 8)};
 }
 
 void requireCompany(const domain::CompanyId& c) {
@@ -54,15 +54,15 @@ domain::Transaction LedgerStore::append(soci::session& db, const domain::Company
         "DO NOTHING",
       soci::use(c), soci::use(t.kind), soci::use(amount), soci::use(t.amount.currency),
       soci::use(t.reference), soci::use(created);
-  return *first(query<domain::Transaction>(
-      db, std::string("SELECT ") + kTransactionColumns +
-              " FROM transactions WHERE company_id = :c AND reference = :r",
-      transactionFrom, soci::use(c), soci::use(t.reference)));
+  return *first(
+      query<domain::Transaction>(db,
+                                 std::string("SELECT ") + kTransactionColumns +
+                                     " FROM transactions WHERE company_id = :c AND reference = :r",
+                                 transactionFrom, soci::use(c), soci::use(t.reference)));
 }
 
 std::vector<domain::Transaction> LedgerStore::transactions(soci::session& db,
-                                                           const domain::CompanyId& c,
-                                                           int limit) {
+                                                           const domain::CompanyId& c, int limit) {
   const ll n = limit;
   return query<domain::Transaction>(db,
                                     std::string("SELECT ") + kTransactionColumns +
@@ -109,8 +109,7 @@ domain::BalanceTopup LedgerStore::saveTopup(soci::session& db, const domain::Com
                      "stripe_session_id = :s, status = :st, completed_at_ms = :done "
                      "WHERE id = :id AND company_id = :c",
        soci::use(amount), soci::use(t.amount.currency), soci::use(session.value, session.ind),
-       soci::use(t.status), soci::use(completed.value, completed.ind), soci::use(id),
-       soci::use(c));
+       soci::use(t.status), soci::use(completed.value, completed.ind), soci::use(id), soci::use(c));
   st.execute(true);
   if (st.get_affected_rows() != 1)
     throw domain::NotFound("top-up " + std::to_string(t.id) + " does not exist for company " + c);
@@ -121,8 +120,9 @@ std::optional<domain::BalanceTopup> LedgerStore::topupBySession(soci::session& d
                                                                 const domain::CompanyId& c,
                                                                 const std::string& session_id) {
   return first(query<domain::BalanceTopup>(
-      db, std::string("SELECT ") + kTopupColumns +
-              " FROM balance_topups WHERE company_id = :c AND stripe_session_id = :s",
+      db,
+      std::string("SELECT ") + kTopupColumns +
+          " FROM balance_topups WHERE company_id = :c AND stripe_session_id = :s",
       topupFrom, soci::use(c), soci::use(session_id)));
 }
 
@@ -150,9 +150,12 @@ std::vector<domain::PlatformCost> LedgerStore::platformCosts(soci::session& db,
       "SELECT id, company_id, call_id, platform, amount_minor, currency, incurred_at_ms FROM "
       "platform_costs WHERE company_id = :c AND call_id = :call ORDER BY id",
       [](const soci::row& r) {
-        return domain::PlatformCost{int64At(r, 0),  textAt(r, 1),
-                                    optionalInt64At(r, 2), textAt(r, 3),
-                                    {int64At(r, 4), textAt(r, 5)}, fromMs(int64At(r, 6))};
+        return domain::PlatformCost{int64At(r, 0),
+                                    textAt(r, 1),
+                                    optionalInt64At(r, 2),
+                                    textAt(r, 3),
+                                    {int64At(r, 4), textAt(r, 5)},
+                                    fromMs(int64At(r, 6))};
       },
       soci::use(c), soci::use(call));
 }
@@ -168,9 +171,9 @@ domain::Invoice LedgerStore::saveInvoice(soci::session& db, const domain::Compan
     db << "INSERT INTO invoices (company_id, number, period_start, period_end, total_minor, "
           "currency, status, issued_at_ms) VALUES (:c, :n, :ps, :pe, :t, :cur, :s, :i) "
           "RETURNING id",
-        soci::use(c), soci::use(inv.number), soci::use(inv.period_start),
-        soci::use(inv.period_end), soci::use(total), soci::use(inv.total.currency),
-        soci::use(inv.status), soci::use(issued.value, issued.ind), soci::into(id);
+        soci::use(c), soci::use(inv.number), soci::use(inv.period_start), soci::use(inv.period_end),
+        soci::use(total), soci::use(inv.total.currency), soci::use(inv.status),
+        soci::use(issued.value, issued.ind), soci::into(id);
     inv.id = id;
     return inv;
   }
@@ -184,15 +187,16 @@ domain::Invoice LedgerStore::saveInvoice(soci::session& db, const domain::Compan
        soci::use(issued.value, issued.ind), soci::use(id), soci::use(c));
   st.execute(true);
   if (st.get_affected_rows() != 1)
-    throw domain::NotFound("invoice " + std::to_string(inv.id) + " does not exist for company " + c);
+    throw domain::NotFound("invoice " + std::to_string(inv.id) + " does not exist for company " +
+                           c);
   return inv;
 }
 
 std::vector<domain::Invoice> LedgerStore::invoices(soci::session& db, const domain::CompanyId& c) {
-  return query<domain::Invoice>(db,
-                                std::string("SELECT ") + kInvoiceColumns +
-                                    " FROM invoices WHERE company_id = :c ORDER BY id",
-                                invoiceFrom, soci::use(c));
+  return query<domain::Invoice>(
+      db,
+      std::string("SELECT ") + kInvoiceColumns + " FROM invoices WHERE company_id = :c ORDER BY id",
+      invoiceFrom, soci::use(c));
 }
 
 void ReferenceStore::saveRate(soci::session& db, const domain::ExchangeRate& rate) {
@@ -204,8 +208,7 @@ void ReferenceStore::saveRate(soci::session& db, const domain::ExchangeRate& rat
       soci::use(rate.source);
 }
 
-std::optional<domain::ExchangeRate> ReferenceStore::rate(soci::session& db,
-                                                         const std::string& base,
+std::optional<domain::ExchangeRate> ReferenceStore::rate(soci::session& db, const std::string& base,
                                                          const std::string& quote,
                                                          const std::string& date) {
   return first(query<domain::ExchangeRate>(
@@ -231,11 +234,15 @@ void ReferenceStore::savePlan(soci::session& db, const domain::PricingPlan& plan
 
 std::optional<domain::PricingPlan> ReferenceStore::plan(soci::session& db, const std::string& id) {
   return first(query<domain::PricingPlan>(
-      db, "SELECT id, name, currency, per_minute_minor, monthly_fee_minor FROM pricing_plans "
-          "WHERE id = :id",
+      db,
+      "SELECT id, name, currency, per_minute_minor, monthly_fee_minor FROM pricing_plans "
+      "WHERE id = :id",
       [](const soci::row& r) {
-        return domain::PricingPlan{textAt(r, 0), textAt(r, 1), textAt(r, 2),
-                                   {int64At(r, 3), textAt(r, 2)}, {int64At(r, 4), textAt(r, 2)}};
+        return domain::PricingPlan{textAt(r, 0),
+                                   textAt(r, 1),
+                                   textAt(r, 2),
+                                   {int64At(r, 3), textAt(r, 2)},
+                                   {int64At(r, 4), textAt(r, 2)}};
       },
       soci::use(id)));
 }

@@ -29,8 +29,8 @@ std::string readId(YamlReader& r, const YAML::Node& parent, const std::string& w
   const auto id = r.string(parent, "id", what, true);
   if (!id) return "";
   if (!isSlug(*id)) {
-    r.error(parent["id"], what + ".id '" + *id +
-                              "' must be a slug: lower-case letters, digits, '-' or '_'");
+    r.error(parent["id"],
+            what + ".id '" + *id + "' must be a slug: lower-case letters, digits, '-' or '_'");
     return "";
   }
   return *id;
@@ -100,8 +100,8 @@ void readWorkingHours(YamlReader& r, const YAML::Node& node, const std::string& 
       const auto& cur = today[i].first;
       if (cur.start_minute < prev.end_minute)
         r.error(today[i].second, what + "." + key + ": " + hhmm(cur.start_minute) + "-" +
-                                     hhmm(cur.end_minute) + " overlaps " +
-                                     hhmm(prev.start_minute) + "-" + hhmm(prev.end_minute));
+                                     hhmm(cur.end_minute) + " overlaps " + hhmm(prev.start_minute) +
+                                     "-" + hhmm(prev.end_minute));
     }
     for (const auto& [hour, at] : today) out.push_back(hour);
   }
@@ -112,7 +112,8 @@ void checkRefs(YamlReader& r, const YAML::Node& parent, const char* key,
                const std::vector<std::string>& ids, const std::set<std::string>& known,
                const std::string& what, const std::string& kind) {
   for (std::size_t i = 0; i < ids.size(); ++i)
-    if (!known.count(ids[i])) r.error(parent[key][i], what + "." + key + ": unknown " + kind + " '" + ids[i] + "'");
+    if (!known.count(ids[i]))
+      r.error(parent[key][i], what + "." + key + ": unknown " + kind + " '" + ids[i] + "'");
 }
 
 void readCompanySection(YamlReader& r, const YAML::Node& node, CompanyEntry& e) {
@@ -126,22 +127,29 @@ void readCompanySection(YamlReader& r, const YAML::Node& node, CompanyEntry& e) 
   c.name = r.string(node, "name", "company", true).value_or("");
   c.currency = r.string(node, "currency", "company", true).value_or("");
   if (!c.currency.empty() && !domain::currencyExponent(c.currency))
-    r.error(node["currency"], "company.currency '" + c.currency + "' is not a supported ISO 4217 code");
+    r.error(node["currency"],
+            "company.currency '" + c.currency + "' is not a supported ISO 4217 code");
   c.language = r.string(node, "language", "company").value_or("en");
-  if (const YAML::Node b = node["billing"]; b.IsDefined() && r.map(b, "company.billing", {"type", "plan"})) {
-    c.billing_type = r.oneOf(b, "type", "company.billing", {"prepaid", "postpaid"}).value_or("prepaid");
+  if (const YAML::Node b = node["billing"];
+      b.IsDefined() && r.map(b, "company.billing", {"type", "plan"})) {
+    c.billing_type =
+        r.oneOf(b, "type", "company.billing", {"prepaid", "postpaid"}).value_or("prepaid");
     c.pricing_plan = r.string(b, "plan", "company.billing").value_or("standard");
   } else {
     c.billing_type = "prepaid";
     c.pricing_plan = "standard";
   }
-  if (const YAML::Node cal = node["calcom"]; cal.IsDefined() && r.map(cal, "company.calcom", {"api_key", "team_id"})) {
+  if (const YAML::Node cal = node["calcom"];
+      cal.IsDefined() && r.map(cal, "company.calcom", {"api_key", "team_id"})) {
     if (auto key = r.string(cal, "api_key", "company.calcom")) e.secrets["calcom.api_key"] = *key;
-    if (auto team = r.integer(cal, "team_id", "company.calcom", 1, INT64_MAX)) c.calcom_team_id = *team;
+    if (auto team = r.integer(cal, "team_id", "company.calcom", 1, INT64_MAX))
+      c.calcom_team_id = *team;
   }
-  if (const YAML::Node ret = node["retell"]; ret.IsDefined() && r.map(ret, "company.retell", {"agent_id"}))
+  if (const YAML::Node ret = node["retell"];
+      ret.IsDefined() && r.map(ret, "company.retell", {"agent_id"}))
     c.retell_agent_id = r.string(ret, "agent_id", "company.retell").value_or("");
-  if (const YAML::Node al = node["alerts"]; al.IsDefined() && r.map(al, "company.alerts", {"telegram_chat_id"}))
+  if (const YAML::Node al = node["alerts"];
+      al.IsDefined() && r.map(al, "company.alerts", {"telegram_chat_id"}))
     c.telegram_chat_id = r.string(al, "telegram_chat_id", "company.alerts").value_or("");
   if (const YAML::Node s = node["secrets"]; s.IsDefined() && r.isMap(s, "company.secrets"))
     for (const auto& kv : s) {
@@ -179,7 +187,8 @@ CompanyEntry readCompany(const YAML::Node& root, const std::string& file,
     if (!list.IsSequence() || list.size() == 0) r.error(list, "branches must be a non-empty list");
     for (std::size_t i = 0; list.IsSequence() && i < list.size(); ++i) {
       const YAML::Node b = list[i];
-      if (!r.map(b, "branch", {"id", "name", "timezone", "phone_numbers", "working_hours", "retell_agent_id"}))
+      if (!r.map(b, "branch",
+                 {"id", "name", "timezone", "phone_numbers", "working_hours", "retell_agent_id"}))
         continue;
       domain::Branch branch;
       branch.company_id = company;
@@ -190,7 +199,8 @@ CompanyEntry readCompany(const YAML::Node& root, const std::string& file,
       branch.name = r.string(b, "name", what, true).value_or(branch.id);
       branch.timezone = r.string(b, "timezone", what, true).value_or("");
       if (!branch.timezone.empty() && !validTimeZone(branch.timezone))
-        r.error(b["timezone"], what + ".timezone '" + branch.timezone + "' is not an IANA time zone (e.g. Europe/Berlin)");
+        r.error(b["timezone"], what + ".timezone '" + branch.timezone +
+                                   "' is not an IANA time zone (e.g. Europe/Berlin)");
       const std::string agent = r.string(b, "retell_agent_id", what).value_or("");
       const auto numbers = r.strings(b, "phone_numbers", what);
       for (std::size_t n = 0; n < numbers.size(); ++n) {
@@ -234,8 +244,9 @@ CompanyEntry readCompany(const YAML::Node& root, const std::string& file,
     if (!list.IsSequence()) r.error(list, "services must be a list");
     for (std::size_t i = 0; list.IsSequence() && i < list.size(); ++i) {
       const YAML::Node s = list[i];
-      if (!r.map(s, "service", {"id", "name", "duration_min", "price", "calcom_event_type_id",
-                                "branches", "staff", "segments"}))
+      if (!r.map(s, "service",
+                 {"id", "name", "duration_min", "price", "calcom_event_type_id", "branches",
+                  "staff", "segments"}))
         continue;
       domain::Service service;
       service.company_id = company;
@@ -248,18 +259,23 @@ CompanyEntry readCompany(const YAML::Node& root, const std::string& file,
         if (auto money = domain::parseMoney(*price, e.company.currency))
           service.price = *money;
         else
-          r.error(s["price"], what + ".price '" + *price + "' is not an amount in " + e.company.currency);
+          r.error(s["price"],
+                  what + ".price '" + *price + "' is not an amount in " + e.company.currency);
       }
-      if (auto id = r.integer(s, "calcom_event_type_id", what, 1, INT64_MAX)) service.calcom_event_type_id = *id;
+      if (auto id = r.integer(s, "calcom_event_type_id", what, 1, INT64_MAX))
+        service.calcom_event_type_id = *id;
       service.branch_ids = r.strings(s, "branches", what);
       checkRefs(r, s, "branches", service.branch_ids, branch_ids, what, "branch");
-      if (service.branch_ids.empty()) service.branch_ids.assign(branch_ids.begin(), branch_ids.end());
+      if (service.branch_ids.empty())
+        service.branch_ids.assign(branch_ids.begin(), branch_ids.end());
       service.staff_ids = r.strings(s, "staff", what);
       checkRefs(r, s, "staff", service.staff_ids, staff_ids, what, "staff member");
       const auto duration = r.integer(s, "duration_min", what, 1, 24 * 60);
       if (const YAML::Node segs = s["segments"]; segs.IsDefined()) {
-        if (duration) r.error(s["duration_min"], what + ": give duration_min or segments, not both");
-        if (!segs.IsSequence() || segs.size() == 0) r.error(segs, what + ".segments must be a non-empty list");
+        if (duration)
+          r.error(s["duration_min"], what + ": give duration_min or segments, not both");
+        if (!segs.IsSequence() || segs.size() == 0)
+          r.error(segs, what + ".segments must be a non-empty list");
         for (std::size_t k = 0; segs.IsSequence() && k < segs.size(); ++k) {
           const YAML::Node g = segs[k];
           if (!r.map(g, what + ".segments[]", {"name", "duration_min", "staff_busy"})) continue;
@@ -292,7 +308,8 @@ Catalog loadCatalog(const std::string& dir,
   if (!fs::is_directory(dir, ec))
     throw ConfigInvalid({{{dir, 0, 0}, "the tenants folder does not exist"}});
   for (const auto& entry : fs::directory_iterator(dir))
-    if (entry.is_regular_file() && (entry.path().extension() == ".yaml" || entry.path().extension() == ".yml"))
+    if (entry.is_regular_file() &&
+        (entry.path().extension() == ".yaml" || entry.path().extension() == ".yml"))
       files.push_back(entry.path().string());
   std::sort(files.begin(), files.end());
 
@@ -318,18 +335,22 @@ Catalog loadCatalog(const std::string& dir,
                                          it->second.file + ":" + std::to_string(it->second.line)});
     }
     for (std::size_t i = 0; i < e.numbers.size(); ++i) {
-      auto [it, fresh] = numbers.emplace(e.numbers[i].e164, std::make_pair(e.number_at[i], e.company.id));
+      auto [it, fresh] =
+          numbers.emplace(e.numbers[i].e164, std::make_pair(e.number_at[i], e.company.id));
       if (!fresh)
         problems.push_back({e.number_at[i], "phone number " + e.numbers[i].e164 +
-                                                " is already claimed by company '" + it->second.second +
-                                                "' at " + it->second.first.file + ":" +
+                                                " is already claimed by company '" +
+                                                it->second.second + "' at " +
+                                                it->second.first.file + ":" +
                                                 std::to_string(it->second.first.line)});
     }
   }
   if (!problems.empty()) {
-    std::stable_sort(problems.begin(), problems.end(), [](const Diagnostic& a, const Diagnostic& b) {
-      return std::tie(a.at.file, a.at.line, a.at.column) < std::tie(b.at.file, b.at.line, b.at.column);
-    });
+    std::stable_sort(problems.begin(), problems.end(),
+                     [](const Diagnostic& a, const Diagnostic& b) {
+                       return std::tie(a.at.file, a.at.line, a.at.column) <
+                              std::tie(b.at.file, b.at.line, b.at.column);
+                     });
     throw ConfigInvalid(std::move(problems));
   }
   return catalog;

@@ -75,17 +75,16 @@ class DirectoryPlugin final : public switchboard::Plugin {
  private:
   // Reads and validates the whole catalog; the secrets key must open what it holds.
   Catalog readCatalog() {
-    Catalog catalog = loadCatalog(tenants_dir_, [this](const std::string& path) {
-      return host_->readConfigFile(path);
-    });
+    Catalog catalog = loadCatalog(
+        tenants_dir_, [this](const std::string& path) { return host_->readConfigFile(path); });
     std::string error;
     auto box = SecretBox::fromEnvironment(key_env_, error);
     const bool key_set = std::getenv(key_env_.c_str()) != nullptr;
     if (!box && (catalog.hasSecrets() || key_set))
       throw switchboard::ConfigError(
-          tenants_node_, error + (catalog.hasSecrets()
-                                      ? "; the catalog holds secrets, which are stored encrypted"
-                                      : ""));
+          tenants_node_,
+          error + (catalog.hasSecrets() ? "; the catalog holds secrets, which are stored encrypted"
+                                        : ""));
     if (box && !box_) box_ = std::make_shared<const SecretBox>(std::move(*box));
     return catalog;
   }

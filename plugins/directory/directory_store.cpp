@@ -41,8 +41,8 @@ void DirectoryStore::apply(soci::session& db, const Catalog& catalog, TimePoint 
             "UPDATE SET company_id = excluded.company_id, branch_id = excluded.branch_id, "
             "retell_agent_id = excluded.retell_agent_id, is_primary = excluded.is_primary, "
             "active = 1",
-          soci::use(n.e164), soci::use(c.id), soci::use(n.branch_id),
-          soci::use(n.retell_agent_id), soci::use(primary);
+          soci::use(n.e164), soci::use(c.id), soci::use(n.branch_id), soci::use(n.retell_agent_id),
+          soci::use(primary);
     }
     for (const auto& s : e.staff)
       db << "INSERT INTO staff (company_id, id, name, active) VALUES (:c, :id, :name, 1) "
@@ -58,7 +58,8 @@ void DirectoryStore::apply(soci::session& db, const Catalog& catalog, TimePoint 
             "currency = excluded.currency, calcom_event_type_id = excluded.calcom_event_type_id, "
             "active = 1",
           soci::use(c.id), soci::use(s.id), soci::use(s.name), soci::use(s.duration_minutes),
-          soci::use(price), soci::use(s.price.currency), soci::use(event_type.value, event_type.ind);
+          soci::use(price), soci::use(s.price.currency),
+          soci::use(event_type.value, event_type.ind);
     }
     // Link tables carry no history: replaced whole.
     for (const char* table : {"working_hours", "service_segments", "service_branches",
@@ -67,8 +68,8 @@ void DirectoryStore::apply(soci::session& db, const Catalog& catalog, TimePoint 
     for (const auto& h : e.hours)
       db << "INSERT INTO working_hours (company_id, branch_id, weekday, start_minute, "
             "end_minute) VALUES (:c, :b, :w, :s, :e)",
-          soci::use(c.id), soci::use(h.branch_id), soci::use(h.weekday),
-          soci::use(h.start_minute), soci::use(h.end_minute);
+          soci::use(c.id), soci::use(h.branch_id), soci::use(h.weekday), soci::use(h.start_minute),
+          soci::use(h.end_minute);
     for (const auto& s : e.services) {
       for (std::size_t i = 0; i < s.segments.size(); ++i) {
         const auto& g = s.segments[i];
@@ -143,9 +144,8 @@ std::optional<domain::Company> DirectoryStore::company(soci::session& db,
 
 std::vector<domain::Company> DirectoryStore::adminCompanies(soci::session& db) {
   std::vector<domain::Company> out;
-  soci::rowset<soci::row> rows =
-      (db.prepare << std::string("SELECT ") + kCompanyColumns +
-                         " FROM companies WHERE active = 1 ORDER BY id");
+  soci::rowset<soci::row> rows = (db.prepare << std::string("SELECT ") + kCompanyColumns +
+                                                    " FROM companies WHERE active = 1 ORDER BY id");
   for (const auto& r : rows) out.push_back(companyFrom(r));
   return out;
 }
@@ -210,10 +210,14 @@ std::vector<domain::Service> DirectoryStore::loadServices(soci::session& db,
          soci::use(c), soci::use(s.id));
     for (const auto& r : segs)
       s.segments.push_back({textAt(r, 0), static_cast<int>(int64At(r, 1)), int64At(r, 2) != 0});
-    s.branch_ids = ids(db, "SELECT branch_id FROM service_branches WHERE company_id = :c AND "
-                           "service_id = :s ORDER BY branch_id", c, s.id);
-    s.staff_ids = ids(db, "SELECT staff_id FROM service_staff WHERE company_id = :c AND "
-                          "service_id = :s ORDER BY staff_id", c, s.id);
+    s.branch_ids = ids(db,
+                       "SELECT branch_id FROM service_branches WHERE company_id = :c AND "
+                       "service_id = :s ORDER BY branch_id",
+                       c, s.id);
+    s.staff_ids = ids(db,
+                      "SELECT staff_id FROM service_staff WHERE company_id = :c AND "
+                      "service_id = :s ORDER BY staff_id",
+                      c, s.id);
   }
   return out;
 }
@@ -239,8 +243,10 @@ std::vector<domain::Staff> DirectoryStore::staff(soci::session& db, const domain
        soci::use(c));
   for (const auto& r : rows) out.push_back({c, textAt(r, 0), textAt(r, 1), {}, true});
   for (auto& s : out)
-    s.branch_ids = ids(db, "SELECT branch_id FROM staff_branches WHERE company_id = :c AND "
-                           "staff_id = :s ORDER BY branch_id", c, s.id);
+    s.branch_ids = ids(db,
+                       "SELECT branch_id FROM staff_branches WHERE company_id = :c AND "
+                       "staff_id = :s ORDER BY branch_id",
+                       c, s.id);
   return out;
 }
 

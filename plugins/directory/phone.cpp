@@ -14,7 +14,8 @@ using i18n::phonenumbers::PhoneNumberUtil;
 std::optional<std::string> validE164(const std::string& text, const std::string& region) {
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
   PhoneNumber number;
-  if (util.Parse(text, region.empty() ? "ZZ" : region, &number) != PhoneNumberUtil::NO_PARSING_ERROR)
+  if (util.Parse(text, region.empty() ? "ZZ" : region, &number) !=
+      PhoneNumberUtil::NO_PARSING_ERROR)
     return std::nullopt;
   if (!util.IsValidNumber(number)) return std::nullopt;
   std::string out;
@@ -26,21 +27,23 @@ std::optional<std::string> validE164(const std::string& text, const std::string&
 
 PhoneParse toE164(const std::string& text, const std::string& region) {
   const auto first = text.find_first_not_of(" \t");
-  const bool international = first != std::string::npos && (text[first] == '+' ||
-                                                             text.compare(first, 2, "00") == 0);
+  const bool international =
+      first != std::string::npos && (text[first] == '+' || text.compare(first, 2, "00") == 0);
   std::vector<std::string> readings;
   if (auto national = validE164(text, region)) readings.push_back(*national);
   if (!international && first != std::string::npos && text[first] != '0')
-    if (auto plus = validE164("+" + text.substr(first), ""); plus && (readings.empty() || *plus != readings[0]))
+    if (auto plus = validE164("+" + text.substr(first), "");
+        plus && (readings.empty() || *plus != readings[0]))
       readings.push_back(*plus);
   if (readings.size() == 1) return {readings[0], ""};
   if (readings.size() > 1)
     return {std::nullopt, "'" + text + "' is ambiguous (" + readings[0] + " or " + readings[1] +
                               "): write it with a leading +"};
-  return {std::nullopt, "'" + text + "' is not a valid phone number" +
-                            (international || !region.empty()
-                                 ? std::string()
-                                 : std::string(" (write it with a leading +, or set company.country)"))};
+  return {std::nullopt,
+          "'" + text + "' is not a valid phone number" +
+              (international || !region.empty()
+                   ? std::string()
+                   : std::string(" (write it with a leading +, or set company.country)"))};
 }
 
 }  // namespace directory

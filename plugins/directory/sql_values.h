@@ -5,8 +5,8 @@
 
 #include <chrono>
 #include <optional>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "switchboard/clock.h"
 #include "switchboard/sql_row.h"
@@ -43,7 +43,8 @@ struct Nullable {
 struct NullableText {
   std::string value;
   soci::indicator ind = soci::i_null;
-  explicit NullableText(const std::string& v) : value(v), ind(v.empty() ? soci::i_null : soci::i_ok) {}
+  explicit NullableText(const std::string& v)
+      : value(v), ind(v.empty() ? soci::i_null : soci::i_ok) {}
 };
 
 // Rows of `sql` (bound with `uses`) mapped by `from`.
@@ -60,6 +61,5 @@ std::optional<T> first(std::vector<T> v) {
   if (v.empty()) return std::nullopt;
   return std::move(v.front());
 }
-
 
 }  // namespace directory::sqlv

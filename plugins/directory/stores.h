@@ -24,7 +24,8 @@ class DirectoryStore final : public domain::Directory {
 
   std::optional<domain::Company> company(soci::session& db, const domain::CompanyId& c) override;
   std::vector<domain::Branch> branches(soci::session& db, const domain::CompanyId& c) override;
-  std::vector<domain::PhoneNumber> phoneNumbers(soci::session& db, const domain::CompanyId& c) override;
+  std::vector<domain::PhoneNumber> phoneNumbers(soci::session& db,
+                                                const domain::CompanyId& c) override;
   std::vector<domain::Service> services(soci::session& db, const domain::CompanyId& c) override;
   std::optional<domain::Service> service(soci::session& db, const domain::CompanyId& c,
                                          const std::string& service_id) override;
@@ -70,7 +71,8 @@ class CallStore final : public domain::Calls {
   std::vector<domain::Call> adminUnassigned(soci::session& db, int limit) override;
 
  private:
-  domain::Call write(soci::session& db, const std::optional<std::string>& company, domain::Call call);
+  domain::Call write(soci::session& db, const std::optional<std::string>& company,
+                     domain::Call call);
 };
 
 class AppointmentStore final : public domain::Appointments {

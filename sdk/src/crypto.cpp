@@ -22,8 +22,8 @@ std::string hex(const unsigned char* data, std::size_t n) {
 
 std::string base64(const unsigned char* data, std::size_t n) {
   std::string out(4 * ((n + 2) / 3), '\0');
-  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data,
-                                      static_cast<int>(n));
+  const int written =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(n));
   out.resize(static_cast<std::size_t>(written));
   return out;
 }
@@ -131,8 +131,8 @@ std::optional<std::string> open(std::string_view key, std::string_view sealed,
       EVP_CIPHER_CTX_ctrl(c.ctx, EVP_CTRL_GCM_SET_TAG, kTag, tag.data()) != 1)
     return std::nullopt;
   int final_len = 0;
-  if (EVP_DecryptFinal_ex(c.ctx, reinterpret_cast<unsigned char*>(out.data()) + len,
-                          &final_len) != 1)
+  if (EVP_DecryptFinal_ex(c.ctx, reinterpret_cast<unsigned char*>(out.data()) + len, &final_len) !=
+      1)
     return std::nullopt;  // the tag does not match
   return out;
 }

@@ -23,6 +23,6 @@ std::optional<std::string> base64Decode(std::string_view text);
 std::string seal(std::string_view key, std::string_view plaintext, std::string_view aad = {});
 // nullopt when the key is wrong or the data or `aad` were changed.
 std::optional<std::string> open(std::string_view key, std::string_view sealed,
-                                 std::string_view aad = {});
+                                std::string_view aad = {});
 
 }  // namespace switchboard::crypto

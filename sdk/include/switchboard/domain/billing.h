@@ -43,8 +43,8 @@ struct PricingPlan {
 struct Transaction {
   std::int64_t id = 0;
   CompanyId company_id;
-  std::string kind;  // topup | call_charge | refund | adjustment
-  Money amount;      // signed: charges are negative
+  std::string kind;       // topup | call_charge | refund | adjustment
+  Money amount;           // signed: charges are negative
   std::string reference;  // e.g. call:<id>, topup:<id>; unique per company
   TimePoint created_at{};
 };
@@ -52,7 +52,7 @@ struct Transaction {
 struct Invoice {
   std::int64_t id = 0;
   CompanyId company_id;
-  std::string number;  // unique
+  std::string number;                    // unique
   std::string period_start, period_end;  // YYYY-MM-DD
   Money total;
   std::string status = "draft";  // draft | issued | paid | void
@@ -63,7 +63,7 @@ struct BalanceTopup {
   std::int64_t id = 0;
   CompanyId company_id;
   Money amount;
-  std::string stripe_session_id;  // unique when set
+  std::string stripe_session_id;   // unique when set
   std::string status = "pending";  // pending | completed | failed
   TimePoint created_at{};
   std::optional<TimePoint> completed_at;

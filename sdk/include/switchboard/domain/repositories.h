@@ -79,8 +79,7 @@ class BOOST_SYMBOL_VISIBLE Calls {
   virtual ~Calls();
 
   virtual Call save(soci::session& db, const CompanyId& company, Call call) = 0;
-  virtual std::optional<Call> get(soci::session& db, const CompanyId& company,
-                                  std::int64_t id) = 0;
+  virtual std::optional<Call> get(soci::session& db, const CompanyId& company, std::int64_t id) = 0;
   virtual std::optional<Call> byRetellId(soci::session& db, const CompanyId& company,
                                          const std::string& retell_call_id) = 0;
   // Started in [from, to), oldest first.
@@ -142,8 +141,7 @@ class BOOST_SYMBOL_VISIBLE ReferenceData {
   virtual void saveRate(soci::session& db, const ExchangeRate& rate) = 0;
   // The latest rate published on or before `date` (YYYY-MM-DD).
   virtual std::optional<ExchangeRate> rate(soci::session& db, const std::string& base,
-                                           const std::string& quote,
-                                           const std::string& date) = 0;
+                                           const std::string& quote, const std::string& date) = 0;
   virtual void savePlan(soci::session& db, const PricingPlan& plan) = 0;
   virtual std::optional<PricingPlan> plan(soci::session& db, const std::string& id) = 0;
 };

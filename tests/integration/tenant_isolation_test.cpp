@@ -1,0 +1,384 @@
+// Tenant isolation, table-driven over every repository method, on SQLite and on a real
+// PostgreSQL: acting as company A never returns or changes company B's rows. A and B use the
+// same slugs (branch "main", service "cut", staff "ann") and B's customer has A's customer's
+// phone number, so a query that forgot the company would be caught.
+#include <gtest/gtest.h>
+#include <soci/soci.h>
+
+#include <functional>
+
+#include "support/kernel_harness.h"
+#include "support/postgres_server.h"
+#include "support/temp_dir.h"
+#include "support/tenants.h"
+#include "switchboard/domain/repositories.h"
+
+namespace {
+
+using namespace switchboard::domain;
+using std::chrono::hours;
+using switchboard::TimePoint;
+
+const std::string kSharedPhone = "+4917612345678";
+const TimePoint kT0 = TimePoint(std::chrono::seconds(1'800'000'000));
+
+// One company's rows, seeded through the repositories.
+struct Seeded {
+  Customer customer;
+  Call call;
+  Appointment appointment;
+  Transaction transaction;
+  BalanceTopup topup;
+  Invoice invoice;
+};
+
+struct Repos {
+  Directory& directory;
+  Customers& customers;
+  Calls& calls;
+  Appointments& appointments;
+  Ledger& ledger;
+};
+
+Seeded seed(soci::session& db, Repos& r, const std::string& company, const std::string& currency) {
+  Seeded s;
+  Customer c;
+  c.phone_e164 = kSharedPhone;
+  c.name = company + " customer";
+  s.customer = r.customers.save(db, company, c);
+  Call call;
+  call.retell_call_id = "call-" + company;
+  call.from_number = kSharedPhone;
+  call.status = "ended";
+  call.started_at = kT0;
+  call.customer_id = s.customer.id;
+  call.cost = {120, currency};
+  s.call = r.calls.save(db, company, call);
+  Appointment a;
+  a.branch_id = "main";
+  a.service_id = "cut";
+  a.staff_id = "ann";
+  a.customer_id = s.customer.id;
+  a.call_id = s.call.id;
+  a.starts_at = kT0 + hours(24);
+  a.ends_at = kT0 + hours(25);
+  a.calcom_booking_uid = "uid-" + company;
+  s.appointment = r.appointments.save(db, company, a);
+  s.transaction = r.ledger.append(db, company, {0, "", "topup", {5000, currency}, "topup:1", kT0});
+  r.ledger.append(db, company, {0, "", "call_charge", {-120, currency}, "call:1", kT0});
+  BalanceTopup t;
+  t.amount = {5000, currency};
+  t.stripe_session_id = "cs_" + company;
+  t.created_at = kT0;
+  s.topup = r.ledger.saveTopup(db, company, t);
+  r.ledger.addPlatformCost(db, company, {0, "", s.call.id, "retell", {7, "USD"}, kT0});
+  Invoice inv;
+  inv.number = "INV-" + company;
+  inv.period_start = "2027-01-01";
+  inv.period_end = "2027-01-31";
+  inv.total = {120, currency};
+  s.invoice = r.ledger.saveInvoice(db, company, inv);
+  return s;
+}
+
+// Every row of company B, as text: compared before and after the cases run.
+std::string fingerprint(soci::session& db, const std::string& company) {
+  std::string out;
+  for (const char* table :
+       {"customers", "calls", "appointments", "transactions", "balance_topups", "platform_costs",
+        "invoices", "branches", "services", "staff", "phone_numbers", "company_secrets"}) {
+    soci::rowset<soci::row> rows = (db.prepare << std::string("SELECT * FROM ") + table +
+                                                      " WHERE company_id = :c ORDER BY 1, 2",
+                                    soci::use(company));
+    for (const auto& row : rows) {
+      out += table;
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        out += "|";
+        if (row.get_indicator(i) == soci::i_null) continue;
+        switch (row.get_properties(i).get_data_type()) {
+          case soci::dt_string:
+            out += row.get<std::string>(i);
+            break;
+          case soci::dt_integer:
+            out += std::to_string(row.get<int>(i));
+            break;
+          case soci::dt_long_long:
+            out += std::to_string(row.get<long long>(i));
+            break;
+          default:
+            out += "?";
+        }
+      }
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+struct Case {
+  const char* method;
+  // Acts as A with B's identifiers; returns "" when isolation held, else what leaked.
+  std::function<std::string(soci::session&, Repos&, const Seeded& a, const Seeded& b)> check;
+};
+
+template <class T>
+std::string allOf(const std::vector<T>& rows, const std::string& company) {
+  if (rows.empty()) return "no rows at all";
+  for (const auto& r : rows)
+    if (r.company_id != company) return "a row of " + r.company_id;
+  return "";
+}
+
+template <class Fn>
+std::string throwsNotFoundOrConstraint(Fn fn) {
+  try {
+    fn();
+  } catch (const NotFound&) {
+    return "";
+  } catch (const soci::soci_error&) {
+    return "";  // a same-company foreign key refused it
+  }
+  return "the write went through";
+}
+
+const std::vector<Case>& cases() {
+  static const std::vector<Case> all = {
+      {"Directory::company",
+       [](auto& db, Repos& r, auto&, auto&) {
+         return r.directory.company(db, "alpha")->name == "Alpha GmbH" ? "" : "wrong company";
+       }},
+      {"Directory::branches",
+       [](auto& db, Repos& r, auto&, auto&) {
+         const auto b = r.directory.branches(db, "alpha");
+         return allOf(b, "alpha") +
+                (b.size() == 1 && b[0].name == "Alpha Main" ? "" : " B's branch");
+       }},
+      {"Directory::phoneNumbers",
+       [](auto& db, Repos& r, auto&, auto&) {
+         const auto n = r.directory.phoneNumbers(db, "alpha");
+         return allOf(n, "alpha") + (n.size() == 1 ? "" : " extra numbers");
+       }},
+      {"Directory::services",
+       [](auto& db, Repos& r, auto&, auto&) {
+         const auto s = r.directory.services(db, "alpha");
+         return allOf(s, "alpha") +
+                (s.size() == 1 && s[0].price == Money{3000, "EUR"} && s[0].staff_ids.size() == 1
+                     ? ""
+                     : " B's service data");
+       }},
+      {"Directory::service",
+       [](auto& db, Repos& r, auto&, auto&) {
+         const auto s = r.directory.service(db, "alpha", "cut");
+         return s && s->company_id == "alpha" && s->duration_minutes == 30 ? "" : "B's service";
+       }},
+      {"Directory::staff",
+       [](auto& db, Repos& r, auto&, auto&) {
+         const auto s = r.directory.staff(db, "alpha");
+         return allOf(s, "alpha") + (s.size() == 1 && s[0].name == "Ann Alpha" ? "" : " B's staff");
+       }},
+      {"Directory::workingHours",
+       [](auto& db, Repos& r, auto&, auto&) {
+         const auto h = r.directory.workingHours(db, "alpha", "main");
+         return allOf(h, "alpha") + (h.size() == 1 && h[0].weekday == 0 ? "" : " B's hours");
+       }},
+      {"Directory::secret",
+       [](auto& db, Repos& r, auto&, auto&) {
+         return r.directory.secret(db, "alpha", "calcom.api_key") == sbtest::kAlphaCalcomKey
+                    ? ""
+                    : "B's secret";
+       }},
+      {"Customers::byPhone",
+       [](auto& db, Repos& r, const Seeded& a, auto&) {
+         const auto c = r.customers.byPhone(db, "alpha", kSharedPhone);
+         return c && c->id == a.customer.id ? "" : "B's customer";
+       }},
+      {"Customers::get",
+       [](auto& db, Repos& r, auto&, const Seeded& b) {
+         return r.customers.get(db, "alpha", b.customer.id) ? "B's customer" : "";
+       }},
+      {"Customers::save",
+       [](auto& db, Repos& r, auto&, const Seeded& b) {
+         return throwsNotFoundOrConstraint([&] {
+           Customer c = b.customer;
+           c.name = "stolen";
+           r.customers.save(db, "alpha", c);
+         });
+       }},
+      {"Calls::save",
+       [](auto& db, Repos& r, auto&, const Seeded& b) {
+         return throwsNotFoundOrConstraint([&] {
+           Call c = b.call;
+           c.status = "stolen";
+           r.calls.save(db, "alpha", c);
+         });
+       }},
+      {"Calls::save (B's customer on A's call)",
+       [](auto& db, Repos& r, auto&, const Seeded& b) {
+         return throwsNotFoundOrConstraint([&] {
+           Call c;
+           c.retell_call_id = "call-cross";
+           c.customer_id = b.customer.id;
+           r.calls.save(db, "alpha", c);
+         });
+       }},
+      {"Calls::get",
+       [](auto& db, Repos& r, auto&, const Seeded& b) {
+         return r.calls.get(db, "alpha", b.call.id) ? "B's call" : "";
+       }},
+      {"Calls::byRetellId",
+       [](auto& db, Repos& r, auto&, const Seeded& b) {
+         return r.calls.byRetellId(db, "alpha", b.call.retell_call_id) ? "B's call" : "";
+       }},
+      {"Calls::between",
+       [](auto& db, Repos& r, auto&, auto&) {
+         return allOf(r.calls.between(db, "alpha", kT0 - hours(1), kT0 + hours(1)), "alpha");
+       }},
+      {"Appointments::save",
+       [](auto& db, Repos& r, auto&, const Seeded& b) {
+         return throwsNotFoundOrConstraint([&] {
+           Appointment a = b.appointment;
+           a.status = "cancelled";
+           r.appointments.save(db, "alpha", a);
+         });
+       }},
+      {"Appointments::save (B's customer on A's booking)",
+       [](auto& db, Repos& r, const Seeded& a, const Seeded& b) {
+         return throwsNotFoundOrConstraint([&] {
+           Appointment x = a.appointment;
+           x.id = 0;
+           x.calcom_booking_uid = "uid-cross";
+           x.customer_id = b.customer.id;
+           r.appointments.save(db, "alpha", x);
+         });
+       }},
+      {"Appointments::get",
+       [](auto& db, Repos& r, auto&, const Seeded& b) {
+         return r.appointments.get(db, "alpha", b.appointment.id) ? "B's appointment" : "";
+       }},
+      {"Appointments::byCalcomUid",
+       [](auto& db, Repos& r, auto&, const Seeded& b) {
+         return r.appointments.byCalcomUid(db, "alpha", b.appointment.calcom_booking_uid)
+                    ? "B's appointment"
+                    : "";
+       }},
+      {"Appointments::forBranch",
+       [](auto& db, Repos& r, auto&, auto&) {
+         return allOf(r.appointments.forBranch(db, "alpha", "main", kT0, kT0 + hours(48)), "alpha");
+       }},
+      {"Ledger::append",
+       [](auto& db, Repos& r, const Seeded& a, auto&) {
+         // Same reference as B's entry: A gets its own, B's is untouched (fingerprint).
+         const auto t = r.ledger.append(db, "alpha", {0, "", "topup", {1, "EUR"}, "topup:1", kT0});
+         return t.id == a.transaction.id && t.company_id == "alpha" ? "" : "B's entry";
+       }},
+      {"Ledger::transactions",
+       [](auto& db, Repos& r, auto&, auto&) {
+         return allOf(r.ledger.transactions(db, "alpha", 100), "alpha");
+       }},
+      {"Ledger::balance",
+       [](auto& db, Repos& r, auto&, auto&) {
+         return r.ledger.balance(db, "alpha") == Money{4880, "EUR"} ? "" : "B's balance";
+       }},
+      {"Ledger::saveTopup",
+       [](auto& db, Repos& r, auto&, const Seeded& b) {
+         return throwsNotFoundOrConstraint([&] {
+           BalanceTopup t = b.topup;
+           t.status = "completed";
+           r.ledger.saveTopup(db, "alpha", t);
+         });
+       }},
+      {"Ledger::topupBySession",
+       [](auto& db, Repos& r, auto&, const Seeded& b) {
+         return r.ledger.topupBySession(db, "alpha", b.topup.stripe_session_id) ? "B's top-up" : "";
+       }},
+      {"Ledger::addPlatformCost",
+       [](auto& db, Repos& r, auto&, const Seeded& b) {
+         return throwsNotFoundOrConstraint([&] {
+           r.ledger.addPlatformCost(db, "alpha", {0, "", b.call.id, "retell", {1, "USD"}, kT0});
+         });
+       }},
+      {"Ledger::platformCosts",
+       [](auto& db, Repos& r, auto&, const Seeded& b) {
+         return r.ledger.platformCosts(db, "alpha", b.call.id).empty() ? "" : "B's costs";
+       }},
+      {"Ledger::saveInvoice",
+       [](auto& db, Repos& r, auto&, const Seeded& b) {
+         return throwsNotFoundOrConstraint([&] {
+           Invoice i = b.invoice;
+           i.status = "void";
+           r.ledger.saveInvoice(db, "alpha", i);
+         });
+       }},
+      {"Ledger::invoices", [](auto& db, Repos& r, auto&,
+                              auto&) { return allOf(r.ledger.invoices(db, "alpha"), "alpha"); }},
+  };
+  return all;
+}
+
+class TenantIsolation : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    setenv("SWITCHBOARD_SECRETS_KEY", sbtest::kSecretsKey, 1);
+    dir_.write("tenants/alpha.yaml", sbtest::alphaCompany());
+    dir_.write("tenants/beta.yaml", sbtest::betaCompany());
+    const std::string url = GetParam() == "postgresql"
+                                ? sbtest::PostgresServer::shared().createDatabase()
+                                : "sqlite://" + (dir_.path() / "sb.db").string();
+    h_ = std::make_unique<sbtest::KernelHarness>(
+        sbtest::directoryConfig(url, (dir_.path() / "tenants").string()), sbtest::tenantEnv);
+    h_->start();
+  }
+
+  Repos repos() {
+    auto& s = h_->kernel().services();
+    return {s.get<Directory>(), s.get<Customers>(), s.get<Calls>(), s.get<Appointments>(),
+            s.get<Ledger>()};
+  }
+
+  sbtest::TempDir dir_;
+  std::unique_ptr<sbtest::KernelHarness> h_;
+};
+
+TEST_P(TenantIsolation, ActingAsOneCompanyNeverReadsOrChangesAnothersRows) {
+  auto session = h_->kernel().store()->session();
+  soci::session& db = *session;
+  Repos r = repos();
+  const Seeded a = seed(db, r, "alpha", "EUR");
+  const Seeded b = seed(db, r, "beta", "USD");
+  const std::string before = fingerprint(db, "beta");
+  ASSERT_NE(before, "");
+  for (const auto& c : cases()) {
+    SCOPED_TRACE(c.method);
+    std::string leak;
+    try {
+      leak = c.check(db, r, a, b);
+    } catch (const std::exception& e) {
+      leak = std::string("threw ") + e.what();
+    }
+    EXPECT_EQ(leak, "") << c.method;
+    EXPECT_EQ(fingerprint(db, "beta"), before) << c.method << " changed company B's rows";
+  }
+}
+
+TEST_P(TenantIsolation, AdminLookupsAreTheOnlyCrossTenantOnes) {
+  auto session = h_->kernel().store()->session();
+  Repos r = repos();
+  EXPECT_EQ(r.directory.adminOwnerOfNumber(*session, "+49301111111")->company_id, "alpha");
+  EXPECT_EQ(r.directory.adminOwnerOfNumber(*session, "+12125550111")->company_id, "beta");
+  EXPECT_FALSE(r.directory.adminOwnerOfNumber(*session, "+4930999999"));
+  EXPECT_EQ(r.directory.adminCompanies(*session).size(), 2u);
+  // A call to nobody's number is stored unassigned and flagged, never given to a tenant.
+  Call call;
+  call.retell_call_id = "call-unknown";
+  call.to_number = "+4930999999";
+  const Call stored = r.calls.adminSaveUnassigned(*session, call);
+  EXPECT_TRUE(stored.flagged);
+  EXPECT_EQ(r.calls.adminUnassigned(*session, 10).size(), 1u);
+  EXPECT_FALSE(r.calls.get(*session, "alpha", stored.id));
+  EXPECT_FALSE(r.calls.byRetellId(*session, "beta", "call-unknown"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, TenantIsolation, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace

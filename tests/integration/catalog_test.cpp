@@ -58,16 +58,6 @@ class Catalog : public ::testing::Test {
   sbtest::TempDir dir_;
 };
 
-TEST_F(Catalog, ShippedExamplesPassCheckConfig) {
-  std::string output;
-  const int status = sbtest::runCommand(
-      {sbtest::serverBinary(), "check-config", sbtest::sourceDir() + "/config/switchboard.yaml"},
-      output,
-      {{"SWITCHBOARD_SECRETS_KEY", sbtest::kSecretsKey},
-       {"SALON_MITTE_CALCOM_KEY", "cal_x_123456"}});
-  EXPECT_EQ(status, 0) << output;
-}
-
 TEST_F(Catalog, ASecretInTheCatalogWithoutTheKeyIsRefused) {
   unsetenv("SWITCHBOARD_SECRETS_KEY");
   writeTenant("alpha.yaml", sbtest::alphaCompany());

@@ -56,8 +56,9 @@ TEST(Config, ShippedDefaultLoads) {
   EXPECT_EQ(config.server.port, 8080);
   EXPECT_EQ(config.server.threads, 2);
   EXPECT_EQ(config.server.max_body_bytes, 1048576u);
-  ASSERT_EQ(config.plugins.size(), 1u);
-  EXPECT_EQ(config.plugins[0].library_path, sbtest::pluginDir() + "/hello.so");
+  ASSERT_EQ(config.plugins.size(), 2u);
+  EXPECT_EQ(config.plugins[0].library_path, sbtest::pluginDir() + "/directory.so");
+  EXPECT_EQ(config.plugins[1].library_path, sbtest::pluginDir() + "/hello.so");
   ASSERT_EQ(config.routes.size(), 1u);
   EXPECT_EQ(config.routes[0].path, "/hello");
   ASSERT_EQ(config.subscriptions.size(), 1u);
@@ -82,9 +83,14 @@ TEST(Config, RelativeSqlitePathsAreRelativeToTheConfigFile) {
 TEST(Config, ShippedDefaultPassesTheFullCheck) {
   sb::runtime::KernelOptions o;
   o.config_path = sbtest::sourceDir() + "/config/switchboard.yaml";
-  o.load = options();
+  // The example catalog's references, as scripts/run provides them.
+  o.load = options([](const std::string& name) -> std::optional<std::string> {
+    if (name == "SALON_MITTE_CALCOM_KEY") return "cal_demo_key_123";
+    return std::nullopt;
+  });
+  setenv("SWITCHBOARD_SECRETS_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", 1);
   sb::runtime::Kernel kernel(std::move(o));
-  EXPECT_NO_THROW(kernel.prepare());
+  EXPECT_NO_THROW(kernel.prepare(false));  // as check-config: the repo's var/ stays untouched
 }
 
 TEST(Config, YamlSyntaxErrorHasLineAndColumn) {

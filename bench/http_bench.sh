@@ -7,6 +7,7 @@
 # Prints figures; it is not a pass/fail test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/nginx_reference.sh
 DURATION=${1:-10}
 CONNECTIONS=${2:-64}
 SB_PORT=18181
@@ -33,19 +34,6 @@ events:
   hello.greeted: [ hello.count ]
 YAML
 
-cat >"$work/nginx.conf" <<CONF
-daemon on;
-worker_processes 2;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $work; proxy_temp_path $work; fastcgi_temp_path $work;
-  uwsgi_temp_path $work; scgi_temp_path $work;
-  server { listen 127.0.0.1:$NGINX_PORT; location / { return 200 "ok"; } }
-}
-CONF
 
 # Start-up: from exec to the first healthy /api/health.
 start_ns=$(date +%s%N)
@@ -54,8 +42,7 @@ sb_pid=$!
 until curl -sf "http://127.0.0.1:$SB_PORT/api/health" >/dev/null 2>&1; do :; done
 startup_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
 
-nginx -c "$work/nginx.conf" -p "$work"
-until curl -sf "http://127.0.0.1:$NGINX_PORT/" >/dev/null 2>&1; do :; done
+start_nginx_reference "$NGINX_PORT" "$work"
 
 measure() {  # url -> "requests/s p50 p99"
   wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$1" >"$work/wrk.txt"

@@ -8,6 +8,7 @@
 # Prints figures; it is not a pass/fail test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/nginx_reference.sh
 DURATION=${1:-10}
 CONNECTIONS=${2:-64}
 SB_PORT=18191
@@ -31,21 +32,7 @@ trap cleanup EXIT
 
 build/bin/webhook_corpus "$SECRET" bench "$SIGNATURES" >"$work/signatures.txt"
 
-cat >"$work/nginx.conf" <<CONF
-daemon on;
-worker_processes 2;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $work; proxy_temp_path $work; fastcgi_temp_path $work;
-  uwsgi_temp_path $work; scgi_temp_path $work;
-  server { listen 127.0.0.1:$NGINX_PORT; location / { return 200 "ok"; } }
-}
-CONF
-nginx -c "$work/nginx.conf" -p "$work"
-until curl -sf "http://127.0.0.1:$NGINX_PORT/" >/dev/null 2>&1; do :; done
+start_nginx_reference "$NGINX_PORT" "$work"
 
 config() {  # storage-url workers
   cat <<YAML

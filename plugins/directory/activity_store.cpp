@@ -10,18 +10,6 @@ using namespace sqlv;
 
 namespace {
 
-void requireCompany(const domain::CompanyId& c) {
-  if (c.empty()) throw std::invalid_argument("a company is required");
-}
-
-// `affected` rows from an UPDATE scoped to the company: none means the id is not theirs.
-void requireUpdated(soci::statement& st, const char* what, std::int64_t id,
-                    const domain::CompanyId& c) {
-  if (st.get_affected_rows() != 1)
-    throw domain::NotFound(std::string(what) + " " + std::to_string(id) +
-                           " does not exist for company " + c);
-}
-
 // ---- customers ----
 constexpr const char* kCustomerColumns =
     "id, company_id, phone_e164, name, email, journey_status, loyalty_tier, created_at_ms";

@@ -38,10 +38,6 @@ domain::Invoice invoiceFrom(const soci::row& r) {
           textAt(r, 7),  optionalTimeAt(r, 8)};
 }
 
-void requireCompany(const domain::CompanyId& c) {
-  if (c.empty()) throw std::invalid_argument("a company is required");
-}
-
 }  // namespace
 
 domain::Transaction LedgerStore::append(soci::session& db, const domain::CompanyId& c,
@@ -111,8 +107,7 @@ domain::BalanceTopup LedgerStore::saveTopup(soci::session& db, const domain::Com
        soci::use(amount), soci::use(t.amount.currency), soci::use(session.value, session.ind),
        soci::use(t.status), soci::use(completed.value, completed.ind), soci::use(id), soci::use(c));
   st.execute(true);
-  if (st.get_affected_rows() != 1)
-    throw domain::NotFound("top-up " + std::to_string(t.id) + " does not exist for company " + c);
+  requireUpdated(st, "top-up", t.id, c);
   return t;
 }
 
@@ -186,9 +181,7 @@ domain::Invoice LedgerStore::saveInvoice(soci::session& db, const domain::Compan
        soci::use(total), soci::use(inv.total.currency), soci::use(inv.status),
        soci::use(issued.value, issued.ind), soci::use(id), soci::use(c));
   st.execute(true);
-  if (st.get_affected_rows() != 1)
-    throw domain::NotFound("invoice " + std::to_string(inv.id) + " does not exist for company " +
-                           c);
+  requireUpdated(st, "invoice", inv.id, c);
   return inv;
 }
 

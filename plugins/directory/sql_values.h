@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "switchboard/clock.h"
+#include "switchboard/domain/repositories.h"
 #include "switchboard/sql_row.h"
 
 namespace directory::sqlv {
@@ -60,6 +61,18 @@ template <class T>
 std::optional<T> first(std::vector<T> v) {
   if (v.empty()) return std::nullopt;
   return std::move(v.front());
+}
+
+inline void requireCompany(const std::string& company) {
+  if (company.empty()) throw std::invalid_argument("a company is required");
+}
+
+// `affected` rows from an UPDATE scoped to the company: none means the id is not theirs.
+inline void requireUpdated(soci::statement& st, const char* what, std::int64_t id,
+                           const std::string& c) {
+  if (st.get_affected_rows() != 1)
+    throw switchboard::domain::NotFound(std::string(what) + " " + std::to_string(id) +
+                                        " does not exist for company " + c);
 }
 
 }  // namespace directory::sqlv

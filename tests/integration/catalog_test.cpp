@@ -95,6 +95,32 @@ TEST_F(Catalog, EachProblemIsReportedWithFileLineAndColumn) {
     EXPECT_NE(text.find(expected), std::string::npos) << "missing: " << expected << "\n" << text;
 }
 
+TEST_F(Catalog, PhoneNumbersInCommonFormatsBecomeE164AndAmbiguousOnesAreRefused) {
+  const auto company = [](const std::string& numbers) {
+    return "company: { id: de, name: DE, currency: EUR, country: DE }\n"
+           "branches:\n"
+           "  - { id: b, name: B, timezone: Europe/Berlin, phone_numbers: [" +
+           numbers + "] }\n";
+  };
+  writeTenant("de.yaml", company(R"("030 7654321", "+49 (30) 2345678", "0049 30 3456789")"));
+  {
+    auto h = harness();
+    h->start();
+    auto session = h->kernel().store()->session();
+    std::vector<std::string> e164;
+    for (const auto& n : h->kernel().services().get<Directory>().phoneNumbers(*session, "de"))
+      e164.push_back(n.e164);
+    EXPECT_EQ(e164, (std::vector<std::string>{"+49302345678", "+49303456789", "+49307654321"}));
+  }
+  // Digits without + read both as a German national number and as +49…: refused, not guessed.
+  writeTenant("de.yaml", company(R"("491701234567")"));
+  EXPECT_NE(
+      problems().find("tenants/de.yaml:3:64: branch 'b'.phone_numbers: '491701234567' is "
+                      "ambiguous (+49491701234567 or +491701234567): write it with a leading +"),
+      std::string::npos)
+      << problems();
+}
+
 TEST_F(Catalog, AYamlSyntaxErrorNamesItsPlace) {
   writeTenant("broken.yaml", "company: { id: x\nbranches: [\n");
   EXPECT_NE(problems().find("tenants/broken.yaml:2:9: end of map flow not found"),

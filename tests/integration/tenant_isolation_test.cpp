@@ -378,6 +378,104 @@ TEST_P(TenantIsolation, AdminLookupsAreTheOnlyCrossTenantOnes) {
   EXPECT_FALSE(r.calls.byRetellId(*session, "beta", "call-unknown"));
 }
 
+TEST_P(TenantIsolation, RepositoriesStoreAndReturnEveryField) {
+  auto session = h_->kernel().store()->session();
+  soci::session& db = *session;
+  Repos r = repos();
+  auto& reference = h_->kernel().services().get<ReferenceData>();
+
+  Customer c = r.customers.save(
+      db, "alpha", {0, "", "+4915112345678", "Ann", "ann@example.org", "new", "gold", kT0});
+  c.journey_status = "active";
+  c = r.customers.save(db, "alpha", c);
+  EXPECT_EQ(r.customers.byPhone(db, "alpha", "+4915112345678")->journey_status, "active");
+  EXPECT_EQ(r.customers.get(db, "alpha", c.id)->loyalty_tier, "gold");
+  EXPECT_EQ(r.customers.get(db, "alpha", c.id)->created_at, kT0);
+
+  Call call;
+  call.branch_id = "main";
+  call.retell_call_id = "call_abc";
+  call.from_number = "+4915112345678";
+  call.to_number = "+49301111111";
+  call.status = "analyzed";
+  call.started_at = kT0;
+  call.ended_at = kT0 + std::chrono::seconds(95);
+  call.duration_seconds = 95;
+  call.transcript = "Agent: Hallo! Ümlaut ok?";
+  call.analysis_json = R"({"intent":"book"})";
+  call.cost = {42, "EUR"};
+  call.cost_usd = {45, "USD"};
+  call.customer_id = c.id;
+  call.customer_name = "Ann";
+  call.flagged = true;
+  call.flag_reason = "confidence 0.6 < 0.8";
+  call = r.calls.save(db, "alpha", call);
+  const auto got = r.calls.byRetellId(db, "alpha", "call_abc");
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->ended_at, call.ended_at);
+  EXPECT_EQ(got->transcript, call.transcript);
+  EXPECT_EQ(got->cost, call.cost);
+  EXPECT_EQ(got->cost_usd, call.cost_usd);
+  EXPECT_EQ(got->customer_id, c.id);
+  EXPECT_TRUE(got->flagged);
+  EXPECT_FALSE(got->appointment_id);
+
+  Appointment a;
+  a.branch_id = "main";
+  a.service_id = "cut";
+  a.staff_id = "ann";
+  a.customer_id = c.id;
+  a.call_id = call.id;
+  a.starts_at = kT0 + hours(2);
+  a.ends_at = kT0 + hours(2) + std::chrono::minutes(30);
+  a.calcom_booking_id = 987;
+  a.calcom_booking_uid = "bk_uid_1";
+  a.composite_group = "grp-1";
+  a = r.appointments.save(db, "alpha", a);
+  call.appointment_id = a.id;
+  r.calls.save(db, "alpha", call);
+  EXPECT_EQ(r.calls.get(db, "alpha", call.id)->appointment_id, a.id);
+  const auto booked = r.appointments.byCalcomUid(db, "alpha", "bk_uid_1");
+  ASSERT_TRUE(booked);
+  EXPECT_EQ(booked->calcom_booking_id, 987);
+  EXPECT_EQ(booked->ends_at, a.ends_at);
+  EXPECT_EQ(booked->composite_group, "grp-1");
+  // A Cal.com booking uid belongs to one appointment.
+  Appointment twin = a;
+  twin.id = 0;
+  EXPECT_THROW(r.appointments.save(db, "alpha", twin), soci::soci_error);
+
+  const auto t1 = r.ledger.append(db, "alpha", {0, "", "topup", {5000, "EUR"}, "topup:9", kT0});
+  const auto t2 = r.ledger.append(db, "alpha", {0, "", "topup", {5000, "EUR"}, "topup:9", kT0});
+  EXPECT_EQ(t1.id, t2.id) << "the same reference is one ledger entry";
+  r.ledger.append(db, "alpha", {0, "", "call_charge", {-42, "EUR"}, "call:1", kT0});
+  EXPECT_EQ(r.ledger.balance(db, "alpha"), (Money{4958, "EUR"}));
+
+  BalanceTopup topup =
+      r.ledger.saveTopup(db, "alpha", {0, "", {5000, "EUR"}, "cs_1", "pending", kT0, {}});
+  topup.status = "completed";
+  topup.completed_at = kT0 + hours(1);
+  r.ledger.saveTopup(db, "alpha", topup);
+  EXPECT_EQ(r.ledger.topupBySession(db, "alpha", "cs_1")->completed_at, topup.completed_at);
+
+  r.ledger.addPlatformCost(db, "alpha", {0, "", call.id, "twilio", {3, "USD"}, kT0});
+  EXPECT_EQ(r.ledger.platformCosts(db, "alpha", call.id).at(0).amount, (Money{3, "USD"}));
+  Invoice inv = r.ledger.saveInvoice(
+      db, "alpha", {0, "", "2027-0001", "2027-01-01", "2027-01-31", {4958, "EUR"}, "draft", {}});
+  inv.status = "issued";
+  inv.issued_at = kT0;
+  r.ledger.saveInvoice(db, "alpha", inv);
+  EXPECT_EQ(r.ledger.invoices(db, "alpha").at(0).status, "issued");
+
+  reference.saveRate(db, {"EUR", "USD", 1'082'300, "2027-01-14", "ecb"});
+  reference.saveRate(db, {"EUR", "USD", 1'079'100, "2027-01-15", "ecb"});
+  EXPECT_EQ(reference.rate(db, "EUR", "USD", "2027-01-16")->rate_micros, 1'079'100);
+  EXPECT_EQ(reference.rate(db, "EUR", "USD", "2027-01-14")->rate_micros, 1'082'300);
+  EXPECT_FALSE(reference.rate(db, "EUR", "USD", "2027-01-01"));
+  reference.savePlan(db, {"standard", "Standard", "EUR", {12, "EUR"}, {0, "EUR"}});
+  EXPECT_EQ(reference.plan(db, "standard")->per_minute, (Money{12, "EUR"}));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, TenantIsolation, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 

@@ -26,6 +26,8 @@ Database::Database(const StorageUrl& url, std::size_t pool_size)
       s << "PRAGMA temp_store=MEMORY";  // RETURNING buffers rows in a temp table; not on disk
     } else {
       s.open(*soci::factory_postgresql(), url.conninfo);
+      // libpq prints NOTICEs (e.g. "relation already exists, skipping") to stderr.
+      s << "SET client_min_messages = warning";
     }
   }
 }

@@ -62,16 +62,16 @@ void GroupCommitter::loop() {
     std::vector<bool> inserted;
     std::string error;
     try {
-      inserted = store_.insertBatch(rows);
+      inserted = store_.insertBatch(std::move(rows));
     } catch (const std::exception& e) {
       error = e.what();
-      log_->error("inbox commit of {} rows failed: {}", rows.size(), error);
+      log_->error("inbox commit of {} rows failed: {}", batch.size(), error);
     }
     metrics_.inbox_commit_batches.fetch_add(1);
-    metrics_.inbox_commit_rows.fetch_add(rows.size());
+    metrics_.inbox_commit_rows.fetch_add(batch.size());
     auto max = metrics_.inbox_commit_batch_max.load();
-    while (rows.size() > max &&
-           !metrics_.inbox_commit_batch_max.compare_exchange_weak(max, rows.size())) {
+    while (batch.size() > max &&
+           !metrics_.inbox_commit_batch_max.compare_exchange_weak(max, batch.size())) {
     }
     for (std::size_t i = 0; i < batch.size(); ++i) {
       CommitResult result;

@@ -1,7 +1,5 @@
 #include "inbox/inbox_store.h"
 
-#include "switchboard/sql_row.h"
-
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -9,6 +7,8 @@
 
 #include <set>
 #include <tuple>
+
+#include "switchboard/sql_row.h"
 
 namespace sb::inbox {
 namespace {
@@ -95,15 +95,52 @@ bool InboxStore::insert(soci::session& tx, const NewItem& item) {
   return st.got_data();
 }
 
-std::vector<bool> InboxStore::insertBatch(const std::vector<NewItem>& items) {
-  // One multi-row INSERT per chunk: a statement per row costs a prepare and round trips each
-  // (on PostgreSQL three per row), which dominated the group commit. RETURNING names the rows
-  // written; the first occurrence of a returned key is the new row, the rest are duplicates.
-  constexpr std::size_t kChunk = 200;  // 10 parameters a row, far below either backend's limit
-  std::vector<bool> inserted(items.size(), false);
-  const bool postgres = db_.isPostgres();
+std::vector<bool> InboxStore::insertBatch(std::vector<NewItem> items) {
   auto session = db_.session();
   soci::transaction tx(*session);
+  auto inserted = db_.isPostgres() ? insertMultiRow(*session, items) : insertEach(*session, items);
+  tx.commit();
+  return inserted;
+}
+
+std::vector<bool> InboxStore::insertEach(soci::session& tx, std::vector<NewItem>& items) {
+  // SQLite runs in process: a statement per row costs no round trip, and one short statement
+  // prepared once and stepped per row is cheaper than parsing a long multi-row one per batch.
+  std::vector<bool> inserted(items.size(), false);
+  NewItem row;
+  std::string headers;
+  ll run_at = 0, received = 0;
+  soci::statement st =
+      (tx.prepare << "INSERT INTO inbox (kind, source, handler, type, dedupe_key, tenant, "
+                     "payload, headers, state, attempts, run_at_ms, received_at_ms) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT DO NOTHING",
+       soci::use(row.kind), soci::use(row.source), soci::use(row.handler), soci::use(row.type),
+       soci::use(row.dedupe_key), soci::use(row.tenant), soci::use(row.payload), soci::use(headers),
+       soci::use(run_at), soci::use(received));
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    auto& item = items[i];  // moved into the bound row: the batch is not needed afterwards
+    row.kind.swap(item.kind);
+    row.source.swap(item.source);
+    row.handler.swap(item.handler);
+    row.type.swap(item.type);
+    row.dedupe_key.swap(item.dedupe_key);
+    row.tenant.swap(item.tenant);
+    row.payload.swap(item.payload);
+    headers = headersToJson(item.headers);
+    run_at = item.run_at_ms;
+    received = item.received_ms;
+    st.execute(true);
+    inserted[i] = st.get_affected_rows() == 1;
+  }
+  return inserted;
+}
+
+std::vector<bool> InboxStore::insertMultiRow(soci::session& tx, const std::vector<NewItem>& items) {
+  // PostgreSQL: one multi-row INSERT per chunk, since a statement per row costs a prepare and
+  // three round trips, which dominated the group commit. RETURNING names the rows written; the
+  // first occurrence of a returned key is the new row, the rest are duplicates.
+  constexpr std::size_t kChunk = 200;  // 10 parameters a row, far below either backend's limit
+  std::vector<bool> inserted(items.size(), false);
   for (std::size_t from = 0; from < items.size(); from += kChunk) {
     const std::size_t to = std::min(items.size(), from + kChunk);
     std::vector<std::string> headers;
@@ -113,17 +150,15 @@ std::vector<bool> InboxStore::insertBatch(const std::vector<NewItem>& items) {
     std::string sql =
         "INSERT INTO inbox (kind, source, handler, type, dedupe_key, tenant, payload, headers, "
         "state, attempts, run_at_ms, received_at_ms) VALUES ";
-    soci::statement st(*session);
+    soci::statement st(tx);
     for (std::size_t i = from; i < to; ++i) {
       const auto& item = items[i];
       headers.push_back(headersToJson(item.headers));
       times.push_back(item.run_at_ms);
       times.push_back(item.received_ms);
-      // SQLite looks named parameters up by a linear scan per parameter, which grows with the
-      // square of a multi-row statement; anonymous `?` ones cost nothing. SOCI's PostgreSQL
-      // backend wants `:name` (it rewrites them to $n).
-      const auto p = [&, n = i - from](const char* name) {
-        return postgres ? ":" + std::string(name) + std::to_string(n) : std::string("?");
+      // SOCI's PostgreSQL backend wants `:name` parameters (it rewrites them to $n).
+      const auto p = [n = i - from](const char* name) {
+        return ":" + std::string(name) + std::to_string(n);
       };
       sql += (i > from ? ", (" : "(") + p("k") + ", " + p("s") + ", " + p("h") + ", " + p("t") +
              ", " + p("d") + ", " + p("n") + ", " + p("p") + ", " + p("x") + ", 'pending', 0, " +
@@ -158,7 +193,6 @@ std::vector<bool> InboxStore::insertBatch(const std::vector<NewItem>& items) {
       inserted[i] = written.erase({item.kind, item.source, item.handler, item.dedupe_key}) == 1;
     }
   }
-  tx.commit();
   return inserted;
 }
 

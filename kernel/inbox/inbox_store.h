@@ -50,7 +50,7 @@ class InboxStore {
   explicit InboxStore(storage::Database& db) : db_(db) {}
 
   // All rows in one transaction; per row true when inserted, false when a duplicate.
-  std::vector<bool> insertBatch(const std::vector<NewItem>& items);
+  std::vector<bool> insertBatch(std::vector<NewItem> items);
   // One row inside the caller's transaction.
   bool insert(soci::session& tx, const NewItem& item);
 
@@ -76,6 +76,9 @@ class InboxStore {
   std::vector<StateCount> counts();
 
  private:
+  std::vector<bool> insertEach(soci::session& tx, std::vector<NewItem>& items);
+  std::vector<bool> insertMultiRow(soci::session& tx, const std::vector<NewItem>& items);
+
   storage::Database& db_;
 };
 

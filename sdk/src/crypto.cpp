@@ -1,11 +1,14 @@
 #include "switchboard/crypto.h"
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 
+#include <map>
 #include <stdexcept>
+#include <string>
 
 namespace switchboard::crypto {
 namespace {
@@ -28,11 +31,42 @@ std::string base64(const unsigned char* data, std::size_t n) {
   return out;
 }
 
-std::string hmac(const EVP_MD* md, std::string_view key, std::string_view data, bool as_hex) {
+// One HMAC context per thread and digest, keyed again per call: HMAC() and EVP_Q_mac() look the
+// algorithm and the digest up by name on every call, which showed in the webhook ingest profile.
+EVP_MAC_CTX* hmacContext(const char* digest) {
+  struct Contexts {
+    EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    std::map<std::string, EVP_MAC_CTX*, std::less<>> by_digest;
+    ~Contexts() {
+      for (auto& [name, ctx] : by_digest) EVP_MAC_CTX_free(ctx);
+      EVP_MAC_free(mac);
+    }
+  };
+  thread_local Contexts contexts;
+  auto it = contexts.by_digest.find(std::string_view(digest));
+  if (it != contexts.by_digest.end()) return it->second;
+  EVP_MAC_CTX* ctx = contexts.mac ? EVP_MAC_CTX_new(contexts.mac) : nullptr;
+  const OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string("digest", const_cast<char*>(digest), 0),
+      OSSL_PARAM_construct_end()};
+  if (!ctx || !EVP_MAC_CTX_set_params(ctx, params)) {
+    EVP_MAC_CTX_free(ctx);
+    throw std::runtime_error(std::string("HMAC-") + digest + " is not available");
+  }
+  return contexts.by_digest.emplace(digest, ctx).first->second;
+}
+
+std::string hmac(const char* digest, std::string_view key, std::string_view data, bool as_hex) {
+  EVP_MAC_CTX* ctx = hmacContext(digest);
   unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (!HMAC(md, key.data(), static_cast<int>(key.size()),
-            reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac, &len))
+  std::size_t len = 0;
+  // An empty key is legal HMAC; OpenSSL wants a non-null pointer for it.
+  static const unsigned char kEmpty = 0;
+  const auto* key_bytes =
+      key.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(key.data());
+  if (!EVP_MAC_init(ctx, key_bytes, key.size(), nullptr) ||
+      !EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(data.data()), data.size()) ||
+      !EVP_MAC_final(ctx, mac, &len, sizeof mac))
     throw std::runtime_error("HMAC failed");
   return as_hex ? hex(mac, len) : base64(mac, len);
 }
@@ -48,15 +82,15 @@ std::string sha256Hex(std::string_view data) {
 }
 
 std::string hmacSha256Hex(std::string_view key, std::string_view data) {
-  return hmac(EVP_sha256(), key, data, true);
+  return hmac("SHA256", key, data, true);
 }
 
 std::string hmacSha256Base64(std::string_view key, std::string_view data) {
-  return hmac(EVP_sha256(), key, data, false);
+  return hmac("SHA256", key, data, false);
 }
 
 std::string hmacSha1Base64(std::string_view key, std::string_view data) {
-  return hmac(EVP_sha1(), key, data, false);
+  return hmac("SHA1", key, data, false);
 }
 
 bool constantTimeEquals(std::string_view a, std::string_view b) {

@@ -12,6 +12,21 @@ TEST(Crypto, HmacSha256MatchesRfc4231Case2) {
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
+// The per-thread context is keyed again on every call: alternating keys and digests on one
+// thread must each give their own known answer (RFC 4231 case 1, RFC 2202 case 2, empty key).
+TEST(Crypto, HmacAlternatingKeysAndDigestsOnOneThread) {
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_EQ(hmacSha256Hex(std::string(20, '\x0b'), "Hi There"),
+              "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+    EXPECT_EQ(hmacSha1Base64("Jefe", "what do ya want for nothing?"),
+              "7/zfauXrL6LSdBbV8YTfnCWafHk=");
+    EXPECT_EQ(hmacSha256Hex("", ""),
+              "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+    EXPECT_EQ(hmacSha256Hex("Jefe", "what do ya want for nothing?"),
+              "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  }
+}
+
 TEST(Crypto, Base64RoundTripsAndRefusesGarbage) {
   EXPECT_EQ(base64Encode("any carnal pleas"), "YW55IGNhcm5hbCBwbGVhcw==");
   EXPECT_EQ(base64Decode("YW55IGNhcm5hbCBwbGVhcw=="), "any carnal pleas");

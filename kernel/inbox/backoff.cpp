@@ -6,9 +6,10 @@ namespace sb::inbox {
 
 std::chrono::milliseconds backoffCeiling(const RetryPolicy& policy, int attempt) {
   const int doublings = std::clamp(attempt - 1, 0, 40);
-  const double ceiling = static_cast<double>(policy.base.count()) * static_cast<double>(1ULL << doublings);
-  return std::chrono::milliseconds(static_cast<long long>(
-      std::min(ceiling, static_cast<double>(policy.cap.count()))));
+  const double ceiling =
+      static_cast<double>(policy.base.count()) * static_cast<double>(1ULL << doublings);
+  return std::chrono::milliseconds(
+      static_cast<long long>(std::min(ceiling, static_cast<double>(policy.cap.count()))));
 }
 
 std::optional<std::chrono::milliseconds> retryDelay(const RetryPolicy& policy, int attempt,

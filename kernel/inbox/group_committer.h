@@ -16,9 +16,9 @@
 namespace sb::inbox {
 
 struct CommitResult {
-  bool stored = false;     // committed now, or found already stored (a duplicate)
+  bool stored = false;  // committed now, or found already stored (a duplicate)
   bool duplicate = false;
-  std::string error;       // when not stored
+  std::string error;  // when not stored
 };
 
 class GroupCommitter {

@@ -19,7 +19,9 @@ Inbox::Inbox(storage::Database& db, const config::InboxConfig& config,
       workers_(store_, db, handlers, config, clock, metrics, log_,
                "switchboard-" + util::randomId().substr(0, 12)) {}
 
-Inbox::~Inbox() { stop(); }
+Inbox::~Inbox() {
+  stop();
+}
 
 void Inbox::start() {
   if (!db_.isPostgres()) {
@@ -27,7 +29,8 @@ void Inbox::start() {
       log_->warn("{} inbox items were being processed when the last run ended; retrying them",
                  released);
   }
-  committer_ = std::make_unique<GroupCommitter>(store_, metrics_, log_, [this] { workers_.wake(); });
+  committer_ =
+      std::make_unique<GroupCommitter>(store_, metrics_, log_, [this] { workers_.wake(); });
   workers_.start();
 }
 
@@ -76,9 +79,8 @@ void Inbox::accept(const std::string& plugin, const std::string& handler,
     if (auto value = request.header(name)) item.headers.push_back({name, std::string(*value)});
   item.received_ms = item.run_at_ms = toMs(clock_.now());
 
-  HttpResponse ack = durable.acknowledge
-                         ? durable.acknowledge(request)
-                         : HttpResponse::json(200, R"({"received":true})");
+  HttpResponse ack = durable.acknowledge ? durable.acknowledge(request)
+                                         : HttpResponse::json(200, R"({"received":true})");
   auto failure = HttpResponse::error(request, 503, "the webhook could not be stored; retry");
   committer_->submit(std::move(item), [this, reply = std::move(reply), ack = std::move(ack),
                                        failure = std::move(failure)](const CommitResult& r) {
@@ -105,10 +107,12 @@ std::string Inbox::metricsText() {
       "# TYPE switchboard_inbox_items gauge\n";
   double oldest_pending_age = 0;
   const auto now = toMs(clock_.now());
-  std::map<std::string, std::int64_t> counts{{"pending", 0}, {"running", 0}, {"done", 0}, {"dead", 0}};
+  std::map<std::string, std::int64_t> counts{
+      {"pending", 0}, {"running", 0}, {"done", 0}, {"dead", 0}};
   for (const auto& c : store_.counts()) {
     counts[c.state] = c.count;
-    if (c.state == "pending" && c.count > 0) oldest_pending_age = (now - c.oldest_received_ms) / 1000.0;
+    if (c.state == "pending" && c.count > 0)
+      oldest_pending_age = (now - c.oldest_received_ms) / 1000.0;
   }
   for (const auto& [state, count] : counts)
     out += "switchboard_inbox_items{state=\"" + state + "\"} " + std::to_string(count) + "\n";

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -55,12 +56,14 @@ class InboxStore {
   bool insert(soci::session& tx, const NewItem& item);
 
   // Marks up to `limit` due rows (pending and due, or running with an expired lease) as
-  // running under `owner` until `lease_until_ms`, counting the attempt.
+  // running under `owner` until `lease_until_ms`, counting the attempt. A running row's
+  // run_at_ms is its lease's end: when it may be claimed again.
   std::vector<Record> claim(const std::string& owner, int limit, std::int64_t now_ms,
                             std::int64_t lease_until_ms);
-  // Inside the processing transaction: still ours? (and locks the row on PostgreSQL)
-  bool holdLease(soci::session& tx, std::int64_t id, const std::string& owner);
-  void markDone(soci::session& tx, std::int64_t id, std::int64_t now_ms);
+  // Inside the processing transaction: which of these rows are still ours? (and locks them)
+  std::set<std::int64_t> holdLeases(soci::session& tx, const std::vector<std::int64_t>& ids,
+                                    const std::string& owner);
+  void markDone(soci::session& tx, const std::vector<std::int64_t>& ids, std::int64_t now_ms);
   // Back to pending at `retry_at_ms`, or to dead when it is nullopt.
   void markFailed(std::int64_t id, const std::string& owner, const std::string& error,
                   std::optional<std::int64_t> retry_at_ms, std::int64_t now_ms);

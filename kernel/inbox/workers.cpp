@@ -99,13 +99,19 @@ std::vector<std::pair<const Record*, std::string>> Workers::processBatch(
       soci::session& sql = *session;
       soci::transaction tx(sql);
       const auto began = std::chrono::steady_clock::now();
+      // Lock what is left of the batch and learn which leases are still ours: one statement,
+      // as is marking the processed rows done before the commit.
+      std::vector<std::int64_t> ids;
+      for (std::size_t i = next; i < batch.size(); ++i) ids.push_back(batch[i].item.id);
+      const auto held = store_.holdLeases(sql, ids, owner_);
+      std::vector<std::int64_t> done;
       // Stopping: leave the rest to the lease (the next start, or another process, claims them).
       for (;
            next < batch.size() && !stopping_ && std::chrono::steady_clock::now() - began < kMaxHold;
            ++next) {
         const Record& record = batch[next];
         metrics_.inbox_attempts.fetch_add(1);
-        if (!store_.holdLease(sql, record.item.id, owner_)) {
+        if (!held.count(record.item.id)) {
           log_->warn("inbox item {}: lease lost before processing; another worker has it",
                      record.item.id);
           continue;
@@ -114,9 +120,8 @@ std::vector<std::pair<const Record*, std::string>> Workers::processBatch(
         std::string error;
         try {
           runHandler(record, sql);
-          store_.markDone(sql, record.item.id, toMs(clock_.now()));
           sql << "RELEASE SAVEPOINT inbox_item";
-          ++succeeded;
+          done.push_back(record.item.id);
           continue;
         } catch (const std::exception& e) {
           error = e.what();
@@ -127,6 +132,8 @@ std::vector<std::pair<const Record*, std::string>> Workers::processBatch(
         sql << "RELEASE SAVEPOINT inbox_item";
         failed_here.emplace_back(&record, error);
       }
+      store_.markDone(sql, done, toMs(clock_.now()));
+      succeeded = done.size();
       tx.commit();
     } catch (const std::exception& e) {
       // Nothing of this transaction is committed: each of its items is retried.

@@ -69,8 +69,9 @@ TEST_F(InboxStoreTest, AnExpiredLeaseIsClaimedAgainAndTheOldOwnerLosesIt) {
   auto session = db_.session();
   {
     soci::transaction tx(*session);
-    EXPECT_FALSE(store_.holdLease(*session, first[0].item.id, "w1"));
-    EXPECT_TRUE(store_.holdLease(*session, first[0].item.id, "w2"));
+    const std::vector<std::int64_t> ids = {first[0].item.id, first[0].item.id + 1000};
+    EXPECT_TRUE(store_.holdLeases(*session, ids, "w1").empty());
+    EXPECT_EQ(store_.holdLeases(*session, ids, "w2"), std::set<std::int64_t>{first[0].item.id});
     tx.rollback();
   }
   // The old owner's failure report does not touch the row the new owner holds.

@@ -15,27 +15,44 @@ Database::Database(const StorageUrl& url, std::size_t pool_size)
   }
   for (std::size_t i = 0; i < pool_size; ++i) {
     soci::session& s = pool_->at(i);
-    if (url.backend == "sqlite") {
+    if (url.backend == "sqlite")
       s.open(*soci::factory_sqlite3(), "db=" + url.sqlite_path + " timeout=10");
-      s << "PRAGMA journal_mode=WAL";
-      // FULL: a commit is on disk before the 2xx that acknowledges it; group commit pays
-      // for the fsync once per batch.
-      s << "PRAGMA synchronous=FULL";
-      s << "PRAGMA foreign_keys=ON";
-      s << "PRAGMA busy_timeout=10000";
-      s << "PRAGMA temp_store=MEMORY";  // RETURNING buffers rows in a temp table; not on disk
-    } else {
+    else
       s.open(*soci::factory_postgresql(), url.conninfo);
-      // libpq prints NOTICEs (e.g. "relation already exists, skipping") to stderr.
-      s << "SET client_min_messages = warning";
-    }
+    configure(s);
+  }
+}
+
+void Database::configure(soci::session& s) const {
+  if (backend_ == "sqlite") {
+    s << "PRAGMA journal_mode=WAL";
+    // FULL: a commit is on disk before the 2xx that acknowledges it; group commit pays
+    // for the fsync once per batch.
+    s << "PRAGMA synchronous=FULL";
+    s << "PRAGMA foreign_keys=ON";
+    s << "PRAGMA busy_timeout=10000";
+    s << "PRAGMA temp_store=MEMORY";  // RETURNING buffers rows in a temp table; not on disk
+  } else {
+    // libpq prints NOTICEs (e.g. "relation already exists, skipping") to stderr.
+    s << "SET client_min_messages = warning";
   }
 }
 
 Database::~Database() = default;
 
 std::unique_ptr<soci::session> Database::session() {
-  return std::make_unique<soci::session>(*pool_);
+  auto s = std::make_unique<soci::session>(*pool_);
+  // A PostgreSQL connection the server dropped (restart, failover, idle kill) stays broken in
+  // the pool: libpq marks it bad after the failed call, so the next lease opens it again.
+  // PQstatus is local; SOCI's is_connected() would cost a round trip per lease.
+  if (isPostgres()) {
+    auto* backend = static_cast<soci::postgresql_session_backend*>(s->get_backend());
+    if (PQstatus(backend->conn_) == CONNECTION_BAD) {
+      s->reconnect();
+      configure(*s);
+    }
+  }
+  return s;
 }
 
 }  // namespace sb::storage

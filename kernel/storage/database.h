@@ -23,6 +23,8 @@ class Database final : public switchboard::Store {
   bool isPostgres() const { return backend_ == "postgresql"; }
 
  private:
+  void configure(soci::session& s) const;  // per connection: pragmas, session settings
+
   std::string backend_;
   std::unique_ptr<soci::connection_pool> pool_;
 };

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
+#include "storage/database.h"
 #include "support/http_client.h"
 #include "support/kernel_harness.h"
 #include "support/postgres_server.h"
@@ -18,20 +19,26 @@ const std::string kToken = "admin-token-0123456789";
 class Inbox : public ::testing::TestWithParam<std::string> {
  protected:
   std::string storageUrl() {
-    if (GetParam() == "postgresql") return sbtest::PostgresServer::shared().createDatabase();
-    return "sqlite://" + (db_dir_.path() / "switchboard.db").string();
+    url_ = GetParam() == "postgresql" ? sbtest::PostgresServer::shared().createDatabase()
+                                      : "sqlite://" + (db_dir_.path() / "switchboard.db").string();
+    return url_;
   }
 
   // A server with the courier on a durable route and the probe recording events.
   std::unique_ptr<sbtest::KernelHarness> start(int max_attempts = 3) {
     auto h = std::make_unique<sbtest::KernelHarness>(
-        "storage: { url: \"" + storageUrl() + "\" }\n"
+        "storage: { url: \"" + storageUrl() +
+        "\" }\n"
         "inbox: { workers: 2, poll_ms: 20, retry: { base_ms: 5, cap_ms: 50, max_attempts: " +
         std::to_string(max_attempts) +
         " } }\n"
-        "admin: { token: \"" + kToken + "\" }\n"
+        "admin: { token: \"" +
+        kToken +
+        "\" }\n"
         "plugins:\n"
-        "  courier: { library: courier, config: { secret: " + sbtest::kCourierSecret + " } }\n"
+        "  courier: { library: courier, config: { secret: " +
+        sbtest::kCourierSecret +
+        " } }\n"
         "  probe: { library: probe }\n"
         "routes:\n"
         "  - { method: POST, path: /webhooks/courier, plugin: courier, handler: webhook, "
@@ -51,6 +58,7 @@ class Inbox : public ::testing::TestWithParam<std::string> {
   }
 
   sbtest::TempDir db_dir_;
+  std::string url_;
 };
 
 TEST_P(Inbox, StoresAcknowledgesThenProcesses) {
@@ -81,9 +89,9 @@ TEST_P(Inbox, AlwaysFailingGoesDeadThenReplayFinishesIt) {
   ASSERT_TRUE(h->waitForLog("is dead after 3 attempts: not healed yet")) << h->logs();
   const auto dead = admin(h->port(), "GET", "/api/admin/inbox?state=dead");
   EXPECT_NE(dead.body.find(R"("last_error":"not healed yet")"), std::string::npos) << dead.body;
-  const auto id = dead.body.substr(dead.body.find(R"("id":)") + 5,
-                                   dead.body.find(',', dead.body.find(R"("id":)")) -
-                                       dead.body.find(R"("id":)") - 5);
+  const auto id = dead.body.substr(
+      dead.body.find(R"("id":)") + 5,
+      dead.body.find(',', dead.body.find(R"("id":)")) - dead.body.find(R"("id":)") - 5);
   const auto shown = admin(h->port(), "GET", "/api/admin/inbox/" + id);
   EXPECT_NE(shown.body.find(R"("payload":"{\"id\":\"evt_3\",\"needs_heal\":true}")"),
             std::string::npos)
@@ -150,13 +158,13 @@ TEST_P(Inbox, AsyncSubscriptionsAreDeliveredThroughTheInbox) {
   const auto id = published.body.substr(7, 32);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   std::string events;
-  while (std::chrono::steady_clock::now() < deadline &&
-         events.find(id) == std::string::npos)
+  while (std::chrono::steady_clock::now() < deadline && events.find(id) == std::string::npos)
     events = request(h->port(), "GET", "/events").body;
   EXPECT_NE(events.find(R"("topic":"probe.later","id":")" + id), std::string::npos) << events;
   const auto items = admin(h->port(), "GET", "/api/admin/inbox").body;
-  EXPECT_NE(items.find(R"("kind":"event","source":"probe","handler":"record","type":"probe.later")"),
-            std::string::npos)
+  EXPECT_NE(
+      items.find(R"("kind":"event","source":"probe","handler":"record","type":"probe.later")"),
+      std::string::npos)
       << items;
 }
 
@@ -172,6 +180,42 @@ TEST_P(Inbox, AdminApiWantsTheToken) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Inbox, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+// What only a database server can do to us.
+class InboxOnServer : public Inbox {};
+
+// PostgreSQL drops every connection of the server's pool (as a restart or failover would). A
+// webhook that meets a dead connection is refused with 503 (the sender retries), nothing is
+// half-stored, and the pool opens its connections again instead of failing forever.
+TEST_P(InboxOnServer, ConnectionsTheDatabaseDroppedAreOpenedAgain) {
+  auto h = start();
+  ASSERT_EQ(postCourier(h->port(), R"({"id":"before","type":"t"})").status, 200);
+  ASSERT_EQ(waitForBody(h->port(), "/processed", R"({"before":1})"), R"({"before":1})");
+  {
+    sb::storage::Database db(*sb::storage::StorageUrl::parse(url_), 1);
+    auto killer = db.session();
+    int killed = 0;
+    *killer << "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+               "WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        soci::into(killed);
+    EXPECT_GE(killed, 1);
+  }
+  int refused = 0;
+  sbtest::Response r;
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    r = postCourier(h->port(), R"({"id":"after","type":"t"})");
+    if (r.status == 200) break;
+    EXPECT_EQ(r.status, 503) << r.body;
+    ++refused;
+  }
+  EXPECT_EQ(r.status, 200) << "still refused after " << refused << " retries: " << r.body;
+  EXPECT_EQ(postCourier(h->port(), R"({"id":"later","type":"t"})").status, 200);
+  const std::string want = R"({"after":1,"before":1,"later":1})";
+  EXPECT_EQ(waitForBody(h->port(), "/processed", want), want);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, InboxOnServer, ::testing::Values("postgresql"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

@@ -84,7 +84,9 @@ run_backend() {  # name storage-url
   serve "$2" 2
   local start_ns end_ns
   start_ns=$(date +%s%N)
-  until [ "$(gauge pending)" = 0 ] && [ "$(gauge running)" = 0 ]; do :; done
+  # Polled every 250 ms (the figure errs low by at most that): each look counts the inbox by
+  # state, a scan of the backlog, and polling at 50 ms cut PostgreSQL's drain by more than half.
+  until [ "$(gauge pending)" = 0 ] && [ "$(gauge running)" = 0 ]; do sleep 0.25; done
   end_ns=$(date +%s%N)
   local done_rows
   done_rows=$(gauge done)

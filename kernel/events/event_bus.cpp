@@ -1,5 +1,6 @@
 #include "events/event_bus.h"
 
+#include "events/publish_scope.h"
 #include "util/ids.h"
 
 namespace sb::events {
@@ -19,35 +20,46 @@ std::string Dispatcher::publish(switchboard::Event event) {
     log_->debug("event {} on {} has no subscribers", event.id, event.topic);
     return event.id;
   }
+  // Inside an inbox item's processing, its transaction takes the deliveries (publish_scope.h).
+  PublishScope* scope = PublishScope::current();
   std::exception_ptr not_stored;
   for (const auto& subscriber : it->second) {
+    if (!subscriber.async) {
+      if (scope)
+        scope->defer([this, subscriber, event] { deliver(subscriber, event); });
+      else
+        deliver(subscriber, event);
+      continue;
+    }
     try {
-      if (subscriber.async) {
-        if (!async_sink_) throw std::logic_error("async subscription without an inbox");
-        try {
-          async_sink_(subscriber, event);
-        } catch (...) {
-          not_stored = std::current_exception();
-          throw;
-        }
-        continue;
-      }
-      (*subscriber.handler)(event);
-      metrics_.events_handled.fetch_add(1, std::memory_order_relaxed);
+      if (!async_sink_) throw std::logic_error("async subscription without an inbox");
+      async_sink_(subscriber, event, scope ? &scope->tx() : nullptr);
     } catch (const std::exception& e) {
       metrics_.events_failed.fetch_add(1, std::memory_order_relaxed);
-      log_->error("event {} on {}: handler {} failed: {}", event.id, event.topic, subscriber.label,
-                  e.what());
-    } catch (...) {
-      metrics_.events_failed.fetch_add(1, std::memory_order_relaxed);
-      log_->error("event {} on {}: handler {} failed with a non-standard exception", event.id,
-                  event.topic, subscriber.label);
+      log_->error("event {} on {}: cannot store it for {}: {}", event.id, event.topic,
+                  subscriber.label, e.what());
+      not_stored = std::current_exception();
     }
   }
   // An event that could not be stored for an async subscriber would be lost: the publisher
   // hears of it (a durable step then fails and is retried).
   if (not_stored) std::rethrow_exception(not_stored);
   return event.id;
+}
+
+void Dispatcher::deliver(const Subscriber& subscriber, const switchboard::Event& event) {
+  try {
+    (*subscriber.handler)(event);
+    metrics_.events_handled.fetch_add(1, std::memory_order_relaxed);
+  } catch (const std::exception& e) {
+    metrics_.events_failed.fetch_add(1, std::memory_order_relaxed);
+    log_->error("event {} on {}: handler {} failed: {}", event.id, event.topic, subscriber.label,
+                e.what());
+  } catch (...) {
+    metrics_.events_failed.fetch_add(1, std::memory_order_relaxed);
+    log_->error("event {} on {}: handler {} failed with a non-standard exception", event.id,
+                event.topic, subscriber.label);
+  }
 }
 
 }  // namespace sb::events

@@ -15,6 +15,10 @@
 #include "switchboard/clock.h"
 #include "switchboard/events.h"
 
+namespace soci {
+class session;
+}
+
 namespace sb::events {
 
 struct Subscriber {
@@ -25,8 +29,9 @@ struct Subscriber {
   bool async = false;  // through the inbox (see setAsyncSink)
 };
 
-// Stores an event for one async subscriber; throws when it cannot.
-using AsyncSink = std::function<void(const Subscriber&, const switchboard::Event&)>;
+// Stores an event for one async subscriber, inside `tx` when there is one; throws when it cannot.
+using AsyncSink =
+    std::function<void(const Subscriber&, const switchboard::Event&, soci::session* tx)>;
 
 using SubscriptionTable = std::unordered_map<std::string, std::vector<Subscriber>>;
 
@@ -36,6 +41,7 @@ class Dispatcher {
              std::shared_ptr<spdlog::logger> log);
 
   // Fills id and time when unset; a handler that throws is logged and the others still run.
+  // Throws when an async subscriber's delivery cannot be stored.
   std::string publish(switchboard::Event event);
 
   void setSubscriptions(std::shared_ptr<const SubscriptionTable> table) {
@@ -45,6 +51,8 @@ class Dispatcher {
   void setAsyncSink(AsyncSink sink) { async_sink_ = std::move(sink); }
 
  private:
+  void deliver(const Subscriber& subscriber, const switchboard::Event& event);
+
   observability::Metrics& metrics_;
   const switchboard::Clock& clock_;
   std::shared_ptr<spdlog::logger> log_;

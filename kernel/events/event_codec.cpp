@@ -20,8 +20,8 @@ std::string toJson(const switchboard::Event& event) {
   w.Key("id");
   str(event.id);
   w.Key("time_ms");
-  w.Int64(std::chrono::duration_cast<std::chrono::milliseconds>(event.time.time_since_epoch())
-              .count());
+  w.Int64(
+      std::chrono::duration_cast<std::chrono::milliseconds>(event.time.time_since_epoch()).count());
   w.Key("tenant");
   str(event.tenant);
   w.Key("payload");

@@ -4,6 +4,7 @@
 #include <soci/soci.h>
 
 #include "events/event_codec.h"
+#include "events/publish_scope.h"
 
 namespace sb::inbox {
 
@@ -105,6 +106,7 @@ std::vector<std::pair<const Record*, std::string>> Workers::processBatch(
       for (std::size_t i = next; i < batch.size(); ++i) ids.push_back(batch[i].item.id);
       const auto held = store_.holdLeases(sql, ids, owner_);
       std::vector<std::int64_t> done;
+      std::vector<std::function<void()>> after_commit;  // inline event deliveries
       // Stopping: leave the rest to the lease (the next start, or another process, claims them).
       for (;
            next < batch.size() && !stopping_ && std::chrono::steady_clock::now() - began < kMaxHold;
@@ -119,9 +121,11 @@ std::vector<std::pair<const Record*, std::string>> Workers::processBatch(
         sql << "SAVEPOINT inbox_item";
         std::string error;
         try {
+          events::PublishScope scope(sql);  // its events commit or roll back with it
           runHandler(record, sql);
           sql << "RELEASE SAVEPOINT inbox_item";
           done.push_back(record.item.id);
+          for (auto& delivery : scope.takeDeferred()) after_commit.push_back(std::move(delivery));
           continue;
         } catch (const std::exception& e) {
           error = e.what();
@@ -135,6 +139,7 @@ std::vector<std::pair<const Record*, std::string>> Workers::processBatch(
       store_.markDone(sql, done, toMs(clock_.now()));
       succeeded = done.size();
       tx.commit();
+      for (auto& delivery : after_commit) delivery();
     } catch (const std::exception& e) {
       // Nothing of this transaction is committed: each of its items is retried.
       log_->error("inbox: {} processed items could not be committed: {}", next - first, e.what());

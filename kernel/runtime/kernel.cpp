@@ -138,18 +138,19 @@ std::vector<std::string> Kernel::openStorage(const config::Config& config) {
   for (const auto& a : applied) log_->info("migration {} applied", a);
   inbox_ = std::make_unique<inbox::Inbox>(*database_, config.inbox, handlers_, clock_, metrics_,
                                           logs_.get("inbox"));
-  bus_.setAsyncSink([this](const events::Subscriber& s, const switchboard::Event& e) {
-    inbox::NewItem item;
-    item.kind = "event";
-    item.source = s.plugin;
-    item.handler = s.name;
-    item.type = e.topic;
-    item.dedupe_key = e.id;
-    item.tenant = e.tenant;
-    item.payload = events::toJson(e);
-    item.received_ms = item.run_at_ms = inbox::toMs(clock_.now());
-    inbox_->enqueue(item, nullptr);
-  });
+  bus_.setAsyncSink(
+      [this](const events::Subscriber& s, const switchboard::Event& e, soci::session* tx) {
+        inbox::NewItem item;
+        item.kind = "event";
+        item.source = s.plugin;
+        item.handler = s.name;
+        item.type = e.topic;
+        item.dedupe_key = e.id;
+        item.tenant = e.tenant;
+        item.payload = events::toJson(e);
+        item.received_ms = item.run_at_ms = inbox::toMs(clock_.now());
+        inbox_->enqueue(item, tx);
+      });
   return applied;
 }
 

@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 
 #include "storage/database.h"
+#include "support/eventually.h"
 #include "support/http_client.h"
 #include "support/kernel_harness.h"
 #include "support/postgres_server.h"
@@ -47,8 +48,10 @@ class Inbox : public ::testing::TestWithParam<std::string> {
         "  - { method: POST, path: /heal, plugin: courier, handler: heal }\n"
         "  - { method: POST, path: /publish, plugin: probe, handler: publish }\n"
         "  - { method: GET, path: /events, plugin: probe, handler: events }\n"
+        "  - { method: GET, path: /tallied, plugin: courier, handler: tallied }\n"
         "events:\n"
-        "  probe.later: [ { handler: probe.record, async: true } ]\n");
+        "  probe.later: [ { handler: probe.record, async: true } ]\n"
+        "  courier.processed: [ courier.tally, { handler: probe.record, async: true } ]\n");
     h->start();
     return h;
   }
@@ -166,6 +169,36 @@ TEST_P(Inbox, AsyncSubscriptionsAreDeliveredThroughTheInbox) {
       items.find(R"("kind":"event","source":"probe","handler":"record","type":"probe.later")"),
       std::string::npos)
       << items;
+}
+
+// Processing publishes an event, then fails; the retry publishes again and succeeds. Only the
+// committed attempt's event reaches anyone: the async delivery was stored in the attempt's
+// transaction (and rolled back with the failure), the inline one waited for the commit. On
+// SQLite this also shows the async delivery does not wait on the worker's own write lock.
+TEST_P(Inbox, EventsPublishedWhileProcessingFollowItsTransaction) {
+  auto h = start();
+  ASSERT_EQ(postCourier(h->port(), R"({"id":"evt_7","fail":1,"announce":true})").status, 200);
+  ASSERT_EQ(waitForBody(h->port(), "/processed", R"({"evt_7":1})"), R"({"evt_7":1})");
+  std::string events;
+  sbtest::eventually([&] {
+    events = request(h->port(), "GET", "/events").body;
+    return events.find("courier.processed") != std::string::npos;
+  });
+  // Everything the inbox holds is finished: no delivery is still on its way.
+  sbtest::eventually([&] {
+    const auto open = admin(h->port(), "GET", "/api/admin/inbox?state=pending").body +
+                      admin(h->port(), "GET", "/api/admin/inbox?state=running").body;
+    return open == R"({"items":[]}{"items":[]})";
+  });
+  events = request(h->port(), "GET", "/events").body;
+  const auto first = events.find(R"("topic":"courier.processed","id":")");
+  ASSERT_NE(first, std::string::npos) << events;
+  EXPECT_EQ(events.find("courier.processed", first + 20), std::string::npos)
+      << "delivered twice: " << events;
+  const std::string id = events.substr(first + 34, 32);
+  EXPECT_NE(events.find(R"(\"attempt\":2)"), std::string::npos) << events;
+  const std::string tally = R"({")" + id + R"( {\"id\":\"evt_7\",\"attempt\":2}":1})";
+  EXPECT_EQ(request(h->port(), "GET", "/tallied").body, tally);
 }
 
 TEST_P(Inbox, AdminApiWantsTheToken) {

@@ -8,13 +8,19 @@
 //   work_ms:    processing takes this long (a crash test kills the server meanwhile)
 //   followup:   processing queues a `followup` job in its transaction
 //   noop:       processing does nothing at all (the ingest benchmark's processor)
+//   announce:   processing publishes courier.processed {"id", "attempt"} before it may fail;
+//               the courier's own `tally` subscriber counts deliveries (GET handler `tallied`)
 // header: X-Courier-Signature: hex(HMAC-SHA256(secret, body))
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <soci/soci.h>
 #include <switchboard/sdk.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <map>
+#include <mutex>
 #include <thread>
 
 namespace {
@@ -29,6 +35,7 @@ struct Instructions {
   int work_ms = 0;
   bool followup = false;
   bool noop = false;
+  bool announce = false;
 };
 
 Instructions parse(const std::string& body) {
@@ -48,6 +55,8 @@ Instructions parse(const std::string& body) {
   if (doc.HasMember("followup") && doc["followup"].IsBool())
     in.followup = doc["followup"].GetBool();
   if (doc.HasMember("noop") && doc["noop"].IsBool()) in.noop = doc["noop"].GetBool();
+  if (doc.HasMember("announce") && doc["announce"].IsBool())
+    in.announce = doc["announce"].GetBool();
   return in;
 }
 
@@ -84,6 +93,13 @@ class CourierPlugin final : public switchboard::Plugin {
       const auto in = parse(item.payload);
       if (in.noop) return;
       if (in.work_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(in.work_ms));
+      if (in.announce) {
+        switchboard::Event event;
+        event.topic = "courier.processed";
+        event.payload =
+            R"({"id":")" + in.id + R"(","attempt":)" + std::to_string(item.attempt) + "}";
+        host_->events().publish(std::move(event));
+      }
       if (item.attempt <= in.fail)
         throw std::runtime_error("told to fail attempt " + std::to_string(item.attempt));
       if (in.needs_heal && !healed_) throw std::runtime_error("not healed yet");
@@ -98,6 +114,23 @@ class CourierPlugin final : public switchboard::Plugin {
     host.jobs().handler("followup", [](const switchboard::InboxItem& job, soci::session& tx) {
       tx << "INSERT INTO courier_jobs (event_id, attempt) VALUES (:e, :a)", soci::use(job.payload),
           soci::use(job.attempt);
+    });
+    host.events().handler("tally", [this](const switchboard::Event& e) {
+      std::lock_guard lock(tally_mutex_);
+      ++tally_[e.id + " " + e.payload];
+    });
+    // {"<event id> <payload>": deliveries, ...}
+    host.http().handler("tallied", [this](const HttpRequest&) {
+      std::lock_guard lock(tally_mutex_);
+      rapidjson::StringBuffer out;
+      rapidjson::Writer<rapidjson::StringBuffer> w(out);
+      w.StartObject();
+      for (const auto& [key, n] : tally_) {
+        w.Key(key.c_str());
+        w.Int(n);
+      }
+      w.EndObject();
+      return HttpResponse::json(200, out.GetString());
     });
     host.http().handler("heal", [this](const HttpRequest&) {
       healed_ = true;
@@ -121,6 +154,8 @@ class CourierPlugin final : public switchboard::Plugin {
   std::string secret_;
   switchboard::Host* host_ = nullptr;
   std::atomic<bool> healed_{false};
+  std::mutex tally_mutex_;
+  std::map<std::string, int> tally_;
 };
 
 }  // namespace

@@ -25,6 +25,9 @@ class BOOST_SYMBOL_VISIBLE EventBus {
   virtual ~EventBus();
   // Delivers to the handlers YAML subscribes to the topic: inline ones now (a failure is
   // logged), async ones stored in the inbox (a failure to store throws). Returns the event id.
+  // Called while an inbox item is processed (a durable webhook, a job, an async event), the
+  // event belongs to that attempt: async deliveries are stored in its transaction and inline
+  // ones run after it commits, so a failed attempt's events reach no one.
   virtual std::string publish(Event event) = 0;
   // Registers a handler that YAML `events:` refers to as `<plugin>.<name>`.
   virtual void handler(const std::string& name, EventHandler handler) = 0;

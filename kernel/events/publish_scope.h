@@ -1,0 +1,37 @@
+// While an inbox item is processed, what its handler publishes joins the item's transaction:
+// deliveries to async subscribers are stored in it (rolled back with a failed attempt, so a
+// retry does not deliver twice) and inline deliveries wait until it has committed (a failed
+// attempt's events never reach anyone). Installed per thread by whoever owns the transaction.
+#pragma once
+
+#include <functional>
+#include <vector>
+
+namespace soci {
+class session;
+}
+
+namespace sb::events {
+
+class PublishScope {
+ public:
+  explicit PublishScope(soci::session& tx);
+  ~PublishScope();
+  PublishScope(const PublishScope&) = delete;
+  PublishScope& operator=(const PublishScope&) = delete;
+
+  // The scope installed on this thread, or nullptr.
+  static PublishScope* current();
+
+  soci::session& tx() { return tx_; }
+  void defer(std::function<void()> delivery) { deferred_.push_back(std::move(delivery)); }
+  // The inline deliveries to run once the transaction has committed.
+  std::vector<std::function<void()>> takeDeferred() { return std::move(deferred_); }
+
+ private:
+  soci::session& tx_;
+  PublishScope* outer_;
+  std::vector<std::function<void()>> deferred_;
+};
+
+}  // namespace sb::events

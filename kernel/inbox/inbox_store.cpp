@@ -270,6 +270,16 @@ void InboxStore::markFailed(std::int64_t id, const std::string& owner, const std
       soci::use(now, finished), soci::use(row_id), soci::use(owner);
 }
 
+std::optional<std::int64_t> InboxStore::nextDueMs() {
+  ll due = 0;
+  soci::indicator ind = soci::i_null;
+  auto session = db_.session();
+  *session << "SELECT MIN(run_at_ms) FROM inbox WHERE state IN ('pending', 'running')",
+      soci::into(due, ind);
+  if (ind == soci::i_null) return std::nullopt;
+  return due;
+}
+
 int InboxStore::releaseLeases() {
   auto session = db_.session();
   soci::statement st = (session->prepare << "UPDATE inbox SET lease_until_ms = 0, "

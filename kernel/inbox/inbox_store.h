@@ -67,6 +67,8 @@ class InboxStore {
   // Back to pending at `retry_at_ms`, or to dead when it is nullopt.
   void markFailed(std::int64_t id, const std::string& owner, const std::string& error,
                   std::optional<std::int64_t> retry_at_ms, std::int64_t now_ms);
+  // When the earliest pending row is due or the earliest lease ends; nullopt when none.
+  std::optional<std::int64_t> nextDueMs();
   // Makes every running row claimable now (a single-process SQLite inbox after a restart).
   int releaseLeases();
 

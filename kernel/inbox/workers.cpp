@@ -3,6 +3,8 @@
 #include <pthread.h>
 #include <soci/soci.h>
 
+#include <algorithm>
+
 #include "events/event_codec.h"
 #include "events/publish_scope.h"
 
@@ -70,9 +72,26 @@ void Workers::loop(int index) {
       log_->error("inbox worker {}: {}", index, e.what());
     }
     if (claimed > 0) continue;  // there may be more
+    const auto idle = idleFor();
     std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, config_.poll, [&] { return stopping_ || wakeups_ != seen; });
+    wake_.wait_for(lock, idle, [&] { return stopping_ || wakeups_ != seen; });
   }
+}
+
+std::chrono::milliseconds Workers::idleFor() {
+  // Until the next retry or lease end when that is sooner than the poll: a commit wakes idle
+  // workers for new rows, but nothing would wake them for a row that becomes due later. The
+  // floor keeps rows another process holds locked (SKIP LOCKED) from making this spin.
+  constexpr auto kFloor = std::chrono::milliseconds(5);
+  try {
+    if (const auto due = store_.nextDueMs()) {
+      const auto until = std::chrono::milliseconds(*due - toMs(clock_.now()));
+      return std::clamp(until, kFloor, std::max(kFloor, config_.poll));
+    }
+  } catch (const std::exception& e) {
+    log_->error("inbox: cannot read the next due time: {}", e.what());
+  }
+  return config_.poll;
 }
 
 int Workers::runOnce() {

@@ -43,6 +43,8 @@ class Workers {
 
  private:
   void loop(int index);
+  // How long an idle worker waits before it looks again (unless woken).
+  std::chrono::milliseconds idleFor();
   // Runs `batch` in one transaction; returns the items that failed, with their errors.
   std::vector<std::pair<const Record*, std::string>> processBatch(const std::vector<Record>& batch);
   void recordFailure(const Record& record, const std::string& error);

@@ -119,7 +119,7 @@ void checkRefs(YamlReader& r, const YAML::Node& parent, const char* key,
 void readCompanySection(YamlReader& r, const YAML::Node& node, CompanyEntry& e) {
   if (!r.map(node, "company",
              {"id", "name", "currency", "language", "country", "billing", "calcom", "retell",
-              "alerts", "secrets"}))
+              "alerts", "secrets", "settings"}))
     return;
   auto& c = e.company;
   c.id = readId(r, node, "company");
@@ -151,6 +151,15 @@ void readCompanySection(YamlReader& r, const YAML::Node& node, CompanyEntry& e) 
   if (const YAML::Node al = node["alerts"];
       al.IsDefined() && r.map(al, "company.alerts", {"telegram_chat_id"}))
     c.telegram_chat_id = r.string(al, "telegram_chat_id", "company.alerts").value_or("");
+  if (const YAML::Node s = node["settings"]; s.IsDefined() && r.isMap(s, "company.settings"))
+    for (const auto& kv : s) {
+      if (!kv.second.IsScalar()) {
+        r.error(kv.second, "company.settings." + kv.first.Scalar() +
+                               " must be a single value (text, number or true/false)");
+        continue;
+      }
+      c.settings[kv.first.Scalar()] = kv.second.Scalar();
+    }
   if (const YAML::Node s = node["secrets"]; s.IsDefined() && r.isMap(s, "company.secrets"))
     for (const auto& kv : s) {
       if (!kv.second.IsScalar()) {

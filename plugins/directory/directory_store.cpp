@@ -1,3 +1,6 @@
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <soci/soci.h>
 
 #include "sql_values.h"
@@ -6,6 +9,35 @@
 namespace directory {
 
 using namespace sqlv;
+
+namespace {
+
+// Company.settings as stored: a JSON object of strings.
+std::string settingsToJson(const std::map<std::string, std::string>& settings) {
+  rapidjson::StringBuffer out;
+  rapidjson::Writer<rapidjson::StringBuffer> w(out);
+  w.StartObject();
+  for (const auto& [key, value] : settings) {
+    w.Key(key.c_str(), static_cast<rapidjson::SizeType>(key.size()));
+    w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+  }
+  w.EndObject();
+  return out.GetString();
+}
+
+std::map<std::string, std::string> settingsFromJson(const std::string& json) {
+  std::map<std::string, std::string> out;
+  rapidjson::Document doc;
+  doc.Parse(json.c_str(), json.size());
+  if (doc.HasParseError() || !doc.IsObject()) return out;
+  for (const auto& m : doc.GetObject())
+    if (m.value.IsString())
+      out.emplace(std::string(m.name.GetString(), m.name.GetStringLength()),
+                  std::string(m.value.GetString(), m.value.GetStringLength()));
+  return out;
+}
+
+}  // namespace
 
 void DirectoryStore::apply(soci::session& db, const Catalog& catalog, TimePoint now) const {
   const ll updated = toMs(now);
@@ -17,18 +49,20 @@ void DirectoryStore::apply(soci::session& db, const Catalog& catalog, TimePoint 
   for (const auto& e : catalog.companies) {
     const auto& c = e.company;
     Nullable team(c.calcom_team_id);
+    const std::string settings = settingsToJson(c.settings);
     db << "INSERT INTO companies (id, name, currency, language, billing_type, pricing_plan, "
-          "calcom_team_id, retell_agent_id, telegram_chat_id, active, updated_at_ms) "
-          "VALUES (:id, :name, :cur, :lang, :bt, :plan, :team, :agent, :chat, 1, :at) "
+          "calcom_team_id, retell_agent_id, telegram_chat_id, settings, active, updated_at_ms) "
+          "VALUES (:id, :name, :cur, :lang, :bt, :plan, :team, :agent, :chat, :settings, 1, :at) "
           "ON CONFLICT (id) DO UPDATE SET name = excluded.name, currency = excluded.currency, "
           "language = excluded.language, billing_type = excluded.billing_type, "
           "pricing_plan = excluded.pricing_plan, calcom_team_id = excluded.calcom_team_id, "
           "retell_agent_id = excluded.retell_agent_id, "
-          "telegram_chat_id = excluded.telegram_chat_id, active = 1, "
-          "updated_at_ms = excluded.updated_at_ms",
+          "telegram_chat_id = excluded.telegram_chat_id, settings = excluded.settings, "
+          "active = 1, updated_at_ms = excluded.updated_at_ms",
         soci::use(c.id), soci::use(c.name), soci::use(c.currency), soci::use(c.language),
         soci::use(c.billing_type), soci::use(c.pricing_plan), soci::use(team.value, team.ind),
-        soci::use(c.retell_agent_id), soci::use(c.telegram_chat_id), soci::use(updated);
+        soci::use(c.retell_agent_id), soci::use(c.telegram_chat_id), soci::use(settings),
+        soci::use(updated);
     for (const auto& b : e.branches)
       db << "INSERT INTO branches (company_id, id, name, timezone, active) "
             "VALUES (:c, :id, :name, :tz, 1) ON CONFLICT (company_id, id) DO UPDATE SET "
@@ -105,7 +139,7 @@ namespace {
 
 constexpr const char* kCompanyColumns =
     "id, name, currency, language, billing_type, pricing_plan, calcom_team_id, "
-    "retell_agent_id, telegram_chat_id, active";
+    "retell_agent_id, telegram_chat_id, active, settings";
 
 domain::Company companyFrom(const soci::row& r) {
   domain::Company c;
@@ -119,6 +153,7 @@ domain::Company companyFrom(const soci::row& r) {
   c.retell_agent_id = textAt(r, 7);
   c.telegram_chat_id = textAt(r, 8);
   c.active = int64At(r, 9) != 0;
+  c.settings = settingsFromJson(textAt(r, 10));
   return c;
 }
 

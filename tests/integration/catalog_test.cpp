@@ -72,22 +72,24 @@ TEST_F(Catalog, EachProblemIsReportedWithFileLineAndColumn) {
   writeTenant("alpha.yaml", sbtest::alphaCompany());
   writeTenant(
       "bad.yaml",
-      "company: { id: bad, name: Bad, currency: EUR, country: DE }\n"                     // 1
-      "branches:\n"                                                                       // 2
-      "  - id: one\n"                                                                     // 3
-      "    name: One\n"                                                                   // 4
-      "    timezone: Europe/Nowhere\n"                                                    // 5
-      "    phone_numbers: [\"12\", \"+49 30 1111111\"]\n"                                 // 6
-      "    working_hours: { mon: [\"09:00-13:00\", \"12:00-15:00\"] }\n"                  // 7
-      "services:\n"                                                                       // 8
-      "  - { id: x, name: X, duration_min: 30, price: \"1.00\", branches: [nowhere] }\n"  // 9
-      "  - { id: y, name: Y, duration_min: 30, price: \"1.005\", staff: [ghost] }\n");    // 10
+      "company: { id: bad, name: Bad, currency: EUR, country: DE, settings: { a: [1] } }\n"  // 1
+      "branches:\n"                                                                          // 2
+      "  - id: one\n"                                                                        // 3
+      "    name: One\n"                                                                      // 4
+      "    timezone: Europe/Nowhere\n"                                                       // 5
+      "    phone_numbers: [\"12\", \"+49 30 1111111\"]\n"                                    // 6
+      "    working_hours: { mon: [\"09:00-13:00\", \"12:00-15:00\"] }\n"                     // 7
+      "services:\n"                                                                          // 8
+      "  - { id: x, name: X, duration_min: 30, price: \"1.00\", branches: [nowhere] }\n"     // 9
+      "  - { id: y, name: Y, duration_min: 30, price: \"1.005\", staff: [ghost] }\n");       // 10
   const auto text = problems();
   for (const auto* expected :
-       {"tenants/bad.yaml:5:15: branch 'one'.timezone 'Europe/Nowhere' is not an IANA time zone",
+       {"tenants/bad.yaml:1:75: company.settings.a must be a single value (text, number or "
+        "true/false)",
+        "tenants/bad.yaml:5:15: branch 'one'.timezone 'Europe/Nowhere' is not an IANA time zone",
         "tenants/bad.yaml:6:21: branch 'one'.phone_numbers: '12' is not a valid phone number",
         "tenants/bad.yaml:6:27: phone number +49301111111 is already claimed by company 'alpha' "
-        "at tenants/alpha.yaml:9",
+        "at tenants/alpha.yaml:10",
         "tenants/bad.yaml:7:43: branch 'one'.working_hours.mon: 12:00-15:00 overlaps 09:00-13:00",
         "tenants/bad.yaml:9:67: service 'x'.branches: unknown branch 'nowhere'",
         "tenants/bad.yaml:10:48: service 'y'.price '1.005' is not an amount in EUR",
@@ -136,10 +138,15 @@ TEST_F(Catalog, ReloadChangesAddsAndDeactivatesWithoutDeleting) {
   auto& directory = h->kernel().services().get<Directory>();
   auto session = h->kernel().store()->session();
   ASSERT_EQ(directory.adminCompanies(*session).size(), 2u);
+  using Settings = std::map<std::string, std::string>;
+  EXPECT_EQ(directory.company(*session, "alpha")->settings,
+            (Settings{{"greeting", "Hallo, Alpha"}, {"min_confidence", "0.8"}}));
+  EXPECT_TRUE(directory.company(*session, "beta")->settings.empty());
 
-  // alpha: renamed, a second branch; its service gone. beta: removed entirely.
+  // alpha: renamed, a setting changed, a second branch; its service gone. beta: removed.
   std::string alpha = sbtest::alphaCompany();
   alpha.replace(alpha.find("Alpha GmbH"), 10, "Alpha AG");
+  alpha.replace(alpha.find("0.8"), 3, "0.9");
   alpha.replace(alpha.find("services:"), std::string::npos,
                 "  - { id: second, name: Second, timezone: Europe/Vienna }\n"
                 "staff:\n  - { id: ann, name: Ann Alpha }\n");
@@ -149,6 +156,7 @@ TEST_F(Catalog, ReloadChangesAddsAndDeactivatesWithoutDeleting) {
   ASSERT_TRUE(outcome.applied) << outcome.error;
 
   EXPECT_EQ(directory.company(*session, "alpha")->name, "Alpha AG");
+  EXPECT_EQ(directory.company(*session, "alpha")->settings.at("min_confidence"), "0.9");
   EXPECT_EQ(directory.branches(*session, "alpha").size(), 2u);
   EXPECT_TRUE(directory.services(*session, "alpha").empty());
   EXPECT_FALSE(directory.company(*session, "beta")->active);

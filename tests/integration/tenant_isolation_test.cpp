@@ -384,6 +384,11 @@ TEST_P(TenantIsolation, RepositoriesStoreAndReturnEveryField) {
   Repos r = repos();
   auto& reference = h_->kernel().services().get<ReferenceData>();
 
+  const auto alpha = r.directory.company(db, "alpha");
+  ASSERT_TRUE(alpha);
+  EXPECT_EQ(alpha->settings, (std::map<std::string, std::string>{{"greeting", "Hallo, Alpha"},
+                                                                 {"min_confidence", "0.8"}}));
+
   Customer c = r.customers.save(
       db, "alpha", {0, "", "+4915112345678", "Ann", "ann@example.org", "new", "gold", kT0});
   c.journey_status = "active";

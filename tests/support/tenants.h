@@ -22,6 +22,7 @@ inline std::string alphaCompany() {
          "  currency: EUR\n"
          "  language: de\n"
          "  country: DE\n"
+         "  settings: { min_confidence: 0.8, greeting: \"Hallo, Alpha\" }\n"
          "  calcom: { api_key: \"${ALPHA_CALCOM_KEY}\", team_id: 1 }\n"
          "branches:\n"
          "  - { id: main, name: Alpha Main, timezone: Europe/Berlin, phone_numbers: [\"+49 30 "

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -20,6 +21,9 @@ struct Company {
   std::optional<std::int64_t> calcom_team_id;
   std::string retell_agent_id;
   std::string telegram_chat_id;  // admin alerts
+  // Free-form per-company options that features read (e.g. a booking confidence threshold),
+  // from the catalog's `company.settings`; YAML scalars, kept as their text.
+  std::map<std::string, std::string> settings;
   bool active = true;
 };
 

@@ -30,7 +30,14 @@ struct ServerConfig {
   std::uint16_t port = 8080;
   int threads = 2;
   std::size_t max_body_bytes = 1 << 20;
-  std::size_t max_header_bytes = 16 << 10;
+  std::size_t max_header_bytes = 16 << 10;         // request line + header fields: 431 above
+  std::size_t max_request_line_bytes = 8 << 10;    // 414 above
+  std::size_t max_headers = 100;                   // header fields: 431 above
+  std::size_t max_connections = 10000;             // more: 503 and close
+  std::chrono::milliseconds idle_timeout{60000};   // keep-alive connection without a request
+  std::chrono::milliseconds header_timeout{10000}; // first byte to the end of the headers
+  std::size_t body_min_rate = 1024;                // bytes/s a body must keep up over each window
+  std::chrono::milliseconds body_rate_window{5000};
   std::chrono::milliseconds drain_timeout{10000};
 };
 

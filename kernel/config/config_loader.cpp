@@ -39,7 +39,9 @@ bool validRoutePath(const std::string& path) {
 void readServer(YamlReader& r, const YAML::Node& node, ServerConfig& out) {
   if (!node.IsDefined()) return;
   if (!r.map(node, "server",
-             {"listen", "threads", "max_body_bytes", "max_header_bytes", "drain_timeout_ms"}))
+             {"listen", "threads", "max_body_bytes", "max_header_bytes", "max_request_line_bytes",
+              "max_headers", "max_connections", "idle_timeout_ms", "header_timeout_ms",
+              "body_min_rate_bytes_per_s", "body_rate_window_ms", "drain_timeout_ms"}))
     return;
   if (auto listen = r.string(node, "listen", "server")) {
     const auto colon = listen->rfind(':');
@@ -65,6 +67,20 @@ void readServer(YamlReader& r, const YAML::Node& node, ServerConfig& out) {
     out.max_body_bytes = static_cast<std::size_t>(*v);
   if (auto v = r.integer(node, "max_header_bytes", "server", 1024, 1 << 20))
     out.max_header_bytes = static_cast<std::size_t>(*v);
+  if (auto v = r.integer(node, "max_request_line_bytes", "server", 256, 1 << 20))
+    out.max_request_line_bytes = static_cast<std::size_t>(*v);
+  if (auto v = r.integer(node, "max_headers", "server", 1, 10000))
+    out.max_headers = static_cast<std::size_t>(*v);
+  if (auto v = r.integer(node, "max_connections", "server", 1, 1000000))
+    out.max_connections = static_cast<std::size_t>(*v);
+  if (auto v = r.integer(node, "idle_timeout_ms", "server", 10, 3600000))
+    out.idle_timeout = std::chrono::milliseconds(*v);
+  if (auto v = r.integer(node, "header_timeout_ms", "server", 10, 3600000))
+    out.header_timeout = std::chrono::milliseconds(*v);
+  if (auto v = r.integer(node, "body_min_rate_bytes_per_s", "server", 0, 1 << 30))
+    out.body_min_rate = static_cast<std::size_t>(*v);
+  if (auto v = r.integer(node, "body_rate_window_ms", "server", 10, 3600000))
+    out.body_rate_window = std::chrono::milliseconds(*v);
   if (auto v = r.integer(node, "drain_timeout_ms", "server", 0, 600000))
     out.drain_timeout = std::chrono::milliseconds(*v);
 }

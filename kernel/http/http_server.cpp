@@ -1,168 +1,233 @@
 #include "http/http_server.h"
 
-#include <pistache/endpoint.h>
-#include <pistache/http.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pistache/peer.h>
+#include <pistache/reactor.h>
+#include <pistache/tcp.h>
+#include <pistache/transport.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
-#include <sstream>
-#include <thread>
+#include <unordered_map>
+
+#include "http/acceptor.h"
+#include "http/response_encoder.h"
 
 namespace sb::http {
 namespace {
 
-namespace PH = Pistache::Http;
-
-// Counts a request from its arrival until its response is on the wire (or failed), so a
-// drain waits for the bytes, not only for the handler.
-class InFlight {
+// Pistache's per-worker callback: one clone per reactor thread, so its fd → connection map is
+// only ever touched by that thread.
+class TransportHandler final : public Pistache::Tcp::Handler {
  public:
-  explicit InFlight(observability::Metrics& m) : m_(m) { m_.in_flight.fetch_add(1); }
-  ~InFlight() { m_.in_flight.fetch_sub(1); }
+  TransportHandler(std::shared_ptr<ConnectionContext> context,
+                   std::shared_ptr<ConnectionRegistry> registry)
+      : context_(std::move(context)), registry_(std::move(registry)) {}
 
- private:
-  observability::Metrics& m_;
-};
-
-// Pistache 0.0.5 writes only typed headers (raw ones are dropped from responses), and its
-// typed headers have static names; this one carries any name a plugin sets.
-class NamedHeader final : public PH::Header::Header {
- public:
-  NamedHeader(std::string name, std::string value)
-      : name_(std::move(name)), value_(std::move(value)) {}
-  const char* name() const override { return name_.c_str(); }
-  void parse(const std::string& data) override { value_ = data; }
-  void write(std::ostream& out) const override { out << value_; }
-#ifdef SAFE_HEADER_CAST
-  // Used by Pistache's header_cast to tell header types apart; never equal to a typed header's.
-  uint64_t hash() const override {
-    return 0;
+  std::shared_ptr<Pistache::Tcp::Handler> clone() const override {
+    return std::make_shared<TransportHandler>(context_, registry_);
   }
-#endif
 
- private:
-  std::string name_;
-  std::string value_;
-};
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
-
-switchboard::HttpRequest translate(const PH::Request& req) {
-  switchboard::HttpRequest r;
-  r.method = PH::methodString(req.method());
-  r.path = req.resource();
-  const auto& query = req.query();
-  for (auto it = query.parameters_begin(); it != query.parameters_end(); ++it)
-    r.query.emplace_back(percentDecode(it->first, true), percentDecode(it->second, true));
-  for (const auto& h : req.headers().list()) {
-    std::ostringstream value;
-    h->write(value);
-    r.headers.push_back({lower(h->name()), value.str()});
+  void onConnection(const std::shared_ptr<Pistache::Tcp::Peer>& peer) override {
+    try {
+      auto connection = std::make_shared<Connection>(peer, context_);
+      connections_[peer->fd()] = connection;
+      registry_->add(connection);
+    } catch (const std::exception& e) {
+      context_->log->error("cannot set up a connection: {}", e.what());
+      ::shutdown(peer->fd(), SHUT_RDWR);
+    }
   }
-  for (const auto& [name, raw] : req.headers().rawList())
-    r.headers.push_back({lower(name), raw.value()});
-  r.body = req.body();
-  r.remote_address = req.address().host();
-  return r;
-}
 
-// RFC 9112 §9.3: HTTP/1.1 is persistent unless "close" is sent; HTTP/1.0 only with
-// "keep-alive". Pistache 0.0.5 answers `Connection: Close` whenever the request has no
-// Connection header, so the kernel decides and replaces Pistache's header.
-bool keepAlive(const PH::Request& req) {
-  if (auto c = req.headers().tryGet<PH::Header::Connection>())
-    return c->control() == PH::ConnectionControl::KeepAlive;
-  return req.version() == PH::Version::Http11;
-}
+  void onInput(const char* data, std::size_t size,
+               const std::shared_ptr<Pistache::Tcp::Peer>& peer) override {
+    const auto it = connections_.find(peer->fd());
+    if (it == connections_.end()) return;
+    try {
+      it->second->receive(data, size);
+    } catch (const std::exception& e) {  // never into Pistache's reactor loop
+      context_->log->error("connection input failed: {}", e.what());
+      it->second->forceClose();
+    }
+  }
 
-class Adapter final : public PH::Handler {
- public:
-  HTTP_PROTOTYPE(Adapter)
-
-  Adapter(const RequestDispatcher& dispatcher, observability::Metrics& metrics,
-          std::shared_ptr<std::atomic<bool>> draining)
-      : dispatcher_(dispatcher), metrics_(metrics), draining_(std::move(draining)) {}
-
-  void onRequest(const PH::Request& req, PH::ResponseWriter writer) override {
-    auto guard = std::make_shared<InFlight>(metrics_);
-    switchboard::HttpRequest request = translate(req);
-    const bool keep_alive = keepAlive(req);
-    // The writer moves into the reply: durable routes answer from the commit thread (Pistache
-    // queues writes to the connection's reactor, which is safe from any thread).
-    auto out = std::make_shared<PH::ResponseWriter>(std::move(writer));
-    dispatcher_.dispatch(request, [out, guard, keep_alive, draining = draining_](
-                                      switchboard::HttpResponse response) {
-      const bool keep = keep_alive && !draining->load();
-      auto& headers = out->headers();
-      headers.remove<PH::Header::Connection>();
-      headers.add<PH::Header::Connection>(keep ? PH::ConnectionControl::KeepAlive
-                                               : PH::ConnectionControl::Close);
-      for (auto& h : response.headers)
-        headers.add(std::make_shared<NamedHeader>(std::move(h.name), std::move(h.value)));
-      try {
-        // Pistache 0.0.5 leaves the connection open after `Connection: close`; once the
-        // response is written the kernel shuts the socket down, and Pistache reaps it.
-        std::shared_ptr<Pistache::Tcp::Peer> closing = keep ? nullptr : out->peer();
-        out->send(static_cast<PH::Code>(response.status), response.body)
-            .then(
-                [guard, closing](ssize_t) {
-                  if (closing) ::shutdown(closing->fd(), SHUT_RDWR);
-                },
-                [guard](std::exception_ptr&) {});
-      } catch (const std::exception&) {
-        // The client went away before its answer: nothing to send it to.
-      }
-    });
+  void onDisconnection(const std::shared_ptr<Pistache::Tcp::Peer>& peer) override {
+    const auto it = connections_.find(peer->fd());
+    if (it == connections_.end()) return;
+    auto connection = std::move(it->second);
+    connections_.erase(it);
+    registry_->remove(connection);
+    context_->metrics.connections_open.fetch_sub(1);
+    // Writes of ours still queued for this fd go out (or fail) now, before Pistache closes it
+    // and the number can be given to a new connection.
+    if (connection->closed()) transport()->flush();
   }
 
  private:
-  const RequestDispatcher& dispatcher_;
-  observability::Metrics& metrics_;
-  std::shared_ptr<std::atomic<bool>> draining_;
+  std::shared_ptr<ConnectionContext> context_;
+  std::shared_ptr<ConnectionRegistry> registry_;
+  std::unordered_map<int, std::shared_ptr<Connection>> connections_;
 };
+
+// Connections need descriptors: take the hard limit, and keep the cap below it.
+std::size_t fitConnectionsToFileLimit(std::size_t wanted, spdlog::logger& log) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return wanted;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  constexpr std::size_t kReserved = 128;  // database, logs, plugins, outbound HTTP
+  if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur > wanted + kReserved) return wanted;
+  const auto fitted =
+      limit.rlim_cur > kReserved * 2 ? limit.rlim_cur - kReserved : limit.rlim_cur / 2;
+  log.warn("server.max_connections {} lowered to {}: the open-file limit is {}", wanted, fitted,
+           limit.rlim_cur);
+  return fitted;
+}
 
 }  // namespace
 
+void ConnectionRegistry::add(const std::shared_ptr<Connection>& c) {
+  std::lock_guard lock(mutex_);
+  connections_.insert(c);
+}
+
+void ConnectionRegistry::remove(const std::shared_ptr<Connection>& c) {
+  std::lock_guard lock(mutex_);
+  connections_.erase(c);
+}
+
+std::vector<std::shared_ptr<Connection>> ConnectionRegistry::snapshot() const {
+  std::lock_guard lock(mutex_);
+  return {connections_.begin(), connections_.end()};
+}
+
 HttpServer::HttpServer(const config::ServerConfig& config, const RequestDispatcher& dispatcher,
-                       observability::Metrics& metrics)
-    : config_(config), dispatcher_(dispatcher), metrics_(metrics) {}
+                       observability::Metrics& metrics, std::shared_ptr<spdlog::logger> log)
+    : config_(config), metrics_(metrics), log_(std::move(log)) {
+  FramingLimits limits;
+  limits.max_request_line = config.max_request_line_bytes;
+  limits.max_header_bytes = config.max_header_bytes;
+  limits.max_headers = config.max_headers;
+  limits.max_body_bytes = config.max_body_bytes;
+  TransportTimeouts timeouts;
+  timeouts.idle = config.idle_timeout;
+  timeouts.header = config.header_timeout;
+  timeouts.body_min_rate = config.body_min_rate;
+  timeouts.body_rate_window = config.body_rate_window;
+  timeouts.linger = std::min<std::chrono::milliseconds>(timeouts.linger, config.idle_timeout);
+  context_ = std::make_shared<ConnectionContext>(dispatcher, metrics, log_, limits, timeouts);
+  max_connections_ = config.max_connections;
+}
 
 HttpServer::~HttpServer() {
-  if (running_) endpoint_->shutdown();
+  stop();
 }
 
 void HttpServer::start() {
-  Pistache::Address address(config_.host, Pistache::Port(config_.port));
-  endpoint_ = std::make_unique<PH::Endpoint>(address);
-  // Pistache limits the whole request (line + headers + body); the kernel answers a body over
-  // max_body_bytes itself with a JSON 413, so Pistache's own limit leaves room for the headers.
-  const std::size_t request_limit = config_.max_body_bytes + config_.max_header_bytes + 1024;
-  endpoint_->init(PH::Endpoint::options()
-                      .threads(config_.threads)
-                      .flags(Pistache::Tcp::Options::ReuseAddr)
-                      .maxRequestSize(request_limit)
-                      .maxResponseSize(std::max<std::size_t>(request_limit, 4 << 20)));
-  endpoint_->setHandler(PH::make_handler<Adapter>(dispatcher_, metrics_, draining_));
-  endpoint_->serveThreaded();
+  max_connections_ = fitConnectionsToFileLimit(config_.max_connections, *log_);
+  acceptor_ = std::make_unique<Acceptor>(
+      log_, [this](int fd, const sockaddr_storage& address) { admit(fd, address); },
+      [this] { metrics_.connections_refused_fd_limit.fetch_add(1); });
+  acceptor_->bind(config_.host, config_.port);
+
+  reactor_ = Pistache::Aio::Reactor::create();
+  reactor_->init(Pistache::Aio::AsyncContext(static_cast<std::size_t>(config_.threads), "sb-http"));
+  auto prototype = std::make_shared<Pistache::Tcp::Transport>(
+      std::make_shared<TransportHandler>(context_, registry_));
+  const auto key = reactor_->addHandler(prototype);
+  for (const auto& handler : reactor_->handlers(key))
+    transports_.push_back(std::static_pointer_cast<Pistache::Tcp::Transport>(handler));
+  reactor_->run();
   running_ = true;
+  sweeper_ = std::thread([this] { sweepLoop(); });
+  acceptor_->start();
 }
 
 std::uint16_t HttpServer::port() const {
-  return endpoint_ ? static_cast<std::uint16_t>(endpoint_->getPort()) : 0;
+  return acceptor_ ? acceptor_->port() : 0;
+}
+
+void HttpServer::admit(int fd, const sockaddr_storage& address) {
+  metrics_.connections_accepted.fetch_add(1);
+  if (static_cast<std::size_t>(metrics_.connections_open.load()) >= max_connections_) {
+    metrics_.connections_refused_capacity.fetch_add(1);
+    const auto refusal = encodeTransportError(503, "too many connections; try again later");
+    [[maybe_unused]] auto n =
+        ::send(fd, refusal.data(), refusal.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    ::close(fd);
+    return;
+  }
+  const int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  std::shared_ptr<Pistache::Tcp::Peer> peer;
+  try {
+    sockaddr_storage copy = address;
+    peer = Pistache::Tcp::Peer::Create(
+        fd, Pistache::Address::fromUnix(reinterpret_cast<sockaddr*>(&copy)));
+  } catch (const std::exception& e) {
+    log_->warn("cannot take a connection: {}", e.what());
+    ::close(fd);
+    return;
+  }
+  metrics_.connections_open.fetch_add(1);
+  transports_[next_transport_++ % transports_.size()]->handleNewPeer(peer);
+}
+
+void HttpServer::sweepLoop() {
+  const auto& t = context_->timeouts;
+  auto period = std::min({t.idle, t.header, t.body_rate_window, t.linger}) / 4;
+  period = std::clamp<std::chrono::milliseconds>(period, std::chrono::milliseconds(10),
+                                                 std::chrono::milliseconds(250));
+  std::unique_lock lock(sweep_mutex_);
+  while (!stopping_) {
+    sweep_wake_.wait_for(lock, period);
+    if (stopping_) break;
+    lock.unlock();
+    const auto now = SteadyClock::now();
+    for (const auto& c : registry_->snapshot()) c->sweep(now);
+    lock.lock();
+  }
 }
 
 void HttpServer::drainAndShutdown(std::chrono::milliseconds timeout) {
   if (!running_) return;
-  draining_->store(true);
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (metrics_.in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline)
+  context_->draining = true;
+  acceptor_->stop();  // new connections are refused from now on
+  for (const auto& c : registry_->snapshot()) c->drain();
+  const auto deadline = SteadyClock::now() + timeout;
+  while ((metrics_.in_flight.load() > 0 || context_->queued_writes.load() > 0) &&
+         SteadyClock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  endpoint_->shutdown();
+  stop();
+}
+
+void HttpServer::stop() {
+  if (!running_) return;
   running_ = false;
+  context_->draining = true;
+  if (acceptor_) acceptor_->stop();
+  {
+    std::lock_guard lock(sweep_mutex_);
+    stopping_ = true;
+  }
+  sweep_wake_.notify_all();
+  if (sweeper_.joinable()) sweeper_.join();
+  for (const auto& c : registry_->snapshot()) c->forceClose();
+  reactor_->shutdown();
+  transports_.clear();
+  reactor_.reset();  // joins the reactor threads
+  // Descriptors the reactor did not get to close before it stopped.
+  for (const auto& c : registry_->snapshot()) {
+    c->closeFd();
+    registry_->remove(c);
+    metrics_.connections_open.fetch_sub(1);
+  }
 }
 
 }  // namespace sb::http

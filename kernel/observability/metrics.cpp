@@ -99,6 +99,8 @@ std::string Metrics::render(const std::vector<Gauge>& gauges) const {
   out += latency;
   counterHeader(out, "switchboard_http_requests_in_flight", "Requests being handled now.", "gauge");
   out += "switchboard_http_requests_in_flight " + std::to_string(in_flight.load()) + "\n";
+  counterHeader(out, "switchboard_http_connections_open", "Client connections open now.", "gauge");
+  out += "switchboard_http_connections_open " + std::to_string(connections_open.load()) + "\n";
   struct Counter {
     const char* name;
     const char* help;
@@ -122,6 +124,25 @@ std::string Metrics::render(const std::vector<Gauge>& gauges) const {
        &inbox_processed},
       {"switchboard_inbox_failures_total", "Processing attempts that failed.", &inbox_failures},
       {"switchboard_inbox_dead_total", "Items that ran out of attempts.", &inbox_dead},
+      {"switchboard_http_connections_accepted_total", "Connections accepted.",
+       &connections_accepted},
+      {"switchboard_http_connections_refused_capacity_total",
+       "Connections refused with 503: max_connections were open.", &connections_refused_capacity},
+      {"switchboard_http_connections_refused_fd_limit_total",
+       "Connections closed at once: the process was at its open-file limit.",
+       &connections_refused_fd_limit},
+      {"switchboard_http_connections_idle_closed_total",
+       "Connections closed after idle_timeout_ms (header_timeout_ms before a first request).",
+       &connections_idle_closed},
+      {"switchboard_http_header_timeouts_total",
+       "Requests answered 408: headers incomplete after header_timeout_ms.",
+       &requests_header_timeout},
+      {"switchboard_http_body_timeouts_total",
+       "Requests answered 408: the body arrived slower than body_min_rate_bytes_per_s.",
+       &requests_body_timeout},
+      {"switchboard_http_requests_rejected_total",
+       "Requests the transport refused before routing (framing errors and size limits).",
+       &requests_rejected},
   };
   for (const auto& c : counters) {
     counterHeader(out, c.name, c.help, "counter");

@@ -59,6 +59,16 @@ class Metrics {
   std::atomic<std::uint64_t> inbox_failures{0};
   std::atomic<std::uint64_t> inbox_dead{0};
 
+  // The HTTP transport: connections and what it refused or closed before a handler saw a request.
+  std::atomic<std::int64_t> connections_open{0};
+  std::atomic<std::uint64_t> connections_accepted{0};
+  std::atomic<std::uint64_t> connections_refused_capacity{0};  // over max_connections: 503
+  std::atomic<std::uint64_t> connections_refused_fd_limit{0};  // at the open-file limit
+  std::atomic<std::uint64_t> connections_idle_closed{0};
+  std::atomic<std::uint64_t> requests_header_timeout{0};
+  std::atomic<std::uint64_t> requests_body_timeout{0};
+  std::atomic<std::uint64_t> requests_rejected{0};  // framing errors and limits (400/413/414/431/...)
+
   struct Gauge {
     std::string name, help;
     double value;

@@ -40,7 +40,10 @@ bool samePlugins(const config::Config& a, const config::Config& b) {
 bool sameServer(const config::ServerConfig& a, const config::ServerConfig& b) {
   return a.host == b.host && a.port == b.port && a.threads == b.threads &&
          a.max_body_bytes == b.max_body_bytes && a.max_header_bytes == b.max_header_bytes &&
-         a.drain_timeout == b.drain_timeout;
+         a.max_request_line_bytes == b.max_request_line_bytes && a.max_headers == b.max_headers &&
+         a.max_connections == b.max_connections && a.idle_timeout == b.idle_timeout &&
+         a.header_timeout == b.header_timeout && a.body_min_rate == b.body_min_rate &&
+         a.body_rate_window == b.body_rate_window && a.drain_timeout == b.drain_timeout;
 }
 
 }  // namespace
@@ -210,7 +213,8 @@ void Kernel::start() {
   try {
     host_->start();
     if (inbox_) inbox_->start();
-    server_ = std::make_unique<http::HttpServer>(config_.server, *dispatcher_, metrics_);
+    server_ = std::make_unique<http::HttpServer>(config_.server, *dispatcher_, metrics_,
+                                                 logs_.get("http"));
     server_->start();
   } catch (...) {
     if (inbox_) inbox_->stop();

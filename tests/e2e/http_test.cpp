@@ -99,7 +99,7 @@ TEST_F(Http, Http11WithoutConnectionHeaderStaysAlive) {
   c.sendRaw("GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n");
   const auto first = c.read();
   EXPECT_EQ(first.status, 200);
-  EXPECT_EQ(first.header("connection"), "Keep-Alive");
+  EXPECT_EQ(first.header("connection"), "keep-alive");
   c.sendRaw("GET /webhooks/second HTTP/1.1\r\nHost: x\r\n\r\n");
   const auto second = c.read();
   EXPECT_EQ(second.status, 200);
@@ -109,14 +109,14 @@ TEST_F(Http, Http11WithoutConnectionHeaderStaysAlive) {
 TEST_F(Http, ConnectionCloseIsHonoured) {
   Connection c(h.port());
   c.sendRaw("GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-  EXPECT_EQ(c.read().header("connection"), "Close");
+  EXPECT_EQ(c.read().header("connection"), "close");
   EXPECT_TRUE(c.closedByPeer(std::chrono::seconds(5)));
 }
 
 TEST_F(Http, Http10WithoutKeepAliveIsClosed) {
   Connection c(h.port());
   c.sendRaw("GET /api/health HTTP/1.0\r\n\r\n");
-  EXPECT_EQ(c.read().header("connection"), "Close");
+  EXPECT_EQ(c.read().header("connection"), "close");
   EXPECT_TRUE(c.closedByPeer(std::chrono::seconds(5)));
 }
 

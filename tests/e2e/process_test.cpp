@@ -71,7 +71,7 @@ TEST(Process, SigtermDrainsTheRequestInFlightThenExitsZero) {
   const auto r = slow.read();
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, "slow done");
-  EXPECT_EQ(r.header("connection"), "Close") << "a draining server tells clients to go";
+  EXPECT_EQ(r.header("connection"), "close") << "a draining server tells clients to go";
   EXPECT_EQ(server.waitForExit(), 0) << server.output();
   EXPECT_NE(server.output().find("draining in-flight requests"), std::string::npos);
 }

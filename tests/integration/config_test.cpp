@@ -101,7 +101,9 @@ TEST(Config, YamlSyntaxErrorHasLineAndColumn) {
 TEST(Config, UnknownKeysAreNamedWhereTheyAre) {
   EXPECT_EQ(problems("server:\n  listen: \"127.0.0.1:1\"\n  treads: 4\nlogs: {}\n"),
             "config.yaml:3:3: unknown key 'treads' in server (expected one of: listen, threads, "
-            "max_body_bytes, max_header_bytes, drain_timeout_ms)\n"
+            "max_body_bytes, max_header_bytes, max_request_line_bytes, max_headers, max_connections, "
+            "idle_timeout_ms, header_timeout_ms, body_min_rate_bytes_per_s, body_rate_window_ms, "
+            "drain_timeout_ms)\n"
             "config.yaml:4:1: unknown key 'logs' in the top level (expected one of: server, "
             "logging, storage, inbox, admin, plugin_dirs, plugins, routes, events)")
       << "problems come in file order";

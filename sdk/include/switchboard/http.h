@@ -19,7 +19,8 @@ struct HttpHeader {
 struct HttpRequest {
   std::string method;                                       // "GET", "POST", ...
   std::string path;                                         // without the query string
-  std::vector<std::pair<std::string, std::string>> query;   // decoded, in arrival order
+  std::string target;  // the request-target as received, undecoded (Twilio signs the URL)
+  std::vector<std::pair<std::string, std::string>> query;   // decoded, in arrival order, repeats kept
   std::vector<std::pair<std::string, std::string>> params;  // path parameters ({id} in routes)
   std::vector<HttpHeader> headers;
   std::string body;  // raw bytes, as received

@@ -24,6 +24,11 @@ void RequestDispatcher::dispatch(switchboard::HttpRequest& request, Reply reply)
                                                                           : util::randomId();
   const auto routes = routes_.load();
   auto match = routes->match(request.method, request.path);
+  // HEAD is GET without the body (RFC 9110 §9.3.2): the transport leaves the body out.
+  if (!match.target && request.method == "HEAD") {
+    auto get = routes->match("GET", request.path);
+    if (get.target) match = std::move(get);
+  }
   observability::RouteMetrics* metrics = match.target ? match.target->metrics : &unmatched_;
 
   // Everything answers through here: metrics, the access log and the request id header.

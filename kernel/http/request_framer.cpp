@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 
 #include "http/route_table.h"
 
@@ -84,7 +85,9 @@ HeadScanner::Result HeadScanner::scan(const char* data, std::size_t size, std::s
   };
   for (std::size_t i = 0; i < size; ++i) {
     const auto c = static_cast<unsigned char>(data[i]);
-    if (state_ == State::RequestLine && ++line_ > limits_.max_request_line)
+    const bool in_line =
+        state_ == State::Method || state_ == State::Target || state_ == State::Version;
+    if (in_line && ++line_ > limits_.max_request_line)
       return fail(i, 414,
                   "request line exceeds the limit of " + std::to_string(limits_.max_request_line) +
                       " bytes");
@@ -98,8 +101,10 @@ HeadScanner::Result HeadScanner::scan(const char* data, std::size_t size, std::s
           state_ = State::LeadingCR;
         else if (c == '\n')
           return fail(i, 400, "bare LF: lines must end with CRLF");
+        else if (!isTokenChar(c))
+          return fail(i, 400, "invalid request line: bad method");
         else {
-          state_ = State::RequestLine;
+          state_ = State::Method;
           line_ = 1;
         }
         break;
@@ -107,12 +112,35 @@ HeadScanner::Result HeadScanner::scan(const char* data, std::size_t size, std::s
         if (c != '\n') return fail(i, 400, "CR not followed by LF");
         state_ = State::LineStart;
         break;
-      case State::RequestLine:
-        if (c == '\r')
-          state_ = State::RequestLineCR;
-        else if (c == '\n')
-          return fail(i, 400, "bare LF: lines must end with CRLF");
+      case State::Method:
+        if (c == ' ') {
+          state_ = State::Target;
+          part_ = 0;
+        } else if (!isTokenChar(c))
+          return fail(i, 400, "invalid request line: bad method");
         break;
+      case State::Target:
+        if (c == ' ' && part_ > 0) {
+          state_ = State::Version;
+          part_ = 0;
+        } else if (c <= 0x20 || c >= 0x7f) {
+          return fail(i, 400, "invalid request line: bad request target");
+        } else {
+          ++part_;
+        }
+        break;
+      case State::Version: {
+        static constexpr std::string_view kShape = "HTTP/d.d";
+        if (part_ == kShape.size()) {
+          if (c != '\r') return fail(i, 400, "invalid request line: bad HTTP version");
+          state_ = State::RequestLineCR;
+          break;
+        }
+        const char want = kShape[part_++];
+        if (want == 'd' ? !(c >= '0' && c <= '9') : c != static_cast<unsigned char>(want))
+          return fail(i, 400, "invalid request line: bad HTTP version");
+        break;
+      }
       case State::RequestLineCR:
         if (c != '\n') return fail(i, 400, "CR not followed by LF");
         state_ = State::FieldStart;
@@ -166,7 +194,105 @@ HeadScanner::Result HeadScanner::scan(const char* data, std::size_t size, std::s
 
 void HeadScanner::reset() {
   state_ = State::LineStart;
-  bytes_ = line_ = fields_ = 0;
+  bytes_ = line_ = part_ = fields_ = 0;
+}
+
+// --- ChunkScanner --------------------------------------------------------------------------
+
+ChunkScanner::Result ChunkScanner::scan(const char* data, std::size_t size, std::size_t& consumed,
+                                        FramingError& error) {
+  constexpr std::size_t kMaxLine = 4096;  // a chunk-size line with its extensions, a trailer
+  auto fail = [&](std::size_t i, std::string message) {
+    consumed = i + 1;
+    error = {400, "malformed chunked body: " + std::move(message)};
+    return Result::Error;
+  };
+  for (std::size_t i = 0; i < size; ++i) {
+    const auto c = static_cast<unsigned char>(data[i]);
+    switch (state_) {
+      case State::Size:
+        if (std::isxdigit(c)) {
+          if (++digits_ > 15) return fail(i, "chunk size too large");
+          size_ = size_ * 16 +
+                  static_cast<std::uint64_t>(std::isdigit(c) ? c - '0' : (c | 0x20) - 'a' + 10);
+        } else if (digits_ == 0) {
+          return fail(i, "chunk size expected");
+        } else if (c == ';' || c == ' ' || c == '\t') {
+          state_ = State::Extension;
+        } else if (c == '\r') {
+          state_ = State::SizeLF;
+        } else {
+          return fail(i, "invalid character in a chunk size");
+        }
+        break;
+      case State::Extension:
+        if (++line_ > kMaxLine) return fail(i, "chunk extension too long");
+        if (c == '\r')
+          state_ = State::SizeLF;
+        else if (c == '\n' || c == 0 || c == 0x7f)
+          return fail(i, "invalid character in a chunk extension");
+        break;
+      case State::SizeLF:
+        if (c != '\n') return fail(i, "CR not followed by LF");
+        line_ = digits_ = 0;
+        state_ = size_ == 0 ? State::TrailerStart : State::Data;
+        break;
+      case State::Data: {
+        const auto take = std::min<std::uint64_t>(size_, size - i);
+        size_ -= take;
+        i += static_cast<std::size_t>(take) - 1;
+        if (size_ == 0) state_ = State::DataCR;
+        break;
+      }
+      case State::DataCR:
+        if (c != '\r') return fail(i, "chunk data longer than its size");
+        state_ = State::DataLF;
+        break;
+      case State::DataLF:
+        if (c != '\n') return fail(i, "CR not followed by LF");
+        state_ = State::Size;
+        break;
+      case State::TrailerStart:
+        if (c == '\r')
+          state_ = State::FinalLF;
+        else if (c == '\n')
+          return fail(i, "bare LF");
+        else if (c == ' ' || c == '\t')
+          return fail(i, "obsolete line folding in a trailer");
+        else {
+          line_ = 1;
+          state_ = State::Trailer;
+        }
+        break;
+      case State::Trailer:
+        if (++line_ > kMaxLine) return fail(i, "trailer field too long");
+        if (c == '\r')
+          state_ = State::TrailerLF;
+        else if (c == '\n')
+          return fail(i, "bare LF");
+        break;
+      case State::TrailerLF:
+        if (c != '\n') return fail(i, "CR not followed by LF");
+        state_ = State::TrailerStart;
+        break;
+      case State::FinalLF:
+        if (c != '\n') return fail(i, "CR not followed by LF");
+        state_ = State::Done;
+        consumed = i + 1;
+        return Result::Done;
+      case State::Done:
+        consumed = i;
+        return Result::Done;
+    }
+  }
+  consumed = size;
+  return Result::NeedMore;
+}
+
+void ChunkScanner::reset() {
+  state_ = State::Size;
+  size_ = 0;
+  digits_ = line_ = 0;
 }
 
 // --- RequestFramer -------------------------------------------------------------------------
@@ -198,8 +324,7 @@ RequestFramer::Step RequestFramer::feed(const char* data, std::size_t size) {
   std::size_t pos = 0;
   while (pos < size) {
     std::size_t chunk = size - pos;
-    bool head_done = false;
-    if (!headers_done_ && !scanner_done_) {
+    if (!headers_done_) {
       std::size_t scanned = 0;
       const auto r = scanner_.scan(data + pos, chunk, scanned, error_);
       if (r == HeadScanner::Result::Error) {
@@ -207,7 +332,13 @@ RequestFramer::Step RequestFramer::feed(const char* data, std::size_t size) {
         return {Event::Error, pos + scanned};
       }
       chunk = scanned;
-      head_done = r == HeadScanner::Result::Done;
+    } else if (chunked_) {
+      std::size_t scanned = 0;
+      if (chunks_.scan(data + pos, chunk, scanned, error_) == ChunkScanner::Result::Error) {
+        dead_ = true;
+        return {Event::Error, pos + scanned};
+      }
+      chunk = scanned;
     }
     const std::size_t parsed = http_parser_execute(&parser_, &callbacks(), data + pos, chunk);
     const auto err = HTTP_PARSER_ERRNO(&parser_);
@@ -221,11 +352,11 @@ RequestFramer::Step RequestFramer::feed(const char* data, std::size_t size) {
       return {Event::Error, pos + parsed};
     }
     pos += parsed;
-    if (head_done) scanner_done_ = true;
     if (complete_) {
       complete_ = false;
       scanner_.reset();
-      scanner_done_ = false;
+      chunks_.reset();
+      chunked_ = false;
       headers_done_ = false;
       in_message_ = false;
       return {Event::Request, pos};
@@ -340,6 +471,7 @@ int RequestFramer::headersComplete() {
              -1;
   }
   const bool chunked = parser_.flags & F_CHUNKED;
+  chunked_ = chunked;
   const bool has_length = parser_.flags & F_CONTENTLENGTH;
   if (has_length && parser_.content_length > limits_.max_body_bytes)
     return fail(413, "request body of " + std::to_string(parser_.content_length) +

@@ -1,8 +1,10 @@
 // HTTP/1.1 request framing (RFC 9112) over a byte stream: no sockets, no threads, so it can be
 // tested byte by byte and fuzzed. Node's http_parser (Debian's libhttp-parser) frames messages
-// and bodies; a head scanner in front of it enforces what http_parser leaves lenient (bare LF,
-// obs-fold, whitespace before a colon) and the size limits, so every byte is looked at a
-// bounded number of times: cost is linear in the bytes received, however they are split.
+// and bodies. Debian builds it with HTTP_PARSER_STRICT=0, which is lenient where a server must
+// not be (bare LF, obs-fold, whitespace before a colon, any byte taken for a chunk's CRLF), so
+// two scanners run in front of it over the same bytes: one over the head (and the size
+// limits), one over a chunked body. Every byte is looked at a bounded number of times: cost
+// is linear in the bytes received, however they are split.
 #pragma once
 
 #include <http_parser.h>
@@ -44,7 +46,9 @@ class HeadScanner {
   enum class State : std::uint8_t {
     LineStart,      // before the request line (empty lines allowed, RFC 9112 §2.2)
     LeadingCR,      // CR of an empty line before the request line
-    RequestLine,    //
+    Method,         // request-line = method SP request-target SP HTTP-version
+    Target,         //
+    Version,        //
     RequestLineCR,  //
     FieldStart,     // first byte of a field line, or the CR of the empty line
     FieldName,      //
@@ -57,7 +61,36 @@ class HeadScanner {
   State state_ = State::LineStart;
   std::size_t bytes_ = 0;  // head bytes so far
   std::size_t line_ = 0;   // bytes of the request line so far
+  std::size_t part_ = 0;   // bytes of the request line's current part (target, version)
   std::size_t fields_ = 0;
+};
+
+// Checks a chunked body's framing (RFC 9112 §7.1) as bytes arrive; stops after the last chunk
+// and the trailer section.
+class ChunkScanner {
+ public:
+  enum class Result { NeedMore, Done, Error };
+  Result scan(const char* data, std::size_t size, std::size_t& consumed, FramingError& error);
+  void reset();
+
+ private:
+  enum class State : std::uint8_t {
+    Size,
+    Extension,
+    SizeLF,
+    Data,
+    DataCR,
+    DataLF,
+    TrailerStart,
+    Trailer,
+    TrailerLF,
+    FinalLF,
+    Done
+  };
+  State state_ = State::Size;
+  std::uint64_t size_ = 0;  // of the chunk being read
+  std::size_t digits_ = 0;  // hex digits of its size
+  std::size_t line_ = 0;    // bytes of the current size or trailer line
 };
 
 class RequestFramer {
@@ -107,12 +140,13 @@ class RequestFramer {
 
   FramingLimits limits_;
   HeadScanner scanner_;
+  ChunkScanner chunks_;
+  bool chunked_ = false;
   http_parser parser_{};
   bool dead_ = false;
   bool complete_ = false;
   bool in_message_ = false;
   bool headers_done_ = false;
-  bool scanner_done_ = false;
   bool keep_alive_ = true;
   bool head_only_ = false;
   bool continue_due_ = false;

@@ -126,6 +126,19 @@ class ProbePlugin final : public switchboard::Plugin {
       str(w, v);
     }
     w.EndObject();
+    w.Key("query_pairs");  // every pair in arrival order, repeats kept
+    w.StartArray();
+    for (const auto& [k, v] : r.query) {
+      w.StartArray();
+      str(w, k);
+      str(w, v);
+      w.EndArray();
+    }
+    w.EndArray();
+    w.Key("target");
+    str(w, r.target);
+    w.Key("body");
+    str(w, r.body.size() <= 256 ? r.body : std::string());
     w.Key("body_bytes");
     w.Uint64(r.body.size());
     w.Key("x_test");

@@ -68,7 +68,7 @@ bool Connection::fill(std::chrono::steady_clock::time_point deadline) {
   return true;
 }
 
-Response Connection::read(std::chrono::milliseconds timeout) {
+Response Connection::read(std::chrono::milliseconds timeout, bool head_request) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::size_t end;
   while ((end = buffer_.find("\r\n\r\n")) == std::string::npos)
@@ -93,7 +93,7 @@ Response Connection::read(std::chrono::milliseconds timeout) {
     line_end = next;
   }
   const std::size_t length =
-      r.headers.count("content-length") ? std::stoul(r.headers["content-length"]) : 0;
+      !head_request && r.headers.count("content-length") ? std::stoul(r.headers["content-length"]) : 0;
   while (buffer_.size() < end + 4 + length)
     if (!fill(deadline)) throw std::runtime_error("connection closed inside a response body");
   r.body = buffer_.substr(end + 4, length);

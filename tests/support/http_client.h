@@ -29,8 +29,9 @@ class Connection {
   // Sends METHOD PATH HTTP/1.1 with Host, Content-Length (when there is a body) and `headers`.
   void send(const std::string& method, const std::string& path, const std::string& body = "",
             const std::vector<std::pair<std::string, std::string>>& headers = {});
-  // Reads one response; throws on timeout or when the server closed first.
-  Response read(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // Reads one response; throws on timeout or when the server closed first. `head`: the answer
+  // to a HEAD request, which has no body whatever its Content-Length says.
+  Response read(std::chrono::milliseconds timeout = std::chrono::seconds(10), bool head = false);
   // True when the server closes the connection within `timeout`.
   bool closedByPeer(std::chrono::milliseconds timeout);
 

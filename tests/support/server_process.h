@@ -30,6 +30,7 @@ class ServerProcess {
                      std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
   void signal(int sig);
+  pid_t pid() const { return pid_; }
   // The exit status (or 128 + signal); nullopt on timeout.
   std::optional<int> waitForExit(std::chrono::milliseconds timeout = std::chrono::seconds(20));
 

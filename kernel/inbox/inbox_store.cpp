@@ -96,11 +96,26 @@ bool InboxStore::insert(soci::session& tx, const NewItem& item) {
 }
 
 std::vector<bool> InboxStore::insertBatch(std::vector<NewItem> items) {
-  auto session = db_.session();
-  soci::transaction tx(*session);
-  auto inserted = db_.isPostgres() ? insertMultiRow(*session, items) : insertEach(*session, items);
-  tx.commit();
-  return inserted;
+  if (!db_.isPostgres()) {
+    auto session = db_.session();
+    soci::transaction tx(*session);
+    auto inserted = insertEach(*session, items);
+    tx.commit();
+    return inserted;
+  }
+  // A batch that failed because its connection was gone (a restart or failover since the last
+  // lease) runs once more on a fresh one: the insert is idempotent (ON CONFLICT DO NOTHING).
+  for (int attempt = 0;; ++attempt) {
+    auto session = db_.session();
+    try {
+      soci::transaction tx(*session);
+      auto inserted = insertMultiRow(*session, items);
+      tx.commit();
+      return inserted;
+    } catch (const std::exception&) {
+      if (attempt > 0 || !db_.broken(*session)) throw;
+    }
+  }
 }
 
 std::vector<bool> InboxStore::insertEach(soci::session& tx, std::vector<NewItem>& items) {

@@ -40,19 +40,31 @@ void Database::configure(soci::session& s) const {
 
 Database::~Database() = default;
 
+namespace {
+PGconn* connectionOf(soci::session& s) {
+  return static_cast<soci::postgresql_session_backend*>(s.get_backend())->conn_;
+}
+}  // namespace
+
 std::unique_ptr<soci::session> Database::session() {
   auto s = std::make_unique<soci::session>(*pool_);
-  // A PostgreSQL connection the server dropped (restart, failover, idle kill) stays broken in
-  // the pool: libpq marks it bad after the failed call, so the next lease opens it again.
-  // PQstatus is local; SOCI's is_connected() would cost a round trip per lease.
+  // A PostgreSQL connection the server dropped (restart, failover, idle kill) looks fine to
+  // PQstatus until a call on it fails. PQconsumeInput reads what the server sent meanwhile (its
+  // FATAL message and EOF) without a round trip and without blocking, so the lease sees the
+  // connection is gone and opens it again; every slot is checked this way on every lease.
   if (isPostgres()) {
-    auto* backend = static_cast<soci::postgresql_session_backend*>(s->get_backend());
-    if (PQstatus(backend->conn_) == CONNECTION_BAD) {
+    PGconn* conn = connectionOf(*s);
+    if (PQstatus(conn) != CONNECTION_BAD) PQconsumeInput(conn);
+    if (PQstatus(conn) == CONNECTION_BAD) {
       s->reconnect();
       configure(*s);
     }
   }
   return s;
+}
+
+bool Database::broken(soci::session& s) const {
+  return isPostgres() && PQstatus(connectionOf(s)) == CONNECTION_BAD;
 }
 
 }  // namespace sb::storage

@@ -21,6 +21,8 @@ class Database final : public switchboard::Store {
   const std::string& backend() const override { return backend_; }
   std::unique_ptr<soci::session> session() override;
   bool isPostgres() const { return backend_ == "postgresql"; }
+  // After a failure on `s`: was it the connection (the server went away), not the statement?
+  bool broken(soci::session& s) const;
 
  private:
   void configure(soci::session& s) const;  // per connection: pragmas, session settings

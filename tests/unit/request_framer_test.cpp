@@ -7,6 +7,8 @@
 #include <chrono>
 #include <random>
 
+#include "support/framer_transcript.h"
+
 namespace {
 
 using sb::http::FramingLimits;
@@ -21,40 +23,9 @@ FramingLimits smallLimits() {
   return l;
 }
 
-// What the framer made of a stream: one line per request, then the error (if any). The bytes
-// after an error or after a request that closes the connection are not looked at, as the
-// connection does not either.
 std::string transcript(const std::string& input, const std::vector<std::size_t>& cuts,
                        const FramingLimits& limits = smallLimits()) {
-  RequestFramer framer(limits);
-  std::string out;
-  std::size_t start = 0;
-  std::string carried;  // bytes of a piece after a completed request
-  auto pieces = cuts;
-  pieces.push_back(input.size());
-  for (const auto end : pieces) {
-    if (end <= start) continue;
-    std::string piece = carried + input.substr(start, end - start);
-    carried.clear();
-    start = end;
-    const char* data = piece.data();
-    std::size_t size = piece.size();
-    while (size > 0) {
-      const auto step = framer.feed(data, size);
-      data += step.consumed;
-      size -= step.consumed;
-      if (step.event == RequestFramer::Event::Error)
-        return out + "ERR " + std::to_string(framer.error().status);
-      if (step.event == RequestFramer::Event::NeedMore) break;
-      const auto r = framer.takeRequest();
-      out += "REQ " + r.method + " " + r.path + " body=" + r.body;
-      for (const auto& [k, v] : r.query) out += " q:" + k + "=" + v;
-      out += framer.keepAlive() ? " keep" : " close";
-      out += "\n";
-      if (!framer.keepAlive()) return out;
-    }
-  }
-  return out;
+  return sbtest::framerTranscript(input, cuts, limits);
 }
 
 std::string whole(const std::string& input, const FramingLimits& limits = smallLimits()) {

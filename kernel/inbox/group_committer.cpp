@@ -60,12 +60,25 @@ void GroupCommitter::loop() {
     rows.reserve(batch.size());
     for (auto& [item, done] : batch) rows.push_back(std::move(item));
     std::vector<bool> inserted;
-    std::string error;
+    std::vector<std::string> errors(batch.size());  // per row; empty: stored
     try {
-      inserted = store_.insertBatch(std::move(rows));
+      inserted = store_.insertBatch(rows);
     } catch (const std::exception& e) {
-      error = e.what();
-      log_->error("inbox commit of {} rows failed: {}", batch.size(), error);
+      log_->error("inbox commit of {} rows failed: {}", batch.size(), e.what());
+      inserted.assign(batch.size(), false);
+      if (batch.size() == 1) {
+        errors[0] = e.what();
+      } else {
+        // One row the database refuses must not fail the other senders' rows: each alone.
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+          try {
+            inserted[i] = store_.insertBatch({std::move(rows[i])}).front();
+          } catch (const std::exception& row_error) {
+            errors[i] = row_error.what();
+            log_->error("inbox row {} of a failed batch: {}", i, errors[i]);
+          }
+        }
+      }
     }
     metrics_.inbox_commit_batches.fetch_add(1);
     metrics_.inbox_commit_rows.fetch_add(batch.size());
@@ -75,11 +88,11 @@ void GroupCommitter::loop() {
     }
     for (std::size_t i = 0; i < batch.size(); ++i) {
       CommitResult result;
-      if (error.empty()) {
+      if (errors[i].empty()) {
         result.stored = true;
         result.duplicate = !inserted[i];
       } else {
-        result.error = error;
+        result.error = errors[i];
       }
       try {
         batch[i].second(result);
@@ -87,7 +100,7 @@ void GroupCommitter::loop() {
         log_->error("inbox commit callback failed: {}", e.what());
       }
     }
-    if (error.empty() && after_commit_) after_commit_();
+    if (after_commit_) after_commit_();
   }
 }
 

@@ -57,8 +57,22 @@ void Inbox::accept(const std::string& plugin, const std::string& handler,
       return;
     }
   }
-  if (!util::isStorableText(request.body)) {
-    reply(HttpResponse::error(request, 400, "the body must be UTF-8 text without NUL bytes"));
+  // Everything stored must be text the database takes (PostgreSQL TEXT: UTF-8, no NUL): a
+  // sender's bad bytes are its own 400, never a failed commit for the senders batched with it.
+  std::string bad;
+  if (!util::isStorableText(request.body))
+    bad = "the body";
+  else if (!util::isStorableText(identity.event_id))
+    bad = "the event id";
+  else if (!util::isStorableText(identity.event_type))
+    bad = "the event type";
+  else if (!util::isStorableText(identity.tenant))
+    bad = "the tenant";
+  for (const auto& name : identity.keep_headers)
+    if (auto value = request.header(name); bad.empty() && value && !util::isStorableText(*value))
+      bad = "the header " + name;
+  if (!bad.empty()) {
+    reply(HttpResponse::error(request, 400, bad + " must be UTF-8 text without NUL bytes"));
     return;
   }
   if (!committer_) {

@@ -95,7 +95,7 @@ bool InboxStore::insert(soci::session& tx, const NewItem& item) {
   return st.got_data();
 }
 
-std::vector<bool> InboxStore::insertBatch(std::vector<NewItem> items) {
+std::vector<bool> InboxStore::insertBatch(std::vector<NewItem>& items) {
   if (!db_.isPostgres()) {
     auto session = db_.session();
     soci::transaction tx(*session);
@@ -132,8 +132,9 @@ std::vector<bool> InboxStore::insertEach(soci::session& tx, std::vector<NewItem>
        soci::use(row.kind), soci::use(row.source), soci::use(row.handler), soci::use(row.type),
        soci::use(row.dedupe_key), soci::use(row.tenant), soci::use(row.payload), soci::use(headers),
        soci::use(run_at), soci::use(received));
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    auto& item = items[i];  // moved into the bound row: the batch is not needed afterwards
+  // The row is bound once; each item is swapped into it (no copy) and back after its step, so
+  // the batch is intact for a retry when the transaction fails.
+  auto exchange = [&row](NewItem& item) {
     row.kind.swap(item.kind);
     row.source.swap(item.source);
     row.handler.swap(item.handler);
@@ -141,10 +142,20 @@ std::vector<bool> InboxStore::insertEach(soci::session& tx, std::vector<NewItem>
     row.dedupe_key.swap(item.dedupe_key);
     row.tenant.swap(item.tenant);
     row.payload.swap(item.payload);
+  };
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    auto& item = items[i];
+    exchange(item);
     headers = headersToJson(item.headers);
     run_at = item.run_at_ms;
     received = item.received_ms;
-    st.execute(true);
+    try {
+      st.execute(true);
+    } catch (...) {
+      exchange(item);
+      throw;
+    }
+    exchange(item);
     inserted[i] = st.get_affected_rows() == 1;
   }
   return inserted;

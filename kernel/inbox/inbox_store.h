@@ -51,7 +51,8 @@ class InboxStore {
   explicit InboxStore(storage::Database& db) : db_(db) {}
 
   // All rows in one transaction; per row true when inserted, false when a duplicate.
-  std::vector<bool> insertBatch(std::vector<NewItem> items);
+  std::vector<bool> insertBatch(std::vector<NewItem>& items);  // `items` intact afterwards
+  std::vector<bool> insertBatch(std::vector<NewItem>&& items) { return insertBatch(items); }
   // One row inside the caller's transaction.
   bool insert(soci::session& tx, const NewItem& item);
 

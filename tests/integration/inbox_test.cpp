@@ -151,6 +151,18 @@ TEST_P(Inbox, MalformedBodyIs400WithTheReasonAndStoresNothing) {
   EXPECT_EQ(admin(h->port(), "GET", "/api/admin/inbox").body, R"({"items":[]})");
 }
 
+TEST_P(Inbox, AFieldTheDatabaseCannotStoreIs400ForItsSenderOnly) {
+  auto h = start();
+  // A valid JSON body whose id decodes to a NUL: PostgreSQL TEXT refuses it, which used to fail
+  // the whole group commit (503 for every sender batched with it).
+  const auto bad = postCourier(h->port(), R"({"id":"evt\u0000x"})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("the event id must be UTF-8 text without NUL bytes"), std::string::npos)
+      << bad.body;
+  EXPECT_EQ(postCourier(h->port(), R"({"id":"evt_fine"})").status, 200);
+  EXPECT_EQ(waitForBody(h->port(), "/processed", R"({"evt_fine":1})"), R"({"evt_fine":1})");
+}
+
 TEST_P(Inbox, JobsQueuedInTheProcessingTransactionRunOnce) {
   auto h = start();
   EXPECT_EQ(postCourier(h->port(), R"({"id":"evt_6","followup":true})").status, 200);

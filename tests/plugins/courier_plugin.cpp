@@ -46,7 +46,7 @@ Instructions parse(const std::string& body) {
   if (!doc.HasMember("id") || !doc["id"].IsString() || doc["id"].GetStringLength() == 0)
     throw std::invalid_argument("body has no id");
   Instructions in;
-  in.id = doc["id"].GetString();
+  in.id.assign(doc["id"].GetString(), doc["id"].GetStringLength());  // NULs kept, as sent
   in.type = doc.HasMember("type") && doc["type"].IsString() ? doc["type"].GetString() : "unknown";
   if (doc.HasMember("fail") && doc["fail"].IsInt()) in.fail = doc["fail"].GetInt();
   if (doc.HasMember("needs_heal") && doc["needs_heal"].IsBool())

@@ -53,6 +53,7 @@ class HttpServer {
   // Binds and serves on background threads; throws when the address cannot be bound.
   void start();
   std::uint16_t port() const;
+  std::size_t maxConnections() const { return max_connections_; }  // after fitting the file limit
 
   // Stops accepting, closes idle connections, lets requests in flight finish (their responses
   // carry `Connection: close`) until `timeout`, then closes everything and stops.

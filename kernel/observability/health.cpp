@@ -35,12 +35,14 @@ switchboard::HttpResponse healthReport(bool draining) {
 switchboard::HttpResponse detailedHealthReport(const plugins::PluginHost& host,
                                                const GenerationInfo& generation,
                                                std::chrono::steady_clock::time_point started,
-                                               bool draining) {
+                                               bool draining,
+                                               const std::vector<HealthCheck>& checks) {
   rapidjson::StringBuffer out;
   Writer w(out);
   bool degraded = false;
   for (const auto& p : host.instances())
     degraded = degraded || p->state == plugins::PluginState::Failed;
+  for (const auto& c : checks) degraded = degraded || !c.ok;
   w.StartObject();
   w.Key("status");
   w.String(draining ? "draining" : degraded ? "degraded" : "ok");
@@ -58,6 +60,24 @@ switchboard::HttpResponse detailedHealthReport(const plugins::PluginHost& host,
   w.Int(generation.number);
   w.Key("loaded_at");
   str(w, isoTime(generation.loaded_at));
+  w.EndObject();
+  w.Key("checks");
+  w.StartObject();
+  for (const auto& c : checks) {
+    str(w, c.name);
+    w.StartObject();
+    w.Key("ok");
+    w.Bool(c.ok);
+    for (const auto& [key, value] : c.figures) {
+      str(w, key);
+      w.Double(value);
+    }
+    if (!c.error.empty()) {
+      w.Key("error");
+      str(w, c.error);
+    }
+    w.EndObject();
+  }
   w.EndObject();
   w.Key("plugins");
   w.StartArray();

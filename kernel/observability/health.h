@@ -4,6 +4,8 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "observability/metrics.h"
 #include "plugins/plugin_host.h"
@@ -17,11 +19,21 @@ struct GenerationInfo {
   std::chrono::system_clock::time_point loaded_at;
 };
 
+// One part of the server checked for /api/health/detailed (the database, the transport, ...):
+// whether it works, and figures that say how well.
+struct HealthCheck {
+  std::string name;
+  bool ok = true;
+  std::vector<std::pair<std::string, double>> figures;
+  std::string error;
+};
+
 switchboard::HttpResponse healthReport(bool draining);
 switchboard::HttpResponse detailedHealthReport(const plugins::PluginHost& host,
                                                const GenerationInfo& generation,
                                                std::chrono::steady_clock::time_point started,
-                                               bool draining);
+                                               bool draining,
+                                               const std::vector<HealthCheck>& checks = {});
 switchboard::HttpResponse metricsReport(const Metrics& metrics, const plugins::PluginHost& host,
                                         const GenerationInfo& generation);
 

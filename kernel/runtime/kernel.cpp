@@ -65,8 +65,9 @@ Kernel::Kernel(KernelOptions options)
     return observability::healthReport(draining_);
   });
   addKernelRoute("GET", "/api/health/detailed", [this](const switchboard::HttpRequest&) {
+    auto checks = healthChecks();  // a database round trip: not under the kernel's lock
     std::lock_guard lock(mutex_);
-    return observability::detailedHealthReport(*host_, generation_, started_, draining_);
+    return observability::detailedHealthReport(*host_, generation_, started_, draining_, checks);
   });
   addKernelRoute("GET", "/api/health/metrics", [this](const switchboard::HttpRequest&) {
     std::string inbox_text;
@@ -206,6 +207,26 @@ void Kernel::prepare(bool open_storage) {
   std::lock_guard lock(mutex_);
   config_ = std::move(config);
   generation_ = {1, config_.file, clock_.now()};
+}
+
+std::vector<observability::HealthCheck> Kernel::healthChecks() {
+  std::vector<observability::HealthCheck> checks;
+  if (database_) {
+    const auto ping = database_->ping();
+    checks.push_back({"database",
+                      ping.ok,
+                      {{"latency_ms", ping.latency.count() / 1000.0},
+                       {"pool_size", static_cast<double>(database_->poolSize())}},
+                      ping.error});
+  }
+  if (server_)
+    checks.push_back({"http",
+                      true,
+                      {{"connections_open", static_cast<double>(metrics_.connections_open.load())},
+                       {"max_connections", static_cast<double>(server_->maxConnections())},
+                       {"requests_in_flight", static_cast<double>(metrics_.in_flight.load())}},
+                      {}});
+  return checks;
 }
 
 void Kernel::start() {

@@ -83,6 +83,7 @@ class Kernel {
   switchboard::Store* store() { return database_.get(); }
 
  private:
+  std::vector<observability::HealthCheck> healthChecks();
   config::Config load() const;
   // Files plugins own (Host::resolvePath / readConfigFile).
   std::string resolvePath(const std::string& path) const;

@@ -8,7 +8,9 @@
 namespace sb::storage {
 
 Database::Database(const StorageUrl& url, std::size_t pool_size)
-    : backend_(url.backend), pool_(std::make_unique<soci::connection_pool>(pool_size)) {
+    : backend_(url.backend),
+      pool_size_(pool_size),
+      pool_(std::make_unique<soci::connection_pool>(pool_size)) {
   if (url.backend == "sqlite" && url.sqlite_path != ":memory:") {
     const auto parent = std::filesystem::path(url.sqlite_path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent);
@@ -61,6 +63,22 @@ std::unique_ptr<soci::session> Database::session() {
     }
   }
   return s;
+}
+
+Database::Ping Database::ping() {
+  Ping result;
+  const auto begin = std::chrono::steady_clock::now();
+  try {
+    auto s = session();
+    int one = 0;
+    *s << "SELECT 1", soci::into(one);
+    result.ok = one == 1;
+  } catch (const std::exception& e) {
+    result.error = e.what();
+  }
+  result.latency = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - begin);
+  return result;
 }
 
 bool Database::broken(soci::session& s) const {

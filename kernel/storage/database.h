@@ -4,6 +4,7 @@
 
 #include <soci/soci.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -24,10 +25,20 @@ class Database final : public switchboard::Store {
   // After a failure on `s`: was it the connection (the server went away), not the statement?
   bool broken(soci::session& s) const;
 
+  // A round trip (SELECT 1) on a pooled connection, for the detailed health report.
+  struct Ping {
+    bool ok = false;
+    std::chrono::microseconds latency{0};
+    std::string error;
+  };
+  Ping ping();
+  std::size_t poolSize() const { return pool_size_; }
+
  private:
   void configure(soci::session& s) const;  // per connection: pragmas, session settings
 
   std::string backend_;
+  std::size_t pool_size_;
   std::unique_ptr<soci::connection_pool> pool_;
 };
 

@@ -176,7 +176,8 @@ TEST_F(Http, DetailedHealthReportsPluginsAndGeneration) {
   EXPECT_EQ(r.status, 200);
   for (const std::string part :
        {R"("status":"ok")", R"("generation":1)", R"("name":"probe")", R"("plugin":"probe")",
-        R"("version":"2.3.4")", R"("state":"running")", "\"load_ms\":"})
+        R"("version":"2.3.4")", R"("state":"running")",
+        "\"load_ms\":", R"("http":{"ok":true,"connections_open":1.0,"max_connections":)"})
     EXPECT_NE(r.body.find(part), std::string::npos) << part << "\n" << r.body;
 }
 

@@ -62,8 +62,10 @@ Connection::~Connection() = default;
 void Connection::receive(const char* data, std::size_t size) {
   Lock lock(*this);
   if (state_ != State::Open || close_pending_) return;  // closing: input is read and dropped
-  if (awaiting_ || !pending_.empty()) {
-    // Pipelined bytes wait for the response before them; at most one more request's worth.
+  if (blockedLocked() || !pending_.empty()) {
+    // Pipelined bytes wait for the response before them to be answered and written (a client
+    // that does not read its responses gets no more of them made); at most about one more
+    // request's worth, then the connection is closed.
     const auto limit = ctx_->limits.max_header_bytes + ctx_->limits.max_body_bytes + 65536;
     if (pending_.size() + size > limit) {
       ctx_->metrics.requests_rejected.fetch_add(1);
@@ -71,7 +73,7 @@ void Connection::receive(const char* data, std::size_t size) {
       return;
     }
     pending_.append(data, size);
-    if (awaiting_) return;
+    if (blockedLocked()) return;
     std::string input = std::move(pending_);
     pending_.clear();
     process(lock, input.data(), input.size());
@@ -115,7 +117,7 @@ void Connection::process(Lock& lock, const char* data, std::size_t size) {
     dispatch(std::move(request), keep_alive, head_only);
     lock.lock();
     // Answered inline (the usual case): go on with what the client pipelined behind it.
-    if (awaiting_ || pending_.empty()) break;
+    if (blockedLocked() || pending_.empty()) break;
     owned = std::move(pending_);
     pending_.clear();
     data = owned.data();
@@ -189,7 +191,21 @@ void Connection::queuedWriteDone() {
   --queued_;
   ctx_->queued_writes.fetch_sub(1);
   last_write_ = SteadyClock::now();
-  if (queued_ == 0 && close_pending_ && state_ == State::Open) closeAfterWritesLocked();
+  if (queued_ > 0 || state_ != State::Open) return;
+  if (close_pending_) {
+    closeAfterWritesLocked();
+    return;
+  }
+  // The socket took everything: go on with what the client pipelined meanwhile.
+  if (!awaiting_ && !pending_.empty() && !processing_) {
+    if (std::this_thread::get_id() == reactor_thread_) {
+      std::string input = std::move(pending_);
+      pending_.clear();
+      process(lock, input.data(), input.size());
+    } else {
+      scheduleResumeLocked(0);
+    }
+  }
 }
 
 void Connection::scheduleResumeLocked(int attempt) {
@@ -215,7 +231,7 @@ void Connection::resume(int attempt) {
     closeAfterWritesLocked();
     return;
   }
-  if (awaiting_ || pending_.empty() || state_ != State::Open) return;
+  if (blockedLocked() || pending_.empty() || state_ != State::Open || close_pending_) return;
   // The write finished before its callback was attached, so this runs where it was attached.
   if (std::this_thread::get_id() != reactor_thread_ && attempt + 1 < kResumeAttempts) {
     scheduleResumeLocked(attempt + 1);

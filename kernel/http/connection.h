@@ -97,6 +97,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     bool owned_ = false;
   };
 
+  // A request awaits its response, or responses wait in the transport's queue: no new request
+  // is framed until both are done.
+  bool blockedLocked() const { return awaiting_ || queued_ > 0; }
   void process(Lock& lock, const char* data, std::size_t size);
   void dispatch(switchboard::HttpRequest request, bool keep_alive, bool head_only);
   void respond(switchboard::HttpResponse response, bool keep_alive, bool head_only);

@@ -327,17 +327,12 @@ RequestFramer::Step RequestFramer::feed(const char* data, std::size_t size) {
     if (!headers_done_) {
       std::size_t scanned = 0;
       const auto r = scanner_.scan(data + pos, chunk, scanned, error_);
-      if (r == HeadScanner::Result::Error) {
-        dead_ = true;
-        return {Event::Error, pos + scanned};
-      }
+      if (r == HeadScanner::Result::Error) return failAtScannedByte(data + pos, scanned, pos);
       chunk = scanned;
     } else if (chunked_) {
       std::size_t scanned = 0;
-      if (chunks_.scan(data + pos, chunk, scanned, error_) == ChunkScanner::Result::Error) {
-        dead_ = true;
-        return {Event::Error, pos + scanned};
-      }
+      if (chunks_.scan(data + pos, chunk, scanned, error_) == ChunkScanner::Result::Error)
+        return failAtScannedByte(data + pos, scanned, pos);
       chunk = scanned;
     }
     const std::size_t parsed = http_parser_execute(&parser_, &callbacks(), data + pos, chunk);
@@ -368,6 +363,22 @@ RequestFramer::Step RequestFramer::feed(const char* data, std::size_t size) {
     }
   }
   return {Event::NeedMore, pos};
+}
+
+// A scanner refused the last of `scanned` bytes, which http_parser has not seen yet. The answer
+// must not depend on how the bytes were cut, so the error of the earliest offending byte wins:
+// http_parser first reads the bytes before the refused one, and its error, if any, is earlier.
+RequestFramer::Step RequestFramer::failAtScannedByte(const char* data, std::size_t scanned,
+                                                     std::size_t pos) {
+  const FramingError scanner_error = error_;
+  if (scanned > 1) {
+    http_parser_execute(&parser_, &callbacks(), data, scanned - 1);
+    const auto err = HTTP_PARSER_ERRNO(&parser_);
+    if (err != HPE_OK && err != HPE_PAUSED && !dead_) failFromParser();
+  }
+  if (!dead_) error_ = scanner_error;
+  dead_ = true;
+  return {Event::Error, pos + scanned};
 }
 
 switchboard::HttpRequest RequestFramer::takeRequest() {

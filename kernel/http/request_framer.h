@@ -132,6 +132,7 @@ class RequestFramer {
   static int onBody(http_parser* p, const char* at, std::size_t n);
   static int onMessageComplete(http_parser* p);
 
+  Step failAtScannedByte(const char* data, std::size_t scanned, std::size_t pos);
   int headersComplete();
   void finishField();
   bool fail(int status, std::string message);

@@ -2,7 +2,11 @@
 // framing errors, limits, pipelining, timeouts and the connection cap (issue: "a transport no
 // client can stop"). The same corpus byte by byte lives in unit/request_framer_test.cpp.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <rapidjson/document.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "support/eventually.h"
 #include "support/http_client.h"
@@ -191,6 +195,78 @@ TEST_F(Transport, HeadAnswersTheLengthWithoutTheBody) {
   EXPECT_EQ(head.header("content-length"), "15");
   EXPECT_EQ(head.body, "") << "and the next response is read intact";
   EXPECT_EQ(c.read().body, R"({"status":"ok"})");
+}
+
+// A client socket with a small receive buffer: the server's writes stop fitting soon.
+int slowReader(std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const int small = 4096;
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0)
+    throw std::runtime_error("connect");
+  return fd;
+}
+
+TEST_F(Transport, PipelinedRequestsAreAnsweredInOrderToAClientThatReadsSlowly) {
+  const int fd = slowReader(h.port());
+  std::string batch;
+  constexpr int kRequests = 2000;
+  for (int i = 0; i < kRequests; ++i)
+    batch += "GET /webhooks/n" + std::to_string(i) + " HTTP/1.1\r\nHost: t\r\n\r\n";
+  ASSERT_EQ(::send(fd, batch.data(), batch.size(), MSG_NOSIGNAL),
+            static_cast<ssize_t>(batch.size()));
+  // Read everything back; the server had to wait for this reader again and again.
+  std::string in;
+  int answered = 0, next = 0;
+  bool in_order = true;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (answered < kRequests && std::chrono::steady_clock::now() < deadline) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 1000) <= 0) continue;
+    char buffer[4096];
+    const auto n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    in.append(buffer, static_cast<std::size_t>(n));
+    const std::string marker = "\"path\":\"/webhooks/n";
+    for (std::size_t at; (at = in.find(marker)) != std::string::npos;) {
+      const auto from = at + marker.size();
+      const auto end = in.find('"', from);
+      if (end == std::string::npos) break;
+      in_order = in_order && in.substr(from, end - from) == std::to_string(next);
+      ++next;
+      ++answered;
+      in.erase(0, end);
+    }
+  }
+  ::close(fd);
+  EXPECT_EQ(answered, kRequests);
+  EXPECT_TRUE(in_order);
+}
+
+TEST_F(Transport, AClientThatPipelinesWithoutReadingIsCutOffNotBuffered) {
+  const int fd = slowReader(h.port());
+  const std::string one = "GET /api/health HTTP/1.1\r\nHost: t\r\n\r\n";
+  std::string chunk;
+  while (chunk.size() < 65536) chunk += one;
+  // 16 MB of requests, never reading an answer: the server stops making answers it cannot
+  // send, buffers at most about one request's worth, then closes the connection.
+  bool cut_off = false;
+  for (int i = 0; i < 256 && !cut_off; ++i) {
+    pollfd p{fd, POLLOUT, 0};
+    if (::poll(&p, 1, 5000) <= 0) break;  // the server stopped reading: not cut off
+    if (p.revents & (POLLERR | POLLHUP))
+      cut_off = true;
+    else if (::send(fd, chunk.data(), chunk.size(), MSG_NOSIGNAL | MSG_DONTWAIT) < 0 &&
+             errno != EAGAIN)
+      cut_off = true;
+  }
+  ::close(fd);
+  EXPECT_TRUE(cut_off);
+  EXPECT_EQ(request(h.port(), "GET", "/api/health").status, 200);
 }
 
 class TransportTimeouts : public ::testing::Test {

@@ -179,6 +179,13 @@ std::vector<Case> corpus() {
       {"chunked body too large",
        "POST /a HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n" + chunkedBody(5, 1000),
        "ERR 413"},
+      // Found by the fuzzer: a bad method (http_parser's error) before an overlong line (the
+      // scanner's) was answered 414 in one piece and 400 in pieces.
+      {"the earliest error wins", "GhTpt /" + std::string(300, 'y') + " HTTP/1.1\r\n" + H + "\r\n",
+       "ERR 400"},
+      {"earliest error in a chunked body",
+       "POST /a HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n3;e\x01x\r\nabc\n",
+       "ERR 400"},
       {"pipelined request after an error is not read",
        "GET /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n" + H + "\r\n", "ERR 400"},
   };

@@ -1,31 +1,21 @@
 #include "http/response_encoder.h"
 
 #include <http_parser.h>
+#include <strings.h>
 
-#include <cctype>
+#include <cstring>
 #include <ctime>
 
+#include "http/token.h"
 #include "util/ids.h"
 
 namespace sb::http {
 namespace {
 
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
-
 bool safeName(std::string_view name) {
   if (name.empty()) return false;
   for (unsigned char c : name)
-    if (c <= 32 || c >= 127 || c == ':' || c == '(' || c == ')' || c == ',' || c == '/' ||
-        c == ';' || c == '<' || c == '=' || c == '>' || c == '?' || c == '@' || c == '[' ||
-        c == '\\' || c == ']' || c == '{' || c == '}' || c == '"')
-      return false;
+    if (!isTokenChar(c)) return false;
   return true;
 }
 
@@ -36,9 +26,11 @@ bool safeValue(std::string_view value) {
 }
 
 bool ownedByTransport(std::string_view name) {
-  return equalsIgnoreCase(name, "content-length") || equalsIgnoreCase(name, "transfer-encoding") ||
-         equalsIgnoreCase(name, "connection") || equalsIgnoreCase(name, "date") ||
-         equalsIgnoreCase(name, "keep-alive");
+  for (const char* owned :
+       {"content-length", "transfer-encoding", "connection", "date", "keep-alive"})
+    if (name.size() == std::strlen(owned) && ::strncasecmp(name.data(), owned, name.size()) == 0)
+      return true;
+  return false;
 }
 
 // RFC 9110 §6.4.1: no content in 1xx, 204 and 304 responses.

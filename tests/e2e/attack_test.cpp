@@ -30,18 +30,7 @@ using sbtest::ServerProcess;
 // A raw client socket the test owns; closed when dropped.
 class Socket {
  public:
-  explicit Socket(std::uint16_t port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd_ < 0) throw std::runtime_error("socket: out of descriptors");
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-      ::close(fd_);
-      throw std::runtime_error("connect failed");
-    }
-  }
+  explicit Socket(std::uint16_t port) : fd_(sbtest::connectLoopback(port)) {}
   ~Socket() {
     if (fd_ >= 0) ::close(fd_);
   }

@@ -197,22 +197,8 @@ TEST_F(Transport, HeadAnswersTheLengthWithoutTheBody) {
   EXPECT_EQ(c.read().body, R"({"status":"ok"})");
 }
 
-// A client socket with a small receive buffer: the server's writes stop fitting soon.
-int slowReader(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  const int small = 4096;
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0)
-    throw std::runtime_error("connect");
-  return fd;
-}
-
 TEST_F(Transport, PipelinedRequestsAreAnsweredInOrderToAClientThatReadsSlowly) {
-  const int fd = slowReader(h.port());
+  const int fd = sbtest::connectLoopback(h.port(), 4096);  // a slow reader
   std::string batch;
   constexpr int kRequests = 2000;
   for (int i = 0; i < kRequests; ++i)
@@ -248,7 +234,7 @@ TEST_F(Transport, PipelinedRequestsAreAnsweredInOrderToAClientThatReadsSlowly) {
 }
 
 TEST_F(Transport, AClientThatPipelinesWithoutReadingIsCutOffNotBuffered) {
-  const int fd = slowReader(h.port());
+  const int fd = sbtest::connectLoopback(h.port(), 4096);  // a slow reader
   const std::string one = "GET /api/health HTTP/1.1\r\nHost: t\r\n\r\n";
   std::string chunk;
   while (chunk.size() < 65536) chunk += one;

@@ -17,18 +17,25 @@ std::string Response::header(const std::string& lower_name) const {
   return it == headers.end() ? "" : it->second;
 }
 
-Connection::Connection(std::uint16_t port) {
-  fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+int connectLoopback(std::uint16_t port, int receive_buffer) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
+  if (receive_buffer > 0)
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd_);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    const int error = errno;
+    ::close(fd);
     throw std::runtime_error("connect to port " + std::to_string(port) + ": " +
-                             std::strerror(errno));
+                             std::strerror(error));
   }
+  return fd;
 }
+
+Connection::Connection(std::uint16_t port) : fd_(connectLoopback(port)) {}
 
 Connection::~Connection() {
   if (fd_ >= 0) ::close(fd_);
@@ -92,8 +99,9 @@ Response Connection::read(std::chrono::milliseconds timeout, bool head_request) 
     }
     line_end = next;
   }
-  const std::size_t length =
-      !head_request && r.headers.count("content-length") ? std::stoul(r.headers["content-length"]) : 0;
+  const std::size_t length = !head_request && r.headers.count("content-length")
+                                 ? std::stoul(r.headers["content-length"])
+                                 : 0;
   while (buffer_.size() < end + 4 + length)
     if (!fill(deadline)) throw std::runtime_error("connection closed inside a response body");
   r.body = buffer_.substr(end + 4, length);

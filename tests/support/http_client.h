@@ -18,6 +18,10 @@ struct Response {
   std::string header(const std::string& lower_name) const;
 };
 
+// A TCP socket connected to 127.0.0.1:port (close-on-exec); `receive_buffer` > 0 sets
+// SO_RCVBUF first (a small one makes a slow reader). Throws when it cannot connect.
+int connectLoopback(std::uint16_t port, int receive_buffer = 0);
+
 class Connection {
  public:
   explicit Connection(std::uint16_t port);

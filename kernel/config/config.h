@@ -30,13 +30,13 @@ struct ServerConfig {
   std::uint16_t port = 8080;
   int threads = 2;
   std::size_t max_body_bytes = 1 << 20;
-  std::size_t max_header_bytes = 16 << 10;         // request line + header fields: 431 above
-  std::size_t max_request_line_bytes = 8 << 10;    // 414 above
-  std::size_t max_headers = 100;                   // header fields: 431 above
-  std::size_t max_connections = 10000;             // more: 503 and close
-  std::chrono::milliseconds idle_timeout{60000};   // keep-alive connection without a request
-  std::chrono::milliseconds header_timeout{10000}; // first byte to the end of the headers
-  std::size_t body_min_rate = 1024;                // bytes/s a body must keep up over each window
+  std::size_t max_header_bytes = 16 << 10;          // request line + header fields: 431 above
+  std::size_t max_request_line_bytes = 8 << 10;     // 414 above
+  std::size_t max_headers = 100;                    // header fields: 431 above
+  std::size_t max_connections = 10000;              // more: 503 and close
+  std::chrono::milliseconds idle_timeout{60000};    // keep-alive connection without a request
+  std::chrono::milliseconds header_timeout{10000};  // first byte to the end of the headers
+  std::size_t body_min_rate = 1024;                 // bytes/s a body must keep up over each window
   std::chrono::milliseconds body_rate_window{5000};
   std::chrono::milliseconds drain_timeout{10000};
 };
@@ -48,13 +48,13 @@ struct StorageConfig {
 
 struct InboxConfig {
   int workers = 2;
-  int batch = 16;                                  // rows a worker claims at once
-  std::chrono::milliseconds poll{200};             // idle workers look again this often
-  std::chrono::milliseconds lease{60000};          // a claimed row is reclaimable after this
-  std::chrono::milliseconds retry_base{1000};      // backoff: full jitter in [0, base * 2^(n-1)]
-  std::chrono::milliseconds retry_cap{600000};     // ... capped here
-  int max_attempts = 8;                            // then the row goes to `dead`
-  std::chrono::hours retention{24 * 7};            // `done` rows older than this are purged
+  int batch = 16;                               // rows a worker claims at once
+  std::chrono::milliseconds poll{200};          // idle workers look again this often
+  std::chrono::milliseconds lease{60000};       // a claimed row is reclaimable after this
+  std::chrono::milliseconds retry_base{1000};   // backoff: full jitter in [0, base * 2^(n-1)]
+  std::chrono::milliseconds retry_cap{600000};  // ... capped here
+  int max_attempts = 8;                         // then the row goes to `dead`
+  std::chrono::hours retention{24 * 7};         // `done` rows older than this are purged
 };
 
 struct AdminConfig {
@@ -66,11 +66,24 @@ struct LoggingConfig {
   std::string format = "text";  // text|json
 };
 
+// plugins.<name>.http_client: how that plugin's outbound calls behave (kernel/net/).
+struct OutboundConfig {
+  std::chrono::milliseconds connect_timeout{3000};
+  std::chrono::milliseconds timeout{10000};     // per attempt, connect included
+  int max_attempts = 3;                         // attempts per call, retries included
+  std::chrono::milliseconds backoff_base{200};  // full jitter in [0, base * 2^(n-1)]
+  std::chrono::milliseconds backoff_cap{5000};
+  std::chrono::milliseconds max_retry_after{30000};  // a longer Retry-After: the caller's job waits
+  int breaker_failures = 5;                          // consecutive failures that open the breaker
+  std::chrono::milliseconds breaker_cooldown{30000};  // open this long, then one probe
+};
+
 struct PluginConfig {
   std::string instance;      // the key under `plugins:`
   std::string library;       // as written
   std::string library_path;  // resolved file
   bool optional = false;
+  OutboundConfig outbound;
   YAML::Node config;  // the `config:` section (a map), ${ENV} expanded
   Position at;
 };

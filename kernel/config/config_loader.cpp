@@ -162,6 +162,28 @@ void readAdmin(YamlReader& r, const YAML::Node& node, AdminConfig& out) {
   }
 }
 
+void readOutbound(YamlReader& r, const YAML::Node& node, const std::string& what,
+                  OutboundConfig& out) {
+  if (!node.IsDefined() || node.IsNull()) return;
+  if (!r.map(node, what,
+             {"connect_timeout_ms", "timeout_ms", "max_attempts", "backoff_base_ms",
+              "backoff_cap_ms", "max_retry_after_ms", "breaker_failures", "breaker_cooldown_ms"}))
+    return;
+  const auto ms = [&](const char* key, std::chrono::milliseconds& field, std::int64_t min) {
+    if (auto v = r.integer(node, key, what, min, 3600000)) field = std::chrono::milliseconds(*v);
+  };
+  ms("connect_timeout_ms", out.connect_timeout, 1);
+  ms("timeout_ms", out.timeout, 1);
+  ms("backoff_base_ms", out.backoff_base, 1);
+  ms("backoff_cap_ms", out.backoff_cap, 1);
+  ms("max_retry_after_ms", out.max_retry_after, 0);
+  ms("breaker_cooldown_ms", out.breaker_cooldown, 1);
+  if (auto v = r.integer(node, "max_attempts", what, 1, 20))
+    out.max_attempts = static_cast<int>(*v);
+  if (auto v = r.integer(node, "breaker_failures", what, 1, 1000))
+    out.breaker_failures = static_cast<int>(*v);
+}
+
 void readPlugins(YamlReader& r, const YAML::Node& node, const fs::path& base, Config& out) {
   if (!node.IsDefined() || node.IsNull()) return;
   if (!r.isMap(node, "plugins")) return;
@@ -174,7 +196,7 @@ void readPlugins(YamlReader& r, const YAML::Node& node, const fs::path& base, Co
       continue;
     }
     const std::string what = "plugins." + instance;
-    if (!r.map(body, what, {"library", "optional", "config"})) continue;
+    if (!r.map(body, what, {"library", "optional", "http_client", "config"})) continue;
     PluginConfig p;
     p.instance = instance;
     p.at = Position::of(r.file(), kv.first);
@@ -187,6 +209,7 @@ void readPlugins(YamlReader& r, const YAML::Node& node, const fs::path& base, Co
       r.error(body["library"], "plugin library '" + p.library + "' not found (looked for " +
                                    (tried.empty() ? "it in no directory" : tried) + ")");
     p.optional = r.boolean(body, "optional", what).value_or(false);
+    readOutbound(r, body["http_client"], what + ".http_client", p.outbound);
     const YAML::Node config = body["config"];
     if (config.IsDefined() && !config.IsNull()) {
       if (r.isMap(config, what + ".config")) p.config = config;

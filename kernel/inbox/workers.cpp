@@ -176,7 +176,7 @@ void Workers::recordFailure(const Record& record, const std::string& error) {
   metrics_.inbox_failures.fetch_add(1);
   thread_local std::mt19937_64 rng{std::random_device{}()};
   const auto delay =
-      retryDelay(policy_, record.attempts, std::uniform_real_distribution<double>(0, 1)(rng));
+      util::retryDelay(policy_, record.attempts, std::uniform_real_distribution<double>(0, 1)(rng));
   const auto now = toMs(clock_.now());
   try {
     store_.markFailed(record.item.id, owner_, error,

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "config/config.h"
-#include "inbox/backoff.h"
+#include "util/backoff.h"
 #include "inbox/inbox_store.h"
 #include "observability/metrics.h"
 #include "plugins/handler_registry.h"
@@ -54,7 +54,7 @@ class Workers {
   storage::Database& db_;
   const plugins::HandlerRegistry& handlers_;
   config::InboxConfig config_;
-  RetryPolicy policy_;
+  util::RetryPolicy policy_;
   const switchboard::Clock& clock_;
   observability::Metrics& metrics_;
   std::shared_ptr<spdlog::logger> log_;

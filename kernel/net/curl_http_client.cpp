@@ -62,7 +62,8 @@ void CurlHttpClient::release(CURL* handle) {
   idle_.push_back(handle);
 }
 
-switchboard::OutboundResponse CurlHttpClient::send(const switchboard::OutboundRequest& request) {
+switchboard::OutboundResponse CurlHttpClient::perform(const switchboard::OutboundRequest& request,
+                                                      std::chrono::milliseconds connect_timeout) {
   switchboard::OutboundResponse response;
   CURL* h = acquire();
   if (!h) {
@@ -87,7 +88,7 @@ switchboard::OutboundResponse CurlHttpClient::send(const switchboard::OutboundRe
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(std::min<std::int64_t>(request.timeout.count(), 5000)));
+                   static_cast<long>(std::min(request.timeout, connect_timeout).count()));
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, onBody);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &response.body);
@@ -103,6 +104,12 @@ switchboard::OutboundResponse CurlHttpClient::send(const switchboard::OutboundRe
   } else {
     response.error = curl_easy_strerror(rc);
     response.body.clear();
+    response.headers.clear();
+    response.timed_out = rc == CURLE_OPERATION_TIMEDOUT;
+    // No byte of the request left: repeating it cannot do anything twice.
+    long sent = 0;
+    curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &sent);
+    response.connect_failed = sent == 0;
   }
   curl_slist_free_all(headers);
   release(h);

@@ -5,18 +5,19 @@
 #include <mutex>
 #include <vector>
 
-#include "switchboard/http_client.h"
+#include "net/transport.h"
 
 typedef void CURL;
 
 namespace sb::net {
 
-class CurlHttpClient final : public switchboard::HttpClient {
+class CurlHttpClient final : public Transport {
  public:
   CurlHttpClient();
   ~CurlHttpClient() override;
 
-  switchboard::OutboundResponse send(const switchboard::OutboundRequest& request) override;
+  switchboard::OutboundResponse perform(const switchboard::OutboundRequest& request,
+                                        std::chrono::milliseconds connect_timeout) override;
 
  private:
   CURL* acquire();

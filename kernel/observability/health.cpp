@@ -42,7 +42,7 @@ switchboard::HttpResponse detailedHealthReport(const plugins::PluginHost& host,
   bool degraded = false;
   for (const auto& p : host.instances())
     degraded = degraded || p->state == plugins::PluginState::Failed;
-  for (const auto& c : checks) degraded = degraded || !c.ok;
+  for (const auto& c : checks) degraded = degraded || !c.status.ok;
   w.StartObject();
   w.Key("status");
   w.String(draining ? "draining" : degraded ? "degraded" : "ok");
@@ -67,14 +67,18 @@ switchboard::HttpResponse detailedHealthReport(const plugins::PluginHost& host,
     str(w, c.name);
     w.StartObject();
     w.Key("ok");
-    w.Bool(c.ok);
-    for (const auto& [key, value] : c.figures) {
+    w.Bool(c.status.ok);
+    for (const auto& [key, value] : c.status.figures) {
       str(w, key);
       w.Double(value);
     }
-    if (!c.error.empty()) {
+    for (const auto& [key, value] : c.status.facts) {
+      str(w, key);
+      str(w, value);
+    }
+    if (!c.status.error.empty()) {
       w.Key("error");
-      str(w, c.error);
+      str(w, c.status.error);
     }
     w.EndObject();
   }
@@ -109,20 +113,23 @@ switchboard::HttpResponse detailedHealthReport(const plugins::PluginHost& host,
 }
 
 switchboard::HttpResponse metricsReport(const Metrics& metrics, const plugins::PluginHost& host,
-                                        const GenerationInfo& generation) {
+                                        const GenerationInfo& generation,
+                                        const std::string& extra) {
   double running = 0, failed = 0;
   for (const auto& p : host.instances()) {
     running += p->state == plugins::PluginState::Running;
     failed += p->state == plugins::PluginState::Failed;
   }
   auto response = switchboard::HttpResponse::text(
-      200,
-      metrics.render({
-          {"switchboard_plugins_running", "Plugins configured and started.", running},
-          {"switchboard_plugins_failed", "Optional plugins that failed to load or start.", failed},
-          {"switchboard_config_generation", "Config generations applied since start.",
-           static_cast<double>(generation.number)},
-      }));
+      200, metrics.render(
+               {
+                   {"switchboard_plugins_running", "Plugins configured and started.", running},
+                   {"switchboard_plugins_failed", "Optional plugins that failed to load or start.",
+                    failed},
+                   {"switchboard_config_generation", "Config generations applied since start.",
+                    static_cast<double>(generation.number)},
+               },
+               extra));
   response.headers.front().value = "text/plain; version=0.0.4; charset=utf-8";
   return response;
 }

@@ -9,6 +9,7 @@
 
 #include "observability/metrics.h"
 #include "plugins/plugin_host.h"
+#include "switchboard/health.h"
 #include "switchboard/http.h"
 
 namespace sb::observability {
@@ -23,9 +24,7 @@ struct GenerationInfo {
 // whether it works, and figures that say how well.
 struct HealthCheck {
   std::string name;
-  bool ok = true;
-  std::vector<std::pair<std::string, double>> figures;
-  std::string error;
+  switchboard::HealthStatus status;
 };
 
 switchboard::HttpResponse healthReport(bool draining);
@@ -34,8 +33,10 @@ switchboard::HttpResponse detailedHealthReport(const plugins::PluginHost& host,
                                                std::chrono::steady_clock::time_point started,
                                                bool draining,
                                                const std::vector<HealthCheck>& checks = {});
+// `extra`: labelled series rendered by their owners (the upstream breakers).
 switchboard::HttpResponse metricsReport(const Metrics& metrics, const plugins::PluginHost& host,
-                                        const GenerationInfo& generation);
+                                        const GenerationInfo& generation,
+                                        const std::string& extra = {});
 
 std::string isoTime(std::chrono::system_clock::time_point t);
 

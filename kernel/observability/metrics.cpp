@@ -85,7 +85,38 @@ RouteMetrics& Metrics::route(const std::string& label) {
   return *slot;
 }
 
-std::string Metrics::render(const std::vector<Gauge>& gauges) const {
+void UpstreamMetrics::record(const std::string& plugin, const std::string& upstream,
+                             const std::string& status,
+                             std::optional<std::chrono::nanoseconds> latency) {
+  std::lock_guard lock(mutex_);
+  auto& slot = series_[{plugin, upstream}];
+  if (!slot) slot = std::make_unique<Series>();
+  ++slot->by_status[status];
+  if (latency) slot->latency.observe(*latency);
+}
+
+void UpstreamMetrics::render(std::string& out) const {
+  std::string requests, latency;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [key, series] : series_) {
+      const std::string labels =
+          "plugin=\"" + labelValue(key.first) + "\",upstream=\"" + labelValue(key.second) + "\"";
+      for (const auto& [status, n] : series->by_status)
+        requests += "switchboard_upstream_requests_total{" + labels + ",status=\"" +
+                    labelValue(status) + "\"} " + std::to_string(n) + "\n";
+      series->latency.render("switchboard_upstream_request_duration_seconds", labels, latency);
+    }
+  }
+  counterHeader(out, "switchboard_upstream_requests_total",
+                "Outbound call attempts, by plugin, upstream and status.", "counter");
+  out += requests;
+  counterHeader(out, "switchboard_upstream_request_duration_seconds",
+                "Time per outbound attempt that reached the network.", "histogram");
+  out += latency;
+}
+
+std::string Metrics::render(const std::vector<Gauge>& gauges, const std::string& extra) const {
   std::string requests, latency, out;
   {
     std::lock_guard lock(mutex_);
@@ -148,14 +179,15 @@ std::string Metrics::render(const std::vector<Gauge>& gauges) const {
     counterHeader(out, c.name, c.help, "counter");
     out += std::string(c.name) + " " + std::to_string(c.value->load()) + "\n";
   }
-  counterHeader(out, "switchboard_inbox_commit_batch_max", "Largest group commit so far.",
-                "gauge");
-  out += "switchboard_inbox_commit_batch_max " + std::to_string(inbox_commit_batch_max.load()) +
-         "\n";
+  counterHeader(out, "switchboard_inbox_commit_batch_max", "Largest group commit so far.", "gauge");
+  out +=
+      "switchboard_inbox_commit_batch_max " + std::to_string(inbox_commit_batch_max.load()) + "\n";
   for (const auto& g : gauges) {
     counterHeader(out, g.name.c_str(), g.help.c_str(), "gauge");
     out += g.name + " " + number(g.value) + "\n";
   }
+  upstream.render(out);
+  out += extra;
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,23 @@ class RouteMetrics {
   LatencyHistogram latency_;
 };
 
+// Outbound calls per (plugin, upstream): attempts by status ("200", "503", "timeout", "error",
+// "circuit_open") and latency. Not on the request path: a mutex is fine.
+class UpstreamMetrics {
+ public:
+  void record(const std::string& plugin, const std::string& upstream, const std::string& status,
+              std::optional<std::chrono::nanoseconds> latency);
+  void render(std::string& out) const;
+
+ private:
+  struct Series {
+    std::map<std::string, std::uint64_t> by_status;
+    LatencyHistogram latency;
+  };
+  mutable std::mutex mutex_;
+  std::map<std::pair<std::string, std::string>, std::unique_ptr<Series>> series_;
+};
+
 class Metrics {
  public:
   // The same label always yields the same object; references stay valid for Metrics' life.
@@ -67,14 +85,18 @@ class Metrics {
   std::atomic<std::uint64_t> connections_idle_closed{0};
   std::atomic<std::uint64_t> requests_header_timeout{0};
   std::atomic<std::uint64_t> requests_body_timeout{0};
-  std::atomic<std::uint64_t> requests_rejected{0};  // framing errors and limits (400/413/414/431/...)
+  std::atomic<std::uint64_t> requests_rejected{
+      0};  // framing errors and limits (400/413/414/431/...)
+
+  UpstreamMetrics upstream;
 
   struct Gauge {
     std::string name, help;
     double value;
   };
-  // `gauges` are point-in-time values the caller owns (plugin count, config generation, ...).
-  std::string render(const std::vector<Gauge>& gauges) const;
+  // `gauges` are point-in-time values the caller owns (plugin count, config generation, ...);
+  // `extra` is more exposition text, appended as it is (labelled gauges rendered elsewhere).
+  std::string render(const std::vector<Gauge>& gauges, const std::string& extra = {}) const;
 
  private:
   mutable std::mutex mutex_;

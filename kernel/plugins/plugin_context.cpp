@@ -7,11 +7,13 @@
 namespace sb::plugins {
 
 PluginContext::PluginContext(std::string name, YAML::Node config,
+                             const config::OutboundConfig& outbound,
                              std::shared_ptr<spdlog::logger> log, Facilities facilities)
     : name_(std::move(name)),
       config_(std::move(config)),
       log_(std::move(log)),
-      facilities_(facilities) {}
+      facilities_(std::move(facilities)),
+      client_(name_, outbound, log_, facilities_.upstream) {}
 
 void PluginContext::Http::handler(const std::string& name, switchboard::HttpHandler fn) {
   owner_.facilities_.handlers.addHttp(owner_.name_, name, std::move(fn));

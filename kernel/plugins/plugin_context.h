@@ -10,6 +10,7 @@
 
 #include "events/event_bus.h"
 #include "inbox/inbox.h"
+#include "net/upstream_client.h"
 #include "plugins/handler_registry.h"
 #include "switchboard/host.h"
 
@@ -20,7 +21,7 @@ struct Facilities {
   HandlerRegistry& handlers;
   events::Dispatcher& bus;
   switchboard::ServiceRegistry& services;
-  switchboard::HttpClient& client;
+  net::UpstreamFacilities upstream;  // each plugin's client is built on these
   const switchboard::Clock& clock;
   // Null until the kernel opens the database (and never, without `storage:`).
   const std::unique_ptr<storage::Database>& database;
@@ -28,12 +29,14 @@ struct Facilities {
   // Plugin-owned files: resolved against the main config's directory, read with ${ENV}.
   std::function<std::string(const std::string&)> resolve_path;
   std::function<YAML::Node(const std::string&)> read_config_file;
+  // Registers a plugin's health probe under `<instance>.<name>`.
+  std::function<void(const std::string&, switchboard::HealthProbe)> add_health_check;
 };
 
 class PluginContext final : public switchboard::Host {
  public:
-  PluginContext(std::string name, YAML::Node config, std::shared_ptr<spdlog::logger> log,
-                Facilities facilities);
+  PluginContext(std::string name, YAML::Node config, const config::OutboundConfig& outbound,
+                std::shared_ptr<spdlog::logger> log, Facilities facilities);
 
   const std::string& name() const override { return name_; }
   const YAML::Node& config() const override { return config_; }
@@ -41,7 +44,7 @@ class PluginContext final : public switchboard::Host {
   switchboard::HttpRegistry& http() override { return http_; }
   switchboard::EventBus& events() override { return events_; }
   switchboard::ServiceRegistry& services() override { return facilities_.services; }
-  switchboard::HttpClient& client() override { return facilities_.client; }
+  switchboard::HttpClient& client() override { return client_; }
   const switchboard::Clock& clock() const override { return facilities_.clock; }
   switchboard::Store& store() override;
   switchboard::Jobs& jobs() override { return jobs_; }
@@ -50,6 +53,9 @@ class PluginContext final : public switchboard::Host {
   }
   YAML::Node readConfigFile(const std::string& path) override {
     return facilities_.read_config_file(facilities_.resolve_path(path));
+  }
+  void healthCheck(const std::string& name, switchboard::HealthProbe probe) override {
+    facilities_.add_health_check(name_ + "." + name, std::move(probe));
   }
 
  private:
@@ -86,6 +92,7 @@ class PluginContext final : public switchboard::Host {
   YAML::Node config_;
   std::shared_ptr<spdlog::logger> log_;
   Facilities facilities_;
+  net::UpstreamClient client_;
   Http http_{*this};
   Events events_{*this};
   JobQueue jobs_{*this};

@@ -55,9 +55,16 @@ Kernel::Kernel(KernelOptions options)
       log_(logs_.get("kernel")),
       bus_(metrics_, clock_, logs_.get("events")) {
   host_ = std::make_unique<plugins::PluginHost>(
-      plugins::Facilities{handlers_, bus_, services_, client_, clock_, database_, inbox_,
+      plugins::Facilities{handlers_, bus_, services_,
+                          net::UpstreamFacilities{transport_, breakers_, metrics_.upstream, clock_,
+                                                  net::realSleep, net::threadRandomUnit, nullptr},
+                          clock_, database_, inbox_,
                           [this](const std::string& path) { return resolvePath(path); },
-                          [this](const std::string& path) { return readConfigFile(path); }},
+                          [this](const std::string& path) { return readConfigFile(path); },
+                          [this](const std::string& name, switchboard::HealthProbe probe) {
+                            std::lock_guard lock(probes_mutex_);
+                            probes_.emplace_back(name, std::move(probe));
+                          }},
       [this](const std::string& name) { return logs_.get(name); });
 
   addKernelRoute("GET", "/api/health", [this](const switchboard::HttpRequest&) {
@@ -79,7 +86,8 @@ Kernel::Kernel(KernelOptions options)
       }
     }
     std::lock_guard lock(mutex_);
-    auto response = observability::metricsReport(metrics_, *host_, generation_);
+    auto response = observability::metricsReport(metrics_, *host_, generation_,
+                                                 net::renderBreakerMetrics(breakers_));
     response.body += inbox_text;
     return response;
   });
@@ -214,18 +222,43 @@ std::vector<observability::HealthCheck> Kernel::healthChecks() {
   if (database_) {
     const auto ping = database_->ping();
     checks.push_back({"database",
-                      ping.ok,
-                      {{"latency_ms", ping.latency.count() / 1000.0},
-                       {"pool_size", static_cast<double>(database_->poolSize())}},
-                      ping.error});
+                      {ping.ok,
+                       {{"latency_ms", ping.latency.count() / 1000.0},
+                        {"pool_size", static_cast<double>(database_->poolSize())}},
+                       {},
+                       ping.error}});
   }
   if (server_)
     checks.push_back({"http",
-                      true,
-                      {{"connections_open", static_cast<double>(metrics_.connections_open.load())},
-                       {"max_connections", static_cast<double>(server_->maxConnections())},
-                       {"requests_in_flight", static_cast<double>(metrics_.in_flight.load())}},
-                      {}});
+                      {true,
+                       {{"connections_open", static_cast<double>(metrics_.connections_open.load())},
+                        {"max_connections", static_cast<double>(server_->maxConnections())},
+                        {"requests_in_flight", static_cast<double>(metrics_.in_flight.load())}},
+                       {},
+                       {}}});
+  for (const auto& b : breakers_.snapshot()) {
+    switchboard::HealthStatus status;
+    status.ok = b.state != net::BreakerState::Open;
+    status.figures = {{"consecutive_failures", b.consecutive_failures}};
+    status.facts = {{"state", net::toString(b.state)}};
+    if (b.state != net::BreakerState::Closed)
+      status.facts.emplace_back("opened_at", observability::isoTime(b.opened_at));
+    checks.push_back({"upstream." + b.key.plugin + "." + b.key.upstream +
+                          (b.key.tenant.empty() ? "" : "." + b.key.tenant),
+                      std::move(status)});
+  }
+  std::vector<std::pair<std::string, switchboard::HealthProbe>> probes;
+  {
+    std::lock_guard lock(probes_mutex_);
+    probes = probes_;
+  }
+  for (const auto& [name, probe] : probes) {
+    try {
+      checks.push_back({name, probe()});
+    } catch (const std::exception& e) {
+      checks.push_back({name, {false, {}, {}, std::string("the check threw: ") + e.what()}});
+    }
+  }
   return checks;
 }
 

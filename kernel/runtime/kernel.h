@@ -20,7 +20,9 @@
 #include "http/http_server.h"
 #include "http/request_dispatcher.h"
 #include "inbox/inbox.h"
+#include "net/circuit_breaker.h"
 #include "net/curl_http_client.h"
+#include "net/upstream_client.h"
 #include "observability/health.h"
 #include "observability/logging.h"
 #include "observability/metrics.h"
@@ -114,7 +116,10 @@ class Kernel {
   observability::Metrics metrics_;
   plugins::HandlerRegistry handlers_;
   services::ServiceRegistryImpl services_;
-  net::CurlHttpClient client_;
+  net::CurlHttpClient transport_;
+  net::BreakerBoard breakers_;
+  std::mutex probes_mutex_;
+  std::vector<std::pair<std::string, switchboard::HealthProbe>> probes_;  // plugins' own checks
   std::unique_ptr<storage::Database> database_;
   std::unique_ptr<inbox::Inbox> inbox_;
   InboxSink inbox_sink_{*this};

@@ -14,10 +14,14 @@ bool isStorableText(std::string_view s) {
     int extra;
     unsigned min;
     unsigned cp;
-    if ((c & 0xE0) == 0xC0) extra = 1, min = 0x80, cp = c & 0x1F;
-    else if ((c & 0xF0) == 0xE0) extra = 2, min = 0x800, cp = c & 0x0F;
-    else if ((c & 0xF8) == 0xF0) extra = 3, min = 0x10000, cp = c & 0x07;
-    else return false;
+    if ((c & 0xE0) == 0xC0)
+      extra = 1, min = 0x80, cp = c & 0x1F;
+    else if ((c & 0xF0) == 0xE0)
+      extra = 2, min = 0x800, cp = c & 0x0F;
+    else if ((c & 0xF8) == 0xF0)
+      extra = 3, min = 0x10000, cp = c & 0x07;
+    else
+      return false;
     if (i + extra >= s.size()) return false;
     for (int k = 1; k <= extra; ++k) {
       const auto cc = static_cast<unsigned char>(s[i + k]);

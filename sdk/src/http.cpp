@@ -9,13 +9,6 @@
 namespace switchboard {
 namespace {
 
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 std::optional<std::string_view> findValue(
     const std::vector<std::pair<std::string, std::string>>& pairs, std::string_view name) {
   for (const auto& [key, value] : pairs)
@@ -25,10 +18,22 @@ std::optional<std::string_view> findValue(
 
 }  // namespace
 
-std::optional<std::string_view> HttpRequest::header(std::string_view name) const {
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::optional<std::string_view> findHeader(const std::vector<HttpHeader>& headers,
+                                           std::string_view name) {
   for (const auto& h : headers)
-    if (equalsIgnoreCase(h.name, name)) return h.value;
+    if (iequals(h.name, name)) return h.value;
   return std::nullopt;
+}
+
+std::optional<std::string_view> HttpRequest::header(std::string_view name) const {
+  return findHeader(headers, name);
 }
 
 std::optional<std::string_view> HttpRequest::param(std::string_view name) const {

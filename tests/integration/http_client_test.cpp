@@ -21,9 +21,10 @@ TEST(HttpClient, SendsBodyAndHeadersAndReadsTheResponse) {
   switchboard::OutboundRequest r;
   r.method = "POST";
   r.url = "http://127.0.0.1:" + std::to_string(h.port()) + "/echo";
+  r.timeout = std::chrono::milliseconds(5000);
   r.body = std::string(100000, 'x');
   r.headers = {{"X-Test", "from-client"}, {"Content-Type", "application/json"}};
-  const auto response = client.send(r);
+  const auto response = client.perform(r, std::chrono::milliseconds(2000));
   EXPECT_EQ(response.status, 200) << response.error;
   EXPECT_NE(response.body.find(R"("body_bytes":100000)"), std::string::npos) << response.body;
   EXPECT_NE(response.body.find(R"("x_test":"from-client")"), std::string::npos);
@@ -41,7 +42,7 @@ TEST(HttpClient, ReportsTransportFailureWithoutThrowing) {
   switchboard::OutboundRequest r;
   r.url = "http://127.0.0.1:" + std::to_string(port) + "/echo";
   r.timeout = std::chrono::milliseconds(2000);
-  const auto response = client.send(r);
+  const auto response = client.perform(r, std::chrono::milliseconds(2000));
   EXPECT_EQ(response.status, 0);
   EXPECT_FALSE(response.error.empty());
 }
@@ -54,7 +55,8 @@ TEST(HttpClient, PluginsReachItThroughTheHost) {
   h.start();
   const auto url = "http://127.0.0.1:" + std::to_string(upstream.port()) + "/api/health";
   const auto response = sbtest::request(h.port(), "GET", "/fetch?url=" + url);
-  EXPECT_EQ(response.body, R"({"status":200,"bytes":15})");
+  EXPECT_EQ(response.body,
+            R"({"status":200,"bytes":15,"attempts":1,"timed_out":false,"circuit_open":false})");
 }
 
 }  // namespace

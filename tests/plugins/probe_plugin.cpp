@@ -79,13 +79,24 @@ class ProbePlugin final : public switchboard::Plugin {
                           .count();
       return HttpResponse::json(200, R"({"now_ms":)" + std::to_string(ms) + "}");
     });
+    // Calls ?url= through host.client(): ?method=, ?tenant=, ?key= (idempotency key).
     host.http().handler("fetch", [&host](const HttpRequest& r) {
-      switchboard::OutboundRequest out;
-      out.url = std::string(r.queryParam("url").value_or(""));
+      switchboard::OutboundRequest out(std::string(r.queryParam("method").value_or("GET")),
+                                       std::string(r.queryParam("url").value_or("")));
+      out.tenant = std::string(r.queryParam("tenant").value_or(""));
+      out.idempotency_key = std::string(r.queryParam("key").value_or(""));
       const auto response = host.client().send(out);
-      return HttpResponse::json(200, R"({"status":)" + std::to_string(response.status) +
-                                         R"(,"bytes":)" + std::to_string(response.body.size()) +
-                                         "}");
+      return HttpResponse::json(
+          200, R"({"status":)" + std::to_string(response.status) + R"(,"bytes":)" +
+                   std::to_string(response.body.size()) + R"(,"attempts":)" +
+                   std::to_string(response.attempts) + R"(,"timed_out":)" +
+                   (response.timed_out ? "true" : "false") + R"(,"circuit_open":)" +
+                   (response.circuit_open ? "true" : "false") + "}");
+    });
+    host.healthCheck("recorder", [this] {
+      std::lock_guard lock(mutex_);
+      return switchboard::HealthStatus{
+          true, {{"events_recorded", static_cast<double>(events_.size())}}, {}, {}};
     });
 
     host.events().handler("record", [this](const switchboard::Event& e) {

@@ -1,13 +1,13 @@
 // The retry schedule: exponential ceilings capped, full jitter inside them, dead at the end.
-#include "inbox/backoff.h"
+#include "util/backoff.h"
 
 #include <gtest/gtest.h>
 
 namespace {
 
-using sb::inbox::backoffCeiling;
-using sb::inbox::retryDelay;
-using sb::inbox::RetryPolicy;
+using sb::util::backoffCeiling;
+using sb::util::retryDelay;
+using sb::util::RetryPolicy;
 using std::chrono::milliseconds;
 
 TEST(Backoff, CeilingDoublesFromTheBaseUntilTheCap) {

@@ -10,7 +10,7 @@ namespace switchboard {
 
 // Bump whenever a change to any SDK header alters layout or vtables. The kernel refuses a
 // plugin whose exported version differs from its own.
-inline constexpr std::uint32_t kSdkAbiVersion = 4;  // 4: HttpRequest::target
+inline constexpr std::uint32_t kSdkAbiVersion = 5;  // 5: outbound policy, health checks
 
 inline constexpr const char* kAbiSymbol = "switchboard_sdk_abi_version";
 inline constexpr const char* kFactorySymbol = "switchboard_create_plugin";

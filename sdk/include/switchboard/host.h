@@ -7,6 +7,7 @@
 
 #include "switchboard/clock.h"
 #include "switchboard/events.h"
+#include "switchboard/health.h"
 #include "switchboard/http.h"
 #include "switchboard/http_client.h"
 #include "switchboard/inbox.h"
@@ -33,6 +34,7 @@ class BOOST_SYMBOL_VISIBLE Host {
   virtual HttpRegistry& http() = 0;
   virtual EventBus& events() = 0;
   virtual ServiceRegistry& services() = 0;
+  // Outbound HTTP with this plugin's `http_client:` settings (switchboard/http_client.h).
   virtual HttpClient& client() = 0;
   virtual const Clock& clock() const = 0;
   // The database; throws when the config has no `storage:`.
@@ -46,6 +48,9 @@ class BOOST_SYMBOL_VISIBLE Host {
   // ${ENV} expanded, those values redacted from every log line. Throws
   // config::ConfigInvalid (switchboard/config/diagnostic.h) with `file:line:col` problems.
   virtual YAML::Node readConfigFile(const std::string& path) = 0;
+
+  // Adds a check to /api/health/detailed, shown as `<instance>.<name>` (in configure()).
+  virtual void healthCheck(const std::string& name, HealthProbe probe) = 0;
 };
 
 }  // namespace switchboard

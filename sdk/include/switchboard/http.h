@@ -16,11 +16,18 @@ struct HttpHeader {
   std::string value;
 };
 
+// ASCII case-insensitive equality (header names).
+bool iequals(std::string_view a, std::string_view b);
+// Case-insensitive; the first header of that name.
+std::optional<std::string_view> findHeader(const std::vector<HttpHeader>& headers,
+                                           std::string_view name);
+
 struct HttpRequest {
-  std::string method;                                       // "GET", "POST", ...
-  std::string path;                                         // without the query string
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // without the query string
   std::string target;  // the request-target as received, undecoded (Twilio signs the URL)
-  std::vector<std::pair<std::string, std::string>> query;   // decoded, in arrival order, repeats kept
+  std::vector<std::pair<std::string, std::string>>
+      query;  // decoded, in arrival order, repeats kept
   std::vector<std::pair<std::string, std::string>> params;  // path parameters ({id} in routes)
   std::vector<HttpHeader> headers;
   std::string body;  // raw bytes, as received

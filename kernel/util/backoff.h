@@ -1,11 +1,12 @@
-// When to try a failed item again: exponential backoff with full jitter (AWS architecture
-// blog, "Exponential Backoff And Jitter"): a uniform delay in [0, min(cap, base * 2^(n-1))].
+// When to try a failed attempt again (inbox items, outbound calls): exponential backoff with full
+// jitter (AWS architecture blog, "Exponential Backoff And Jitter"): a uniform delay in [0, min(cap,
+// base * 2^(n-1))].
 #pragma once
 
 #include <chrono>
 #include <optional>
 
-namespace sb::inbox {
+namespace sb::util {
 
 struct RetryPolicy {
   std::chrono::milliseconds base{1000};
@@ -20,4 +21,4 @@ std::chrono::milliseconds backoffCeiling(const RetryPolicy& policy, int attempt)
 std::optional<std::chrono::milliseconds> retryDelay(const RetryPolicy& policy, int attempt,
                                                     double unit);
 
-}  // namespace sb::inbox
+}  // namespace sb::util

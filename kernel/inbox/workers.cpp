@@ -7,6 +7,7 @@
 
 #include "events/event_codec.h"
 #include "events/publish_scope.h"
+#include "switchboard/errors.h"
 
 namespace sb::inbox {
 
@@ -97,22 +98,76 @@ std::chrono::milliseconds Workers::idleFor() {
 int Workers::runOnce() {
   const auto now = toMs(clock_.now());
   const auto lease = std::chrono::duration_cast<std::chrono::milliseconds>(config_.lease).count();
-  const auto batch = store_.claim(owner_, config_.batch, now, now + lease);
-  if (batch.empty()) return 0;
-  for (const auto& [record, error] : processBatch(batch)) recordFailure(*record, error);
-  return static_cast<int>(batch.size());
+  const auto claimed = store_.claim(owner_, config_.batch, now, now + lease);
+  if (claimed.empty()) return 0;
+  std::vector<const Record*> batch;
+  std::vector<std::pair<const Record*, const switchboard::UpstreamCallJob*>> calls;
+  for (const auto& record : claimed) {
+    const auto* call =
+        record.kind == "job" ? handlers_.upstreamCall(record.item.source, record.handler) : nullptr;
+    if (call)
+      calls.emplace_back(&record, call);
+    else
+      batch.push_back(&record);
+  }
+  for (const auto& failure : processBatch(batch)) recordFailure(failure);
+  for (const auto& [record, call] : calls) {
+    if (stopping_) break;  // the rest wait for their leases to expire
+    metrics_.inbox_attempts.fetch_add(1);
+    if (auto failure = processCall(*record, *call)) recordFailure(*failure);
+  }
+  return static_cast<int>(claimed.size());
 }
 
-std::vector<std::pair<const Record*, std::string>> Workers::processBatch(
-    const std::vector<Record>& batch) {
+std::optional<Workers::Failure> Workers::processCall(const Record& record,
+                                                     const switchboard::UpstreamCallJob& job) {
+  std::string result;
+  try {
+    result = job.call(record.item);  // no transaction, no pooled session held
+  } catch (const switchboard::RetryLater& e) {
+    return Failure{&record, e.what(), e.after()};
+  } catch (const std::exception& e) {
+    return Failure{&record, e.what(), std::nullopt};
+  }
+  try {
+    auto session = db_.session();
+    soci::session& sql = *session;
+    soci::transaction tx(sql);
+    if (!store_.holdLeases(sql, {record.item.id}, owner_).count(record.item.id)) {
+      // Another worker reclaimed it (our call outlived the lease): it calls again with the same
+      // idempotency key and records the result; recording it here too would do it twice.
+      log_->warn("inbox item {}: lease lost during its upstream call; the new holder records it",
+                 record.item.id);
+      return std::nullopt;
+    }
+    std::vector<std::function<void()>> after_commit;
+    {
+      events::PublishScope scope(sql);
+      job.record(record.item, result, sql);
+      after_commit = scope.takeDeferred();
+    }
+    store_.markDone(sql, {record.item.id}, toMs(clock_.now()));
+    tx.commit();
+    metrics_.inbox_processed.fetch_add(1);
+    for (auto& delivery : after_commit) delivery();
+  } catch (const switchboard::RetryLater& e) {
+    return Failure{&record, e.what(), e.after()};
+  } catch (const std::exception& e) {
+    return Failure{&record, std::string("recording the upstream's answer failed: ") + e.what(),
+                   std::nullopt};
+  }
+  return std::nullopt;
+}
+
+std::vector<Workers::Failure> Workers::processBatch(const std::vector<const Record*>& batch) {
   // A transaction holds SQLite's single write lock, which webhook acknowledgements wait for:
   // commit at least every kMaxHold, even in the middle of a batch.
   constexpr auto kMaxHold = std::chrono::milliseconds(20);
-  std::vector<std::pair<const Record*, std::string>> failed;
+  std::vector<Failure> failed;
   std::size_t next = 0;
   while (next < batch.size() && !stopping_) {
     const std::size_t first = next;
-    std::vector<std::pair<const Record*, std::string>> failed_here;
+    std::vector<Failure> failed_here;
     std::size_t succeeded = 0;
     try {
       auto session = db_.session();
@@ -122,7 +177,7 @@ std::vector<std::pair<const Record*, std::string>> Workers::processBatch(
       // Lock what is left of the batch and learn which leases are still ours: one statement,
       // as is marking the processed rows done before the commit.
       std::vector<std::int64_t> ids;
-      for (std::size_t i = next; i < batch.size(); ++i) ids.push_back(batch[i].item.id);
+      for (std::size_t i = next; i < batch.size(); ++i) ids.push_back(batch[i]->item.id);
       const auto held = store_.holdLeases(sql, ids, owner_);
       std::vector<std::int64_t> done;
       std::vector<std::function<void()>> after_commit;  // inline event deliveries
@@ -130,7 +185,7 @@ std::vector<std::pair<const Record*, std::string>> Workers::processBatch(
       for (;
            next < batch.size() && !stopping_ && std::chrono::steady_clock::now() - began < kMaxHold;
            ++next) {
-        const Record& record = batch[next];
+        const Record& record = *batch[next];
         metrics_.inbox_attempts.fetch_add(1);
         if (!held.count(record.item.id)) {
           log_->warn("inbox item {}: lease lost before processing; another worker has it",
@@ -138,7 +193,7 @@ std::vector<std::pair<const Record*, std::string>> Workers::processBatch(
           continue;
         }
         sql << "SAVEPOINT inbox_item";
-        std::string error;
+        Failure failure{&record, {}, std::nullopt};
         try {
           events::PublishScope scope(sql);  // its events commit or roll back with it
           runHandler(record, sql);
@@ -146,14 +201,17 @@ std::vector<std::pair<const Record*, std::string>> Workers::processBatch(
           done.push_back(record.item.id);
           for (auto& delivery : scope.takeDeferred()) after_commit.push_back(std::move(delivery));
           continue;
+        } catch (const switchboard::RetryLater& e) {
+          failure.error = e.what();
+          failure.after = e.after();
         } catch (const std::exception& e) {
-          error = e.what();
+          failure.error = e.what();
         } catch (...) {
-          error = "a non-standard exception";
+          failure.error = "a non-standard exception";
         }
         sql << "ROLLBACK TO SAVEPOINT inbox_item";
         sql << "RELEASE SAVEPOINT inbox_item";
-        failed_here.emplace_back(&record, error);
+        failed_here.push_back(std::move(failure));
       }
       store_.markDone(sql, done, toMs(clock_.now()));
       succeeded = done.size();
@@ -164,7 +222,8 @@ std::vector<std::pair<const Record*, std::string>> Workers::processBatch(
       log_->error("inbox: {} processed items could not be committed: {}", next - first, e.what());
       failed_here.clear();
       succeeded = 0;
-      for (std::size_t i = first; i < next; ++i) failed_here.emplace_back(&batch[i], e.what());
+      for (std::size_t i = first; i < next; ++i)
+        failed_here.push_back({batch[i], e.what(), std::nullopt});
     }
     metrics_.inbox_processed.fetch_add(succeeded);
     failed.insert(failed.end(), failed_here.begin(), failed_here.end());
@@ -172,11 +231,14 @@ std::vector<std::pair<const Record*, std::string>> Workers::processBatch(
   return failed;
 }
 
-void Workers::recordFailure(const Record& record, const std::string& error) {
+void Workers::recordFailure(const Failure& failure) {
+  const Record& record = *failure.record;
+  const std::string& error = failure.error;
   metrics_.inbox_failures.fetch_add(1);
   thread_local std::mt19937_64 rng{std::random_device{}()};
-  const auto delay =
+  auto delay =
       util::retryDelay(policy_, record.attempts, std::uniform_real_distribution<double>(0, 1)(rng));
+  if (delay && failure.after) delay = std::max(*delay, *failure.after);
   const auto now = toMs(clock_.now());
   try {
     store_.markFailed(record.item.id, owner_, error,

@@ -9,17 +9,18 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "config/config.h"
-#include "util/backoff.h"
 #include "inbox/inbox_store.h"
 #include "observability/metrics.h"
 #include "plugins/handler_registry.h"
 #include "switchboard/clock.h"
+#include "util/backoff.h"
 
 namespace sb::inbox {
 
@@ -45,9 +46,16 @@ class Workers {
   void loop(int index);
   // How long an idle worker waits before it looks again (unless woken).
   std::chrono::milliseconds idleFor();
+  struct Failure {
+    const Record* record;
+    std::string error;
+    std::optional<std::chrono::milliseconds> after;  // RetryLater: no sooner than this
+  };
   // Runs `batch` in one transaction; returns the items that failed, with their errors.
-  std::vector<std::pair<const Record*, std::string>> processBatch(const std::vector<Record>& batch);
-  void recordFailure(const Record& record, const std::string& error);
+  std::vector<Failure> processBatch(const std::vector<const Record*>& batch);
+  // An upstream call job: its call outside any transaction, then its record step in its own.
+  std::optional<Failure> processCall(const Record& record, const switchboard::UpstreamCallJob& job);
+  void recordFailure(const Failure& failure);
   void runHandler(const Record& record, soci::session& tx);
 
   InboxStore& store_;

@@ -41,9 +41,26 @@ void HandlerRegistry::addDurable(const std::string& plugin, const std::string& n
 void HandlerRegistry::addJob(const std::string& plugin, const std::string& type,
                              switchboard::JobHandler fn) {
   checkOpen(plugin, type);
-  if (!jobs_.emplace(Key{plugin, type}, std::move(fn)).second)
+  if (calls_.count(Key{plugin, type}) || !jobs_.emplace(Key{plugin, type}, std::move(fn)).second)
     throw std::invalid_argument("plugin '" + plugin + "' registered job handler '" + type +
                                 "' twice");
+}
+
+void HandlerRegistry::addUpstreamCall(const std::string& plugin, const std::string& type,
+                                      switchboard::UpstreamCallJob job) {
+  checkOpen(plugin, type);
+  if (!job.call || !job.record)
+    throw std::invalid_argument("plugin '" + plugin + "' registered upstream call job '" + type +
+                                "' without its call and record steps");
+  if (jobs_.count(Key{plugin, type}) || !calls_.emplace(Key{plugin, type}, std::move(job)).second)
+    throw std::invalid_argument("plugin '" + plugin + "' registered job handler '" + type +
+                                "' twice");
+}
+
+const switchboard::UpstreamCallJob* HandlerRegistry::upstreamCall(const std::string& plugin,
+                                                                  const std::string& type) const {
+  auto it = calls_.find(Key{plugin, type});
+  return it == calls_.end() ? nullptr : &it->second;
 }
 
 const switchboard::DurableHandler* HandlerRegistry::durable(const std::string& plugin,
@@ -97,6 +114,7 @@ void HandlerRegistry::clear() {
   events_.clear();
   durable_.clear();
   jobs_.clear();
+  calls_.clear();
 }
 
 }  // namespace sb::plugins

@@ -22,6 +22,8 @@ class HandlerRegistry {
   void addDurable(const std::string& plugin, const std::string& name,
                   switchboard::DurableHandler handler);
   void addJob(const std::string& plugin, const std::string& type, switchboard::JobHandler fn);
+  void addUpstreamCall(const std::string& plugin, const std::string& type,
+                       switchboard::UpstreamCallJob job);
 
   // Pointers stay valid for the registry's life.
   const switchboard::HttpHandler* http(const std::string& plugin, const std::string& name) const;
@@ -29,6 +31,8 @@ class HandlerRegistry {
   const switchboard::DurableHandler* durable(const std::string& plugin,
                                              const std::string& name) const;
   const switchboard::JobHandler* job(const std::string& plugin, const std::string& type) const;
+  const switchboard::UpstreamCallJob* upstreamCall(const std::string& plugin,
+                                                   const std::string& type) const;
 
   // What a plugin registered, for error messages.
   std::vector<std::string> httpNames(const std::string& plugin) const;
@@ -49,6 +53,7 @@ class HandlerRegistry {
   std::map<Key, switchboard::EventHandler> events_;
   std::map<Key, switchboard::DurableHandler> durable_;
   std::map<Key, switchboard::JobHandler> jobs_;
+  std::map<Key, switchboard::UpstreamCallJob> calls_;
 };
 
 }  // namespace sb::plugins

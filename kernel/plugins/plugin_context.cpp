@@ -51,6 +51,11 @@ void PluginContext::JobQueue::handler(const std::string& type, switchboard::JobH
   owner_.facilities_.handlers.addJob(owner_.name_, type, std::move(fn));
 }
 
+void PluginContext::JobQueue::upstreamCall(const std::string& type,
+                                           switchboard::UpstreamCallJob job) {
+  owner_.facilities_.handlers.addUpstreamCall(owner_.name_, type, std::move(job));
+}
+
 std::string PluginContext::Events::publish(switchboard::Event event) {
   return owner_.facilities_.bus.publish(std::move(event));
 }

@@ -74,6 +74,7 @@ class PluginContext final : public switchboard::Host {
     bool enqueue(const std::string& type, const std::string& payload, switchboard::TimePoint run_at,
                  const std::string& idempotency_key, soci::session* tx) override;
     void handler(const std::string& type, switchboard::JobHandler fn) override;
+    void upstreamCall(const std::string& type, switchboard::UpstreamCallJob job) override;
 
    private:
     PluginContext& owner_;

@@ -17,4 +17,6 @@ ConfigError::ConfigError(const std::string& message) : std::runtime_error(messag
 
 ConfigError::~ConfigError() = default;
 
+RetryLater::~RetryLater() = default;
+
 }  // namespace switchboard

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <boost/config.hpp>
+#include <chrono>
 #include <stdexcept>
 #include <string>
 
@@ -24,6 +25,19 @@ class BOOST_SYMBOL_VISIBLE ConfigError : public std::runtime_error {
  private:
   int line_ = 0;
   int column_ = 0;
+};
+
+// Thrown by a webhook's, job's or event's processing: try again, no sooner than `after` (an
+// upstream's Retry-After, OutboundResponse::retry_after). Counts as an attempt.
+class BOOST_SYMBOL_VISIBLE RetryLater : public std::runtime_error {
+ public:
+  RetryLater(std::chrono::milliseconds after, const std::string& why)
+      : std::runtime_error(why), after_(after) {}
+  ~RetryLater() override;
+  std::chrono::milliseconds after() const { return after_; }
+
+ private:
+  std::chrono::milliseconds after_;
 };
 
 }  // namespace switchboard

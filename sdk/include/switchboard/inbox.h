@@ -54,6 +54,29 @@ struct DurableHandler {
 
 using JobHandler = std::function<void(const InboxItem&, soci::session& tx)>;
 
+// "Call an upstream, then record what happened": the pattern for every side effect outside our
+// database (a booking, an SMS, a refund). Never call an upstream inside a transaction: it would
+// hold SQLite's write lock for seconds and be repeated with every retry of that transaction.
+//
+//  1. Where the decision is taken (a webhook's process(), an event handler, with its `tx`):
+//     record the intent in your own table and enqueue a job in the same transaction, keyed by
+//     the intent:   jobs.enqueue("send_sms", payload, now, "sms:" + intent_id, &tx);
+//  2. `call` runs on a worker outside any transaction. Call the upstream with an idempotency
+//     key derived from the job's key (item.key), so that a repeat gets the first answer:
+//       OutboundRequest r("POST", url); r.idempotency_key = item.key;
+//     For an upstream without idempotency keys, look the effect up by your own reference first
+//     (e.g. a booking whose metadata holds the intent id) and return that instead of calling.
+//     Return what `record` needs (e.g. the response's JSON). Throw to retry with backoff;
+//     throw RetryLater for an upstream that said when.
+//  3. `record` runs in a new transaction that also marks the job done: write the result once.
+// A crash between 2 and 3 repeats 2 after the job's lease expires; the idempotency key (or the
+// lookup) makes that repeat find the first call's effect, and 3 records it once. A job whose
+// result is recorded is done, so it is never called again.
+struct UpstreamCallJob {
+  std::function<std::string(const InboxItem&)> call;
+  std::function<void(const InboxItem&, const std::string& result, soci::session& tx)> record;
+};
+
 class BOOST_SYMBOL_VISIBLE Jobs {
  public:
   virtual ~Jobs();
@@ -64,6 +87,8 @@ class BOOST_SYMBOL_VISIBLE Jobs {
                        const std::string& idempotency_key, soci::session* tx = nullptr) = 0;
   // Registers the handler for jobs of `type` queued by this plugin (in configure()).
   virtual void handler(const std::string& type, JobHandler handler) = 0;
+  // Registers jobs of `type` that call an upstream (see UpstreamCallJob), in configure().
+  virtual void upstreamCall(const std::string& type, UpstreamCallJob job) = 0;
 };
 
 }  // namespace switchboard

@@ -13,6 +13,7 @@
 #include "switchboard/http.h"
 #include "switchboard/http_client.h"
 #include "switchboard/inbox.h"
+#include "switchboard/json.h"
 #include "switchboard/plugin.h"
 #include "switchboard/services.h"
 #include "switchboard/store.h"

@@ -1,0 +1,132 @@
+// The "call an upstream, then record what happened" pattern with a crash between the call and
+// the record: the server books upstream, dies before recording, restarts; the job runs again
+// and finds the first booking — through the idempotency key where the upstream honours one,
+// else by looking it up by our reference — and records it once. One booking upstream.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <mutex>
+
+#include "support/eventually.h"
+#include "support/http_client.h"
+#include "support/paths.h"
+#include "support/server_process.h"
+#include "support/temp_dir.h"
+#include "switchboard/json.h"
+#include "switchboard/testing/fake_upstream.h"
+
+namespace {
+
+using namespace std::chrono_literals;
+using switchboard::testing::FakeUpstream;
+using switchboard::testing::RecordedRequest;
+using switchboard::testing::Reply;
+
+// A booking API as a real one behaves: it creates a booking per POST, except that a repeated
+// Idempotency-Key gets the first answer (Stripe's documented behaviour) when `honours_keys`.
+class BookingApi {
+ public:
+  explicit BookingApi(bool honours_keys) {
+    api.on("POST", "/bookings", [this, honours_keys](const RecordedRequest& r) {
+      std::lock_guard lock(mutex_);
+      const auto key = r.header("idempotency-key");
+      if (honours_keys && key && by_key_.count(std::string(*key)))
+        return by_key_[std::string(*key)];
+      const auto reference =
+          switchboard::json::parse(r.body).root().string("reference").value_or("");
+      const std::string id = "bk-" + std::to_string(++created_);
+      by_reference_[reference] = id;
+      auto reply = Reply::json(201, R"({"data":{"id":")" + id + R"("}})");
+      if (honours_keys && key) by_key_[std::string(*key)] = reply;
+      return reply;
+    });
+    api.on("GET", "/bookings", [this](const RecordedRequest& r) {
+      std::lock_guard lock(mutex_);
+      const auto it = by_reference_.find(r.queryParam("reference").value_or(""));
+      return Reply::json(200, it == by_reference_.end()
+                                  ? R"({"data":[]})"
+                                  : R"({"data":[{"id":")" + it->second + R"("}]})");
+    });
+  }
+  int created() {
+    std::lock_guard lock(mutex_);
+    return created_;
+  }
+
+  FakeUpstream api;
+
+ private:
+  std::mutex mutex_;
+  int created_ = 0;
+  std::map<std::string, Reply> by_key_;
+  std::map<std::string, std::string> by_reference_;
+};
+
+std::string config(const sbtest::TempDir& dir, const std::string& base_url, bool lookup,
+                   const std::string& marker) {
+  return "plugin_dirs: [\"" + sbtest::testPluginDir() + "\"]\n" + "storage: { url: \"sqlite://" +
+         (dir.path() / "booker.db").string() + "\" }\n" +
+         "inbox: { workers: 1, poll_ms: 20, lease_ms: 300 }\n"
+         "plugins:\n"
+         "  booker:\n"
+         "    library: booker\n"
+         "    http_client: { max_attempts: 1 }\n"
+         "    config: { base_url: \"" +
+         base_url + "\", lookup: " + (lookup ? "true" : "false") + ", crash_marker: \"" + marker +
+         "\" }\n"
+         "routes:\n"
+         "  - { method: POST, path: /intents, plugin: booker, handler: intend }\n"
+         "  - { method: GET, path: \"/intents/{id}\", plugin: booker, handler: intent }\n";
+}
+
+class UpstreamCall : public ::testing::TestWithParam<bool> {};
+
+TEST_P(UpstreamCall, ACrashBetweenTheCallAndTheRecordBooksOnceAndRecordsOnce) {
+  const bool lookup = GetParam();
+  BookingApi upstream(!lookup);
+  sbtest::TempDir dir;
+  const auto marker = (dir.path() / "crash-now").string();
+  std::ofstream(marker) << "x";
+  const auto file = dir.write("c.yaml", config(dir, upstream.api.url(), lookup, marker));
+  const std::vector<std::string> serve = {
+      sbtest::serverBinary(), "serve", "--config", file, "--listen", "127.0.0.1:0"};
+  {
+    sbtest::ServerProcess first(serve);
+    const auto port = first.waitUntilListening();
+    ASSERT_TRUE(port) << first.output();
+    EXPECT_EQ(sbtest::request(*port, "POST", "/intents", R"({"id":"i-1","slot":"10:00"})").status,
+              202);
+    // The job books upstream, then the process dies before recording it.
+    EXPECT_EQ(first.waitForExit(), 3) << first.output();
+  }
+  EXPECT_EQ(upstream.created(), 1);
+
+  sbtest::ServerProcess second(serve);
+  const auto port = second.waitUntilListening();
+  ASSERT_TRUE(port) << second.output();
+  std::string state;
+  EXPECT_TRUE(sbtest::eventually([&] {
+    state = sbtest::request(*port, "GET", "/intents/i-1").body;
+    return state != R"({"booking_id":"","recorded":0})";
+  })) << second.output();
+  EXPECT_EQ(state, R"({"booking_id":"bk-1","recorded":1})");
+  EXPECT_EQ(upstream.created(), 1);  // the retry found the first booking
+  const auto posts = upstream.api.requests("POST", "/bookings");
+  if (lookup) {
+    EXPECT_EQ(posts.size(), 1u);
+    EXPECT_EQ(upstream.api.requests("GET", "/bookings").size(), 2u);
+    EXPECT_FALSE(posts[0].header("idempotency-key"));
+  } else {
+    ASSERT_EQ(posts.size(), 2u);
+    EXPECT_EQ(posts[0].header("idempotency-key"), "booking:i-1");
+    EXPECT_EQ(posts[1].header("idempotency-key"), "booking:i-1");
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(ByIdempotencyKeyOrByLookup, UpstreamCall, ::testing::Bool(),
+                         [](const auto& info) {
+                           return info.param ? "LookupByReference" : "IdempotencyKey";
+                         });
+
+}  // namespace

@@ -1,0 +1,125 @@
+// A provider double for the "call an upstream, then record what happened" pattern
+// (switchboard/inbox.h, UpstreamCallJob): POST /intents records an intent and queues a `book`
+// job in one transaction; the job books it upstream outside any transaction, then records the
+// booking in a new one.
+//
+// config:
+//   base_url:     the upstream (a FakeUpstream in tests)
+//   lookup:       true: the upstream has no idempotency keys (like Cal.com); the job first
+//                 looks its booking up by our reference (GET /bookings?reference=KEY)
+//   crash_marker: a file; when it exists after the upstream answered, the process deletes it
+//                 and exits at once (a crash between the call and the record)
+#include <soci/soci.h>
+#include <switchboard/sdk.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+namespace {
+
+using switchboard::HttpRequest;
+using switchboard::HttpResponse;
+namespace json = switchboard::json;
+
+class BookerPlugin final : public switchboard::Plugin {
+ public:
+  switchboard::PluginInfo info() const override { return {"booker", "1.0.0", {}, {}}; }
+
+  std::vector<switchboard::Migration> migrations(const std::string&) const override {
+    return {{"0001_intents",
+             "CREATE TABLE booker_intents (id TEXT PRIMARY KEY, slot TEXT NOT NULL,"
+             " booking_id TEXT, recorded INTEGER NOT NULL DEFAULT 0)"}};
+  }
+
+  void configure(switchboard::Host& host) override {
+    host_ = &host;
+    base_url_ = host.config()["base_url"].as<std::string>("");
+    lookup_ = host.config()["lookup"].as<bool>(false);
+    crash_marker_ = host.config()["crash_marker"].as<std::string>("");
+
+    host.http().handler("intend", [this](const HttpRequest& r) {
+      const auto doc = json::parse(r.body);
+      const auto id = doc.root().requireString("id");
+      const auto slot = doc.root().requireString("slot");
+      auto session = host_->store().session();
+      soci::transaction tx(*session);
+      *session << "INSERT INTO booker_intents (id, slot) VALUES (:id, :slot)", soci::use(id),
+          soci::use(slot);
+      host_->jobs().enqueue(
+          "book", json::Builder().object().field("id", id).field("slot", slot).end().str(),
+          host_->clock().now(), "booking:" + id, session.get());
+      tx.commit();
+      return HttpResponse::json(202, R"({"queued":true})");
+    });
+    host.http().handler("intent", [this](const HttpRequest& r) {
+      const std::string id(r.param("id").value_or(""));
+      std::string booking;
+      soci::indicator ind = soci::i_null;
+      int recorded = 0;
+      auto session = host_->store().session();
+      *session << "SELECT booking_id, recorded FROM booker_intents WHERE id = :id",
+          soci::into(booking, ind), soci::into(recorded), soci::use(id);
+      return HttpResponse::json(200, json::Builder()
+                                         .object()
+                                         .field("booking_id", ind == soci::i_ok ? booking : "")
+                                         .field("recorded", recorded)
+                                         .end()
+                                         .str());
+    });
+
+    host.jobs().upstreamCall(
+        "book",
+        {[this](const switchboard::InboxItem& job) { return book(job); },
+         [](const switchboard::InboxItem& job, const std::string& result, soci::session& tx) {
+           const auto id = json::parse(job.payload).root().requireString("id");
+           const auto booking = json::parse(result).root().requireString("id");
+           tx << "UPDATE booker_intents SET booking_id = :b, recorded = recorded + 1"
+                 " WHERE id = :id",
+               soci::use(booking), soci::use(id);
+         }});
+  }
+
+ private:
+  // Returns the booking's JSON ({"id": ...}).
+  std::string book(const switchboard::InboxItem& job) {
+    const auto payload = json::parse(job.payload);
+    if (lookup_) {
+      switchboard::OutboundRequest find(
+          "GET", base_url_ + "/bookings?reference=" + switchboard::percentEncode(job.key));
+      const auto found = host_->client().send(find);
+      if (!found.ok()) throw std::runtime_error("lookup failed: " + std::to_string(found.status));
+      const auto items = json::parse(found.body).root()["data"].items();
+      if (!items.empty()) return items.front().text();  // booked before a crash: that one
+    }
+    switchboard::OutboundRequest create("POST", base_url_ + "/bookings");
+    create.json(json::Builder()
+                    .object()
+                    .field("slot", payload.root().requireString("slot"))
+                    .field("reference", job.key)
+                    .end()
+                    .str());
+    create.idempotency_key = job.key;
+    if (lookup_) create.idempotency_header.clear();
+    const auto response = host_->client().send(create);
+    if (response.retry_after)
+      throw switchboard::RetryLater(*response.retry_after, "upstream asked to wait");
+    if (!response.ok())
+      throw std::runtime_error("booking failed: " + std::to_string(response.status) + " " +
+                               response.error);
+    if (!crash_marker_.empty() && std::filesystem::exists(crash_marker_)) {
+      std::filesystem::remove(crash_marker_);
+      std::fflush(nullptr);
+      std::_Exit(3);  // the upstream booked it; we never recorded that
+    }
+    return json::parse(response.body).root()["data"].text();
+  }
+
+  switchboard::Host* host_ = nullptr;
+  std::string base_url_, crash_marker_;
+  bool lookup_ = false;
+};
+
+}  // namespace
+
+SWITCHBOARD_PLUGIN(BookerPlugin)

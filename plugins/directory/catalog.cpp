@@ -1,13 +1,13 @@
 #include "catalog.h"
 
-#include <date/tz.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <regex>
 #include <set>
 
-#include "phone.h"
+#include "switchboard/phone.h"
+#include "switchboard/time.h"
 #include "switchboard/config/yaml_reader.h"
 #include "switchboard/domain/money.h"
 
@@ -34,15 +34,6 @@ std::string readId(YamlReader& r, const YAML::Node& parent, const std::string& w
     return "";
   }
   return *id;
-}
-
-bool validTimeZone(const std::string& name) {
-  try {
-    date::locate_zone(name);
-    return true;
-  } catch (const std::exception&) {
-    return false;
-  }
 }
 
 // "09:00-13:00" → minutes after midnight; nullopt when malformed.
@@ -207,13 +198,13 @@ CompanyEntry readCompany(const YAML::Node& root, const std::string& file,
         r.error(b["id"], "branch id '" + branch.id + "' is used twice in this company");
       branch.name = r.string(b, "name", what, true).value_or(branch.id);
       branch.timezone = r.string(b, "timezone", what, true).value_or("");
-      if (!branch.timezone.empty() && !validTimeZone(branch.timezone))
+      if (!branch.timezone.empty() && !switchboard::time::validZone(branch.timezone))
         r.error(b["timezone"], what + ".timezone '" + branch.timezone +
                                    "' is not an IANA time zone (e.g. Europe/Berlin)");
       const std::string agent = r.string(b, "retell_agent_id", what).value_or("");
       const auto numbers = r.strings(b, "phone_numbers", what);
       for (std::size_t n = 0; n < numbers.size(); ++n) {
-        const auto parsed = toE164(numbers[n], country);
+        const auto parsed = switchboard::phone::toE164(numbers[n], country);
         if (!parsed.e164) {
           r.error(b["phone_numbers"][n], what + ".phone_numbers: " + parsed.error);
           continue;

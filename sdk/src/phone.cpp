@@ -1,10 +1,10 @@
-#include "phone.h"
+#include "switchboard/phone.h"
 
 #include <phonenumbers/phonenumberutil.h>
 
 #include <vector>
 
-namespace directory {
+namespace switchboard::phone {
 
 namespace {
 
@@ -46,4 +46,4 @@ PhoneParse toE164(const std::string& text, const std::string& region) {
                    : std::string(" (write it with a leading +, or set company.country)"))};
 }
 
-}  // namespace directory
+}  // namespace switchboard::phone

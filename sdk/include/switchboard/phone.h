@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-namespace directory {
+namespace switchboard::phone {
 
 struct PhoneParse {
   std::optional<std::string> e164;
@@ -16,4 +16,4 @@ struct PhoneParse {
 // 491234567890 with region DE as +49491234567890); two valid readings are ambiguous.
 PhoneParse toE164(const std::string& text, const std::string& region);
 
-}  // namespace directory
+}  // namespace switchboard::phone

@@ -1,0 +1,73 @@
+// The voice platform contract (Retell today), both ways:
+//  - calls in: the provider translates its webhooks into the calls.* events (switchboard/
+//    events/calls.h) and answers the platform's synchronous questions through the LiveFunctions
+//    a feature provides (who is calling, which slots are free) within the platform's deadline;
+//  - the VoicePlatform a provider offers back: fetch a call whose webhooks were lost.
+#pragma once
+
+#include <boost/config.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "switchboard/clock.h"
+#include "switchboard/domain/company.h"
+#include "switchboard/domain/external_ref.h"
+
+namespace switchboard::contracts {
+
+// A call as the platform reports it, provider-neutral.
+struct PlatformCall {
+  domain::ExternalRef ref;
+  std::string agent;                   // the platform's agent id
+  std::string from_number, to_number;  // E.164
+  std::string status;                  // registered | ongoing | ended | error
+  std::optional<TimePoint> started_at, ended_at;
+  std::string disconnection_reason;
+  std::string transcript;
+  std::string summary;
+  std::string sentiment;
+  std::string analysis_json;  // the platform's structured analysis, as JSON
+};
+
+class BOOST_SYMBOL_VISIBLE VoicePlatform {
+ public:
+  static constexpr const char* kServiceName = "contract.voice_platform";
+  virtual ~VoicePlatform();
+  virtual std::optional<PlatformCall> fetchCall(const domain::CompanyId& company,
+                                                const std::string& call_id) = 0;
+};
+
+// An incoming call, before it is answered: what the agent should know.
+struct InboundCall {
+  std::string from_number, to_number;  // E.164 as the platform sent them
+  std::string agent;
+};
+struct InboundAnswer {
+  bool known_number = false;  // false: the line is not set up; the agent says so politely
+  domain::CompanyId company;
+  std::string branch;
+  std::vector<std::pair<std::string, std::string>> variables;  // for the agent's prompt
+  std::vector<std::pair<std::string, std::string>> metadata;   // our ids, back on every webhook
+};
+
+// A function the agent calls during the conversation ("check availability").
+struct LiveFunctionCall {
+  domain::CompanyId company;
+  domain::ExternalRef call;
+  std::string name;
+  std::string arguments_json;
+};
+
+// Provided by the calls feature; the voice provider calls it on the request thread.
+class BOOST_SYMBOL_VISIBLE LiveFunctions {
+ public:
+  static constexpr const char* kServiceName = "contract.live_functions";
+  virtual ~LiveFunctions();
+  virtual InboundAnswer inbound(const InboundCall& call) = 0;
+  // The result as JSON for the agent; throws std::invalid_argument for an unknown function.
+  virtual std::string call(const LiveFunctionCall& call) = 0;
+};
+
+}  // namespace switchboard::contracts

@@ -37,7 +37,10 @@ constexpr const char* kUsage = R"(usage:
   switchboard inbox replay ID|--dead [--config FILE]
       Inspect the durable inbox; replay puts dead (or done) items back to pending, attempts
       reset. A running server picks them up within inbox.poll_ms.
-  switchboard --help | --version
+  switchboard INSTANCE COMMAND [ARGS...] [--config FILE]
+      Run a command a plugin adds (listed below when FILE loads): the plugins are configured
+      with their storage, nothing is started. Exit codes as above.
+  switchboard --help [--config FILE] | --version
 
 Plugin libraries named without a path are looked for in the file's plugin_dirs, then in
 $SWITCHBOARD_PLUGIN_PATH (colon-separated), then in <binary>/../plugins.
@@ -200,6 +203,76 @@ int inboxCommand(const Args& args) {
   return 0;
 }
 
+bool isKernelCommand(const std::string& word) {
+  for (const char* c : {"serve", "check-config", "plugins", "migrate", "inbox"})
+    if (word == c) return true;
+  return false;
+}
+
+// `switchboard INSTANCE COMMAND [ARGS...] [--config FILE]`
+int pluginCommand(const std::vector<std::string>& words) {
+  Args args;
+  std::vector<std::string> rest;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (words[i] == "--config" && i + 1 < words.size())
+      args.config = words[++i];
+    else
+      rest.push_back(words[i]);
+  }
+  if (rest.size() < 2) {
+    std::cerr << "usage: switchboard INSTANCE COMMAND [ARGS...] [--config FILE]\n";
+    return 2;
+  }
+  Kernel kernel(kernelOptions(args));
+  try {
+    kernel.prepare();
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << "\n";
+    return 1;
+  }
+  const auto* command = kernel.handlers().command(rest[0], rest[1]);
+  if (!command) {
+    std::cerr << "switchboard: " << args.config << " has no plugin '" << rest[0]
+              << "' with a command '" << rest[1] << "'";
+    std::string known;
+    for (const auto& [instance, c] : kernel.handlers().commands())
+      known += "\n  " + instance + " " + c->name;
+    std::cerr << (known.empty() ? "; its plugins add no commands\n"
+                                : "; there are:" + known + "\n");
+    return 2;
+  }
+  try {
+    const int status = command->run({rest.begin() + 2, rest.end()}, std::cout, std::cerr);
+    std::cout.flush();
+    return status;
+  } catch (const std::exception& e) {
+    std::cerr << rest[0] << " " << rest[1] << ": " << e.what() << "\n";
+    return 1;
+  }
+}
+
+// --help: the kernel's usage, then the commands the config's plugins add (when it loads).
+int help(const std::vector<std::string>& words) {
+  std::cout << kUsage;
+  Args args;
+  if (words.size() == 2 && words[0] == "--config") args.config = words[1];
+  if (!fs::exists(args.config)) return 0;
+  Kernel kernel(kernelOptions(args));
+  try {
+    kernel.prepare(/*open_storage=*/false);
+  } catch (const std::exception& e) {
+    std::cout << "\n(plugin commands unknown: " << args.config << " does not load)\n";
+    return 0;
+  }
+  const auto commands = kernel.handlers().commands();
+  if (commands.empty()) return 0;
+  std::cout << "\nPlugin commands (" << args.config << "):\n";
+  for (const auto& [instance, c] : commands)
+    std::cout << "  switchboard " << instance << " " << c->name
+              << (c->usage.empty() ? "" : " " + c->usage) << "\n      " << c->summary << "\n";
+  return 0;
+}
+
 int listPlugins(const Args& args) {
   sb::config::Config config;
   try {
@@ -241,10 +314,10 @@ int main(int argc, char** argv) {
               << switchboard::kSdkAbiVersion << ")\n";
     return 0;
   }
-  if (argc == 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
-    std::cout << kUsage;
-    return 0;
-  }
+  if (argc >= 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h"))
+    return help({argv + 2, argv + argc});
+  if (argc >= 2 && argv[1][0] != '-' && !isKernelCommand(argv[1]))
+    return pluginCommand({argv + 1, argv + argc});
   const auto args = parse(argc, argv);
   if (!args) {
     std::cerr << kUsage;

@@ -57,6 +57,28 @@ void HandlerRegistry::addUpstreamCall(const std::string& plugin, const std::stri
                                 "' twice");
 }
 
+void HandlerRegistry::addCommand(const std::string& plugin, switchboard::Command command) {
+  checkOpen(plugin, command.name);
+  if (command.name.empty() || !command.run)
+    throw std::invalid_argument("plugin '" + plugin +
+                                "' registered a command without a name or run");
+  const auto name = command.name;
+  if (!commands_.emplace(Key{plugin, name}, std::move(command)).second)
+    throw std::invalid_argument("plugin '" + plugin + "' registered command '" + name + "' twice");
+}
+
+const switchboard::Command* HandlerRegistry::command(const std::string& plugin,
+                                                     const std::string& name) const {
+  auto it = commands_.find(Key{plugin, name});
+  return it == commands_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::pair<std::string, const switchboard::Command*>> HandlerRegistry::commands() const {
+  std::vector<std::pair<std::string, const switchboard::Command*>> out;
+  for (const auto& [key, command] : commands_) out.emplace_back(key.first, &command);
+  return out;
+}
+
 const switchboard::UpstreamCallJob* HandlerRegistry::upstreamCall(const std::string& plugin,
                                                                   const std::string& type) const {
   auto it = calls_.find(Key{plugin, type});
@@ -115,6 +137,7 @@ void HandlerRegistry::clear() {
   durable_.clear();
   jobs_.clear();
   calls_.clear();
+  commands_.clear();
 }
 
 }  // namespace sb::plugins

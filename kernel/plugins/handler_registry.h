@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "switchboard/commands.h"
 #include "switchboard/events.h"
 #include "switchboard/http.h"
 #include "switchboard/inbox.h"
@@ -22,6 +23,7 @@ class HandlerRegistry {
   void addDurable(const std::string& plugin, const std::string& name,
                   switchboard::DurableHandler handler);
   void addJob(const std::string& plugin, const std::string& type, switchboard::JobHandler fn);
+  void addCommand(const std::string& plugin, switchboard::Command command);
   void addUpstreamCall(const std::string& plugin, const std::string& type,
                        switchboard::UpstreamCallJob job);
 
@@ -33,6 +35,10 @@ class HandlerRegistry {
   const switchboard::JobHandler* job(const std::string& plugin, const std::string& type) const;
   const switchboard::UpstreamCallJob* upstreamCall(const std::string& plugin,
                                                    const std::string& type) const;
+
+  const switchboard::Command* command(const std::string& plugin, const std::string& name) const;
+  // Every plugin command as (plugin instance, command), in name order.
+  std::vector<std::pair<std::string, const switchboard::Command*>> commands() const;
 
   // What a plugin registered, for error messages.
   std::vector<std::string> httpNames(const std::string& plugin) const;
@@ -54,6 +60,7 @@ class HandlerRegistry {
   std::map<Key, switchboard::DurableHandler> durable_;
   std::map<Key, switchboard::JobHandler> jobs_;
   std::map<Key, switchboard::UpstreamCallJob> calls_;
+  std::map<Key, switchboard::Command> commands_;
 };
 
 }  // namespace sb::plugins

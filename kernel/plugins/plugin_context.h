@@ -54,6 +54,9 @@ class PluginContext final : public switchboard::Host {
   YAML::Node readConfigFile(const std::string& path) override {
     return facilities_.read_config_file(facilities_.resolve_path(path));
   }
+  void command(switchboard::Command command) override {
+    facilities_.handlers.addCommand(name_, std::move(command));
+  }
   void healthCheck(const std::string& name, switchboard::HealthProbe probe) override {
     facilities_.add_health_check(name_ + "." + name, std::move(probe));
   }

@@ -79,6 +79,8 @@ class Kernel {
   events::Dispatcher& bus() { return bus_; }
   // Null without `storage:` (or before prepare()).
   inbox::Inbox* inbox() { return inbox_.get(); }
+  // What plugins registered (the CLI finds plugin commands here).
+  const plugins::HandlerRegistry& handlers() const { return handlers_; }
   // What plugins provide (tests and the CLI look services up here).
   switchboard::ServiceRegistry& services() { return services_; }
   // Null without `storage:` (or before prepare()).

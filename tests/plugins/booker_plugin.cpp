@@ -68,6 +68,34 @@ class BookerPlugin final : public switchboard::Plugin {
                                          .str());
     });
 
+    // `switchboard booker intents [ID]`: what the database holds, for admins.
+    host.command(
+        {"intents", "[ID]", "List recorded intents and their bookings",
+         [this](const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+           if (args.size() > 1) {
+             err << "usage: switchboard booker intents [ID]\n";
+             return 2;
+           }
+           auto session = host_->store().session();
+           soci::rowset<soci::row> rows =
+               (session->prepare << "SELECT id, slot, booking_id, recorded FROM "
+                                    "booker_intents ORDER BY id");
+           int shown = 0;
+           for (const auto& row : rows) {
+             const auto id = row.get<std::string>(0);
+             if (!args.empty() && id != args[0]) continue;
+             out << id << "\t" << row.get<std::string>(1) << "\t"
+                 << (row.get_indicator(2) == soci::i_ok ? row.get<std::string>(2) : "-") << "\t"
+                 << row.get<int>(3) << "\n";
+             ++shown;
+           }
+           if (shown == 0 && !args.empty()) {
+             err << "no intent " << args[0] << "\n";
+             return 1;
+           }
+           return 0;
+         }});
+
     host.jobs().upstreamCall(
         "book",
         {[this](const switchboard::InboxItem& job) { return book(job); },

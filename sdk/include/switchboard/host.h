@@ -6,6 +6,7 @@
 #include <string>
 
 #include "switchboard/clock.h"
+#include "switchboard/commands.h"
 #include "switchboard/events.h"
 #include "switchboard/health.h"
 #include "switchboard/http.h"
@@ -51,6 +52,9 @@ class BOOST_SYMBOL_VISIBLE Host {
 
   // Adds a check to /api/health/detailed, shown as `<instance>.<name>` (in configure()).
   virtual void healthCheck(const std::string& name, HealthProbe probe) = 0;
+
+  // Adds `switchboard <instance> <command.name>` to the CLI (in configure()).
+  virtual void command(Command command) = 0;
 };
 
 }  // namespace switchboard

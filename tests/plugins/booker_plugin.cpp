@@ -73,7 +73,7 @@ class BookerPlugin final : public switchboard::Plugin {
         {"intents", "[ID]", "List recorded intents and their bookings",
          [this](const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
            if (args.size() > 1) {
-             err << "usage: switchboard booker intents [ID]\n";
+            err << "usage: switchboard " << host_->name() << " intents [ID]\n";
              return 2;
            }
            auto session = host_->store().session();

@@ -6,11 +6,12 @@
 
 namespace sb::plugins {
 
-PluginContext::PluginContext(std::string name, YAML::Node config,
+PluginContext::PluginContext(std::string name, YAML::Node config, std::string config_file,
                              const config::OutboundConfig& outbound,
                              std::shared_ptr<spdlog::logger> log, Facilities facilities)
     : name_(std::move(name)),
       config_(std::move(config)),
+      config_file_(std::move(config_file)),
       log_(std::move(log)),
       facilities_(std::move(facilities)),
       client_(name_, outbound, log_, facilities_.upstream) {}

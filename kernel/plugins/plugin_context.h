@@ -35,11 +35,13 @@ struct Facilities {
 
 class PluginContext final : public switchboard::Host {
  public:
-  PluginContext(std::string name, YAML::Node config, const config::OutboundConfig& outbound,
-                std::shared_ptr<spdlog::logger> log, Facilities facilities);
+  PluginContext(std::string name, YAML::Node config, std::string config_file,
+                const config::OutboundConfig& outbound, std::shared_ptr<spdlog::logger> log,
+                Facilities facilities);
 
   const std::string& name() const override { return name_; }
   const YAML::Node& config() const override { return config_; }
+  const std::string& configFile() const override { return config_file_; }
   std::shared_ptr<spdlog::logger> log() const override { return log_; }
   switchboard::HttpRegistry& http() override { return http_; }
   switchboard::EventBus& events() override { return events_; }
@@ -94,6 +96,7 @@ class PluginContext final : public switchboard::Host {
 
   std::string name_;
   YAML::Node config_;
+  std::string config_file_;
   std::shared_ptr<spdlog::logger> log_;
   Facilities facilities_;
   net::UpstreamClient client_;

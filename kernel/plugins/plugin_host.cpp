@@ -103,9 +103,9 @@ void PluginHost::load(const std::vector<config::PluginConfig>& plugins) {
 void PluginHost::configure() {
   for (auto& p : instances_) {
     if (p->state != PluginState::Loaded) continue;
-    p->context =
-        std::make_unique<PluginContext>(p->config.instance, p->config.config, p->config.outbound,
-                                        loggers_(p->config.instance), facilities_);
+    p->context = std::make_unique<PluginContext>(p->config.instance, p->config.config,
+                                                 p->config.at.file, p->config.outbound,
+                                                 loggers_(p->config.instance), facilities_);
     runStep(*p, "configure", [&] { p->plugin->configure(*p->context); });
     if (p->state == PluginState::Loaded) p->state = PluginState::Configured;
   }

@@ -202,3 +202,23 @@ TEST(Config, MissingEnvironmentVariableIsAnErrorNamingIt) {
 }
 
 }  // namespace
+
+namespace {
+
+// A plugin that reads its config with the SDK's YamlReader reports like the kernel does.
+TEST(PluginConfig, ProblemsInAPluginsSectionComeWithTheirPositionAllAtOnce) {
+  const auto text = prepareProblems(
+      "storage: { url: \"sqlite://:memory:\" }\n"
+      "plugins:\n"
+      "  booker:\n"
+      "    library: booker\n"
+      "    config:\n"
+      "      lookup: maybe\n"
+      "      colour: blue\n");
+  EXPECT_NE(text.find("config.yaml:7:7: config.base_url is required"), std::string::npos) << text;
+  EXPECT_NE(text.find("config.yaml:7:15:"), std::string::npos) << text;
+  EXPECT_NE(text.find("config.yaml:8:7:"), std::string::npos) << text;
+  EXPECT_NE(text.find("colour"), std::string::npos) << text;
+}
+
+}  // namespace

@@ -10,6 +10,7 @@
 //   crash_marker: a file; when it exists after the upstream answered, the process deletes it
 //                 and exits at once (a crash between the call and the record)
 #include <soci/soci.h>
+#include <switchboard/config/plugin_config.h>
 #include <switchboard/sdk.h>
 
 #include <cstdio>
@@ -34,9 +35,14 @@ class BookerPlugin final : public switchboard::Plugin {
 
   void configure(switchboard::Host& host) override {
     host_ = &host;
-    base_url_ = host.config()["base_url"].as<std::string>("");
-    lookup_ = host.config()["lookup"].as<bool>(false);
-    crash_marker_ = host.config()["crash_marker"].as<std::string>("");
+    switchboard::readPluginConfig(
+        host, [&](switchboard::config::YamlReader& r, const YAML::Node& c) {
+          if (!r.isMap(c, "config")) return;
+          r.map(c, "config", {"base_url", "lookup", "crash_marker"});  // unknown keys reported
+          base_url_ = r.string(c, "base_url", "config", /*required=*/true).value_or("");
+          lookup_ = r.boolean(c, "lookup", "config").value_or(false);
+          crash_marker_ = r.string(c, "crash_marker", "config").value_or("");
+        });
 
     host.http().handler("intend", [this](const HttpRequest& r) {
       const auto doc = json::parse(r.body);
@@ -73,7 +79,7 @@ class BookerPlugin final : public switchboard::Plugin {
         {"intents", "[ID]", "List recorded intents and their bookings",
          [this](const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
            if (args.size() > 1) {
-            err << "usage: switchboard " << host_->name() << " intents [ID]\n";
+             err << "usage: switchboard " << host_->name() << " intents [ID]\n";
              return 2;
            }
            auto session = host_->store().session();

@@ -31,6 +31,9 @@ class BOOST_SYMBOL_VISIBLE Host {
 
   virtual const std::string& name() const = 0;   // the instance name in YAML `plugins:`
   virtual const YAML::Node& config() const = 0;  // its `config:` section, ${ENV} expanded
+  // The file config() came from (its nodes' positions are in it): see
+  // switchboard/config/plugin_config.h.
+  virtual const std::string& configFile() const = 0;
   virtual std::shared_ptr<spdlog::logger> log() const = 0;  // named after the instance
   virtual HttpRegistry& http() = 0;
   virtual EventBus& events() = 0;

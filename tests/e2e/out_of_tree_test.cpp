@@ -51,4 +51,30 @@ TEST(OutOfTree, ExamplePluginBuiltAgainstTheInstalledSdkLoadsAndAnswers) {
   EXPECT_EQ(server.waitForExit(), 0) << server.output();
 }
 
+// The second example: a whole provider (durable signed webhook, upstream call job, migration,
+// service, command) and its own tests on the installed test kit, built and run out of tree.
+TEST(OutOfTree, TheWebhookProviderExampleBuildsAndPassesItsTestsOnTheInstalledKit) {
+  sbtest::TempDir dir;
+  const std::string prefix = (dir.path() / "sdk").string();
+  const std::string build = (dir.path() / "build").string();
+  std::string out;
+  ASSERT_EQ(sbtest::runCommand(
+                {"/usr/bin/cmake", "--install", sbtest::buildDir(), "--prefix", prefix}, out),
+            0)
+      << out;
+  ASSERT_EQ(sbtest::runCommand({"/usr/bin/cmake", "-S",
+                                sbtest::sourceDir() + "/examples/webhook-provider", "-B", build,
+                                "-G", "Ninja", "-DCMAKE_PREFIX_PATH=" + prefix},
+                               out),
+            0)
+      << out;
+  ASSERT_EQ(sbtest::runCommand({"/usr/bin/cmake", "--build", build}, out), 0) << out;
+  // The kit finds the installed server beside the installed SDK, not the build tree's.
+  ASSERT_EQ(sbtest::runCommand({"/usr/bin/ctest", "--test-dir", build, "--output-on-failure"},
+                               out),
+            0)
+      << out;
+  EXPECT_NE(out.find("100% tests passed, 0 tests failed out of 4"), std::string::npos) << out;
+}
+
 }  // namespace

@@ -17,3 +17,5 @@
 #include "switchboard/plugin.h"
 #include "switchboard/services.h"
 #include "switchboard/store.h"
+#include "switchboard/time.h"
+#include "switchboard/typed_event.h"

@@ -428,20 +428,29 @@ std::size_t collectHeader(char* data, std::size_t size, std::size_t count, void*
 
 Delivery postWebhook(const std::string& url, const std::string& body,
                      const std::vector<HttpHeader>& headers, const std::string& content_type) {
+  auto all = headers;
+  all.insert(all.begin(), {"Content-Type", content_type});
+  return httpRequest("POST", url, body, all);
+}
+
+Delivery httpRequest(const std::string& method, const std::string& url, const std::string& body,
+                     const std::vector<HttpHeader>& headers) {
   Delivery out;
   CURL* h = curl_easy_init();
   if (!h) {
     out.error = "cannot create a libcurl handle";
     return out;
   }
-  curl_slist* list = curl_slist_append(nullptr, ("Content-Type: " + content_type).c_str());
-  list = curl_slist_append(list, "Expect:");
+  curl_slist* list = curl_slist_append(nullptr, "Expect:");
   for (const auto& hd : headers)
     list = curl_slist_append(list, (hd.name + ": " + hd.value).c_str());
   curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(h, CURLOPT_POST, 1L);
-  curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
-  curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method.c_str());
+  if (method == "HEAD") curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+  if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  }
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 30000L);
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);

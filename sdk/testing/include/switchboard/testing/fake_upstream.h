@@ -100,5 +100,8 @@ struct Delivery {
 Delivery postWebhook(const std::string& url, const std::string& body,
                      const std::vector<HttpHeader>& headers,
                      const std::string& content_type = "application/json");
+// Any request to the server under test (an admin GET, a health check).
+Delivery httpRequest(const std::string& method, const std::string& url,
+                     const std::string& body = "", const std::vector<HttpHeader>& headers = {});
 
 }  // namespace switchboard::testing

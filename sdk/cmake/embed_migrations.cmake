@@ -14,7 +14,7 @@ foreach(backend sqlite postgresql)
   endforeach()
   string(APPEND body "  if (backend == \"${backend}\") return {\n${entries}  };\n")
 endforeach()
-file(WRITE ${OUTPUT}.tmp "// Generated from ${SCHEMA_DIR} by cmake/embed_migrations.cmake; do not edit.
+file(WRITE ${OUTPUT}.tmp "// Generated from ${SCHEMA_DIR} by embed_migrations.cmake (Switchboard SDK); do not edit.
 #include <string>
 #include <vector>
 

@@ -1,15 +1,15 @@
-#include "support/server_process.h"
+#include "switchboard/testing/server_process.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <regex>
 #include <stdexcept>
 
-namespace sbtest {
+namespace switchboard::testing {
 namespace {
 
 pid_t spawn(const std::vector<std::string>& args,
@@ -120,4 +120,4 @@ int runCommand(const std::vector<std::string>& args, std::string& output,
   return status.value_or(-1);
 }
 
-}  // namespace sbtest
+}  // namespace switchboard::testing

@@ -49,7 +49,7 @@ std::string Dispatcher::publish(switchboard::Event event) {
 
 void Dispatcher::deliver(const Subscriber& subscriber, const switchboard::Event& event) {
   try {
-    (*subscriber.handler)(event);
+    (*subscriber.handler)(event, switchboard::EventDelivery{});
     metrics_.events_handled.fetch_add(1, std::memory_order_relaxed);
   } catch (const std::exception& e) {
     metrics_.events_failed.fetch_add(1, std::memory_order_relaxed);

@@ -23,7 +23,7 @@ namespace sb::events {
 
 struct Subscriber {
   std::string label;  // "plugin.handler", for logs
-  const switchboard::EventHandler* handler;
+  const switchboard::TransactionalEventHandler* handler;
   std::string plugin;
   std::string name;
   bool async = false;  // through the inbox (see setAsyncSink)

@@ -279,7 +279,7 @@ void Workers::runHandler(const Record& record, soci::session& tx) {
     if (!handler)
       throw std::runtime_error("plugin '" + item.source + "' has no event handler '" +
                                record.handler + "' running");
-    (*handler)(events::fromJson(item.payload));
+    (*handler)(events::fromJson(item.payload), switchboard::EventDelivery{&tx, item.attempt});
   } else {
     throw std::runtime_error("unknown inbox kind '" + record.kind + "'");
   }

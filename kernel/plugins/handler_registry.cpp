@@ -20,7 +20,7 @@ void HandlerRegistry::addHttp(const std::string& plugin, const std::string& name
 }
 
 void HandlerRegistry::addEvent(const std::string& plugin, const std::string& name,
-                               switchboard::EventHandler fn) {
+                               switchboard::TransactionalEventHandler fn) {
   checkOpen(plugin, name);
   if (!events_.emplace(Key{plugin, name}, std::move(fn)).second)
     throw std::invalid_argument("plugin '" + plugin + "' registered event handler '" + name +
@@ -103,8 +103,8 @@ const switchboard::HttpHandler* HandlerRegistry::http(const std::string& plugin,
   return it == http_.end() ? nullptr : &it->second;
 }
 
-const switchboard::EventHandler* HandlerRegistry::event(const std::string& plugin,
-                                                        const std::string& name) const {
+const switchboard::TransactionalEventHandler* HandlerRegistry::event(
+    const std::string& plugin, const std::string& name) const {
   auto it = events_.find(Key{plugin, name});
   return it == events_.end() ? nullptr : &it->second;
 }

@@ -19,7 +19,8 @@ namespace sb::plugins {
 class HandlerRegistry {
  public:
   void addHttp(const std::string& plugin, const std::string& name, switchboard::HttpHandler fn);
-  void addEvent(const std::string& plugin, const std::string& name, switchboard::EventHandler fn);
+  void addEvent(const std::string& plugin, const std::string& name,
+                switchboard::TransactionalEventHandler fn);
   void addDurable(const std::string& plugin, const std::string& name,
                   switchboard::DurableHandler handler);
   void addJob(const std::string& plugin, const std::string& type, switchboard::JobHandler fn);
@@ -29,7 +30,8 @@ class HandlerRegistry {
 
   // Pointers stay valid for the registry's life.
   const switchboard::HttpHandler* http(const std::string& plugin, const std::string& name) const;
-  const switchboard::EventHandler* event(const std::string& plugin, const std::string& name) const;
+  const switchboard::TransactionalEventHandler* event(const std::string& plugin,
+                                                      const std::string& name) const;
   const switchboard::DurableHandler* durable(const std::string& plugin,
                                              const std::string& name) const;
   const switchboard::JobHandler* job(const std::string& plugin, const std::string& type) const;
@@ -56,7 +58,7 @@ class HandlerRegistry {
 
   std::atomic<bool> sealed_{false};
   std::map<Key, switchboard::HttpHandler> http_;
-  std::map<Key, switchboard::EventHandler> events_;
+  std::map<Key, switchboard::TransactionalEventHandler> events_;
   std::map<Key, switchboard::DurableHandler> durable_;
   std::map<Key, switchboard::JobHandler> jobs_;
   std::map<Key, switchboard::UpstreamCallJob> calls_;

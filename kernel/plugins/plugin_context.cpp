@@ -62,6 +62,15 @@ std::string PluginContext::Events::publish(switchboard::Event event) {
 }
 
 void PluginContext::Events::handler(const std::string& name, switchboard::EventHandler fn) {
+  owner_.facilities_.handlers.addEvent(
+      owner_.name_, name,
+      [fn = std::move(fn)](const switchboard::Event& e, const switchboard::EventDelivery&) {
+        fn(e);
+      });
+}
+
+void PluginContext::Events::transactionalHandler(const std::string& name,
+                                                 switchboard::TransactionalEventHandler fn) {
   owner_.facilities_.handlers.addEvent(owner_.name_, name, std::move(fn));
 }
 

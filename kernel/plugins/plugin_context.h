@@ -89,6 +89,8 @@ class PluginContext final : public switchboard::Host {
     explicit Events(PluginContext& owner) : owner_(owner) {}
     std::string publish(switchboard::Event event) override;
     void handler(const std::string& name, switchboard::EventHandler fn) override;
+    void transactionalHandler(const std::string& name,
+                              switchboard::TransactionalEventHandler fn) override;
 
    private:
     PluginContext& owner_;

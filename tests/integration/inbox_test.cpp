@@ -8,6 +8,7 @@
 #include "support/kernel_harness.h"
 #include "support/postgres_server.h"
 #include "support/webhooks.h"
+#include "switchboard/json.h"
 
 namespace {
 
@@ -274,5 +275,33 @@ TEST_P(InboxOnServer, ConnectionsTheDatabaseDroppedAreOpenedAgain) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, InboxOnServer, ::testing::Values("postgresql"),
                          [](const auto& info) { return info.param; });
+
+}  // namespace
+
+namespace {
+
+// An async subscriber that writes through its delivery's transaction: the failed attempt's
+// write is rolled back with it, the retry's is kept; it sees which attempt it is.
+TEST(AsyncEvents, AHandlerWritesThroughItsDeliverysTransactionExactlyOnce) {
+  sbtest::TempDir dir;
+  sbtest::KernelHarness h(
+      "storage: { url: \"sqlite://" + (dir.path() / "events.db").string() + "\" }\n" +
+      "inbox: { poll_ms: 10, retry: { base_ms: 1, cap_ms: 5 } }\n"
+      "plugins:\n  booker: { library: booker, config: { base_url: \"http://127.0.0.1:9\" } }\n"
+      "routes:\n"
+      "  - { method: POST, path: /announce, plugin: booker, handler: announce }\n"
+      "  - { method: GET, path: /audit, plugin: booker, handler: audit }\n"
+      "events:\n  booker.announced: [{ handler: booker.audit, async: true }]\n");
+  h.start();
+  const auto published = sbtest::request(h.port(), "POST", "/announce", R"({"fail_first":true})");
+  ASSERT_EQ(published.status, 202);
+  const auto id = switchboard::json::parse(published.body).root().requireString("id");
+  std::string audit;
+  EXPECT_TRUE(sbtest::eventually([&] {
+    audit = sbtest::request(h.port(), "GET", "/audit").body;
+    return audit != "[]";
+  }));
+  EXPECT_EQ(audit, R"([{"event":")" + id + R"(","attempt":2}])");
+}
 
 }  // namespace

@@ -30,7 +30,9 @@ class BookerPlugin final : public switchboard::Plugin {
   std::vector<switchboard::Migration> migrations(const std::string&) const override {
     return {{"0001_intents",
              "CREATE TABLE booker_intents (id TEXT PRIMARY KEY, slot TEXT NOT NULL,"
-             " booking_id TEXT, recorded INTEGER NOT NULL DEFAULT 0)"}};
+             " booking_id TEXT, recorded INTEGER NOT NULL DEFAULT 0)"},
+            {"0002_audit",
+             "CREATE TABLE booker_audit (event_id TEXT NOT NULL, attempt INTEGER NOT NULL)"}};
   }
 
   void configure(switchboard::Host& host) override {
@@ -57,6 +59,34 @@ class BookerPlugin final : public switchboard::Plugin {
           host_->clock().now(), "booking:" + id, session.get());
       tx.commit();
       return HttpResponse::json(202, R"({"queued":true})");
+    });
+    // POST /announce publishes booker.announced with the body as payload; `audit`, subscribed
+    // async, writes (event id, attempt) through its delivery's transaction and fails attempt 1
+    // when the payload says {"fail_first": true}.
+    host.http().handler("announce", [this](const HttpRequest& r) {
+      switchboard::Event e;
+      e.topic = "booker.announced";
+      e.payload = r.body;
+      const auto id = host_->events().publish(e);
+      return HttpResponse::json(202, json::Builder().object().field("id", id).end().str());
+    });
+    host.events().transactionalHandler(
+        "audit", [](const switchboard::Event& e, const switchboard::EventDelivery& d) {
+          if (!d.tx) throw std::logic_error("audit must be subscribed async");
+          *d.tx << "INSERT INTO booker_audit (event_id, attempt) VALUES (:id, :a)", soci::use(e.id),
+              soci::use(d.attempt);
+          if (d.attempt == 1 && json::parse(e.payload).root().boolean("fail_first").value_or(false))
+            throw std::runtime_error("first attempt fails on purpose");
+        });
+    host.http().handler("audit", [this](const HttpRequest&) {
+      auto session = host_->store().session();
+      soci::rowset<soci::row> rows =
+          (session->prepare << "SELECT event_id, attempt FROM booker_audit ORDER BY attempt");
+      json::Builder b;
+      b.array();
+      for (const auto& row : rows)
+        b.object().field("event", row.get<std::string>(0)).field("attempt", row.get<int>(1)).end();
+      return HttpResponse::json(200, b.end().str());
     });
     host.http().handler("intent", [this](const HttpRequest& r) {
       const std::string id(r.param("id").value_or(""));

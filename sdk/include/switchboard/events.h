@@ -7,6 +7,10 @@
 
 #include "switchboard/clock.h"
 
+namespace soci {
+class session;
+}
+
 namespace switchboard {
 
 struct Event {
@@ -20,6 +24,16 @@ struct Event {
 // May throw: the bus logs the failure with the event id and goes on with the other handlers.
 using EventHandler = std::function<void(const Event&)>;
 
+// How an event reached a handler. For an `async: true` subscription: the transaction that also
+// marks the delivery done (write through it and the write happens exactly once) and the
+// attempt (1 first). Inline: no transaction, attempt 1.
+struct EventDelivery {
+  soci::session* tx = nullptr;
+  int attempt = 1;
+};
+// Throwing from an async delivery retries it with backoff (RetryLater: no sooner than asked).
+using TransactionalEventHandler = std::function<void(const Event&, const EventDelivery&)>;
+
 class BOOST_SYMBOL_VISIBLE EventBus {
  public:
   virtual ~EventBus();
@@ -31,6 +45,8 @@ class BOOST_SYMBOL_VISIBLE EventBus {
   virtual std::string publish(Event event) = 0;
   // Registers a handler that YAML `events:` refers to as `<plugin>.<name>`.
   virtual void handler(const std::string& name, EventHandler handler) = 0;
+  // The same, for a handler that writes through the delivery's transaction.
+  virtual void transactionalHandler(const std::string& name, TransactionalEventHandler handler) = 0;
 };
 
 }  // namespace switchboard

@@ -4,6 +4,8 @@
 #include <map>
 #include <mutex>
 
+#include "switchboard/domain/version.h"
+
 namespace sb::plugins {
 
 LoadedLibrary openPluginLibrary(const std::string& path) {
@@ -32,6 +34,13 @@ LoadedLibrary openPluginLibrary(const std::string& path) {
     throw LoadError(path + ": plugin was built for SDK ABI version " + std::to_string(loaded.abi) +
                     ", this kernel provides ABI version " +
                     std::to_string(switchboard::kSdkAbiVersion) + "; rebuild it");
+  if (lib.has(switchboard::domain::kDomainSymbol)) {
+    const auto domain = lib.get<const std::uint32_t>(switchboard::domain::kDomainSymbol);
+    if (domain != switchboard::domain::kDomainVersion)
+      throw LoadError(path + ": plugin uses domain types of version " + std::to_string(domain) +
+                      ", this kernel's plugins share version " +
+                      std::to_string(switchboard::domain::kDomainVersion) + "; rebuild it");
+  }
   loaded.factory = &lib.get_alias<switchboard::PluginFactory>(switchboard::kFactorySymbol);
   open->emplace(path, std::make_pair(std::move(lib), loaded));
   return loaded;

@@ -111,3 +111,4 @@ class DirectoryPlugin final : public switchboard::Plugin {
 }  // namespace directory
 
 SWITCHBOARD_PLUGIN(directory::DirectoryPlugin)
+SWITCHBOARD_USES_DOMAIN()

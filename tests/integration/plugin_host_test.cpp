@@ -6,6 +6,7 @@
 #include "plugins/library_loader.h"
 #include "support/http_client.h"
 #include "support/kernel_harness.h"
+#include "switchboard/domain/version.h"
 
 namespace {
 
@@ -24,6 +25,25 @@ TEST(PluginHost, RefusesAPluginBuiltForAnotherAbiNamingBothVersionsAndTheFile) {
               std::string::npos)
         << text;
   }
+}
+
+// Domain types are versioned apart: only a plugin that declares it uses them is checked, and
+// one built against other domain headers is refused; plugins that never touch them (probe,
+// hello) load whatever the domain version.
+TEST(PluginHost, RefusesAPluginBuiltAgainstOtherDomainHeaders) {
+  const std::string path = sbtest::testPluginDir() + "/domain_mismatch.so";
+  try {
+    sb::plugins::openPluginLibrary(path);
+    FAIL() << "expected a LoadError";
+  } catch (const sb::plugins::LoadError& e) {
+    const std::string text = e.what();
+    EXPECT_NE(text.find("domain types of version 999"), std::string::npos) << text;
+    EXPECT_NE(text.find("share version " + std::to_string(switchboard::domain::kDomainVersion)),
+              std::string::npos)
+        << text;
+  }
+  EXPECT_NO_THROW(sb::plugins::openPluginLibrary(sbtest::pluginDir() + "/directory.so"));
+  EXPECT_NO_THROW(sb::plugins::openPluginLibrary(sbtest::testPluginDir() + "/probe.so"));
 }
 
 TEST(PluginHost, AbiMismatchStopsTheServerFromStarting) {

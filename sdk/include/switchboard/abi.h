@@ -8,7 +8,8 @@
 
 namespace switchboard {
 
-// Bump whenever a change to any SDK header alters layout or vtables. The kernel refuses a
+// Bump whenever a change to an SDK header outside switchboard/domain/ (versioned by
+// kDomainVersion, switchboard/domain/version.h) alters layout or vtables. The kernel refuses a
 // plugin whose exported version differs from its own.
 inline constexpr std::uint32_t kSdkAbiVersion = 5;  // 5: outbound policy, health checks
 

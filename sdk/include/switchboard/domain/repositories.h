@@ -20,6 +20,7 @@
 #include "switchboard/domain/catalog.h"
 #include "switchboard/domain/company.h"
 #include "switchboard/domain/customer.h"
+#include "switchboard/domain/version.h"
 
 namespace soci {
 class session;

@@ -1,12 +1,12 @@
 // Customers, calls and appointments: what happens to a company, always scoped to it.
 #include <soci/soci.h>
 
-#include "sql_values.h"
+#include "switchboard/tenant_sql.h"
 #include "stores.h"
 
 namespace directory {
 
-using namespace sqlv;
+using namespace switchboard::sql;
 
 namespace {
 

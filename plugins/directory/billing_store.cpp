@@ -2,12 +2,12 @@
 // data all companies share (exchange rates, pricing plans).
 #include <soci/soci.h>
 
-#include "sql_values.h"
+#include "switchboard/tenant_sql.h"
 #include "stores.h"
 
 namespace directory {
 
-using namespace sqlv;
+using namespace switchboard::sql;
 
 namespace {
 

@@ -3,12 +3,12 @@
 #include <rapidjson/writer.h>
 #include <soci/soci.h>
 
-#include "sql_values.h"
+#include "switchboard/tenant_sql.h"
 #include "stores.h"
 
 namespace directory {
 
-using namespace sqlv;
+using namespace switchboard::sql;
 
 namespace {
 

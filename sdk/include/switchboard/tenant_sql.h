@@ -1,4 +1,7 @@
-// Small conversions between domain values and SQL columns, shared by the stores.
+// What every feature's store needs to keep tenants apart and values portable between SQLite and
+// PostgreSQL: time as UTC milliseconds, nullable binds, row mapping, and the company checks
+// (every tenant-owned query names its company; an UPDATE that touched no row of that company
+// is NotFound, never a silent cross-tenant write).
 #pragma once
 
 #include <soci/soci.h>
@@ -12,13 +15,9 @@
 #include "switchboard/domain/repositories.h"
 #include "switchboard/sql_row.h"
 
-namespace directory::sqlv {
+namespace switchboard::sql {
 
 using ll = long long;  // what SOCI binds as a 64-bit integer
-using switchboard::sql::int64At;
-using switchboard::sql::optionalInt64At;
-using switchboard::sql::textAt;
-
 inline ll toMs(switchboard::TimePoint t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
@@ -75,4 +74,4 @@ inline void requireUpdated(soci::statement& st, const char* what, std::int64_t i
                                         " does not exist for company " + c);
 }
 
-}  // namespace directory::sqlv
+}  // namespace switchboard::sql

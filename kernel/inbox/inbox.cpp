@@ -1,5 +1,6 @@
 #include "inbox/inbox.h"
 
+#include "events/event_codec.h"
 #include "switchboard/crypto.h"
 #include "util/ids.h"
 #include "util/utf8.h"
@@ -39,9 +40,9 @@ void Inbox::stop() {
   workers_.stop();
 }
 
-void Inbox::accept(const std::string& plugin, const std::string& handler,
-                   const switchboard::DurableHandler& durable,
-                   const switchboard::HttpRequest& request, http::Reply reply) {
+void Inbox::accept(const http::RouteTarget& target, const switchboard::HttpRequest& request,
+                   http::Reply reply) {
+  const switchboard::DurableHandler& durable = *target.durable;
   if (durable.verify) {
     if (auto refusal = durable.verify(request)) {
       reply(std::move(*refusal));
@@ -80,9 +81,9 @@ void Inbox::accept(const std::string& plugin, const std::string& handler,
     return;
   }
   NewItem item;
-  item.kind = "webhook";
-  item.source = plugin;
-  item.handler = handler;
+  item.kind = kind::kWebhook;
+  item.source = target.plugin;
+  item.handler = target.handler_name;
   item.type = identity.event_type;
   item.dedupe_key = identity.event_id.empty()
                         ? "sha256:" + switchboard::crypto::sha256Hex(request.body)
@@ -101,6 +102,34 @@ void Inbox::accept(const std::string& plugin, const std::string& handler,
     if (r.duplicate) metrics_.inbox_duplicates.fetch_add(1);
     reply(r.stored ? ack : failure);
   });
+}
+
+bool Inbox::enqueueJob(const std::string& plugin, const std::string& type,
+                       const std::string& payload, switchboard::TimePoint run_at,
+                       const std::string& key, soci::session* tx) {
+  NewItem item;
+  item.kind = kind::kJob;
+  item.source = plugin;
+  item.handler = item.type = type;
+  item.dedupe_key = key.empty() ? util::randomId() : key;
+  item.payload = payload;
+  item.received_ms = toMs(clock_.now());
+  item.run_at_ms = toMs(run_at);
+  return enqueue(item, tx);
+}
+
+bool Inbox::enqueueEvent(const std::string& plugin, const std::string& handler,
+                         const switchboard::Event& event, soci::session* tx) {
+  NewItem item;
+  item.kind = kind::kEvent;
+  item.source = plugin;
+  item.handler = handler;
+  item.type = event.topic;
+  item.dedupe_key = event.id;
+  item.tenant = event.tenant;
+  item.payload = events::toJson(event);
+  item.received_ms = item.run_at_ms = toMs(clock_.now());
+  return enqueue(item, tx);
 }
 
 bool Inbox::enqueue(const NewItem& item, soci::session* tx) {

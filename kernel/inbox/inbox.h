@@ -9,6 +9,7 @@
 
 #include "config/config.h"
 #include "http/reply.h"
+#include "http/request_dispatcher.h"
 #include "inbox/group_committer.h"
 #include "inbox/inbox_store.h"
 #include "inbox/workers.h"
@@ -18,7 +19,7 @@
 
 namespace sb::inbox {
 
-class Inbox {
+class Inbox final : public http::DurableSink {
  public:
   Inbox(storage::Database& db, const config::InboxConfig& config,
         const plugins::HandlerRegistry& handlers, const switchboard::Clock& clock,
@@ -34,12 +35,16 @@ class Inbox {
   // A request on a durable route: 401 (or whatever verify answers) and nothing stored, 400 for
   // a body identify rejects, else stored and then acknowledged; a duplicate is acknowledged
   // without being stored again.
-  void accept(const std::string& plugin, const std::string& handler,
-              const switchboard::DurableHandler& durable, const switchboard::HttpRequest& request,
-              http::Reply reply);
+  void accept(const http::RouteTarget& target, const switchboard::HttpRequest& request,
+              http::Reply reply) override;
 
-  // Jobs and async event deliveries; inside `tx` when given. False for a duplicate key.
-  bool enqueue(const NewItem& item, soci::session* tx);
+  // A plugin's job of `type`, due at `run_at`; inside `tx` when given. False for a duplicate
+  // key (an empty key gets a random one: never a duplicate).
+  bool enqueueJob(const std::string& plugin, const std::string& type, const std::string& payload,
+                  switchboard::TimePoint run_at, const std::string& key, soci::session* tx);
+  // `event` for one async subscriber (plugin, handler); inside `tx` when given.
+  bool enqueueEvent(const std::string& plugin, const std::string& handler,
+                    const switchboard::Event& event, soci::session* tx);
 
   // Depth by state and the age of the oldest pending item, Prometheus text.
   std::string metricsText();
@@ -48,6 +53,8 @@ class Inbox {
   Workers& workers() { return workers_; }
 
  private:
+  bool enqueue(const NewItem& item, soci::session* tx);
+
   storage::Database& db_;
   const switchboard::Clock& clock_;
   observability::Metrics& metrics_;

@@ -16,8 +16,15 @@ namespace sb::inbox {
 std::int64_t toMs(switchboard::TimePoint t);
 switchboard::TimePoint fromMs(std::int64_t ms);
 
+// What an inbox row is, as stored in its `kind` column.
+namespace kind {
+inline constexpr const char* kWebhook = "webhook";  // a durable route's request
+inline constexpr const char* kJob = "job";          // a plugin's job (Host::jobs())
+inline constexpr const char* kEvent = "event";      // an async subscriber's delivery
+}  // namespace kind
+
 struct NewItem {
-  std::string kind;  // webhook | job | event
+  std::string kind;  // one of kind::*
   std::string source;
   std::string handler;
   std::string type;

@@ -103,8 +103,9 @@ int Workers::runOnce() {
   std::vector<const Record*> batch;
   std::vector<std::pair<const Record*, const switchboard::UpstreamCallJob*>> calls;
   for (const auto& record : claimed) {
-    const auto* call =
-        record.kind == "job" ? handlers_.upstreamCall(record.item.source, record.handler) : nullptr;
+    const auto* call = record.kind == kind::kJob
+                           ? handlers_.upstreamCall(record.item.source, record.handler)
+                           : nullptr;
     if (call)
       calls.emplace_back(&record, call);
     else
@@ -262,19 +263,19 @@ void Workers::recordFailure(const Failure& failure) {
 
 void Workers::runHandler(const Record& record, soci::session& tx) {
   const auto& item = record.item;
-  if (record.kind == "webhook") {
+  if (record.kind == kind::kWebhook) {
     const auto* handler = handlers_.durable(item.source, record.handler);
     if (!handler)
       throw std::runtime_error("plugin '" + item.source + "' has no durable handler '" +
                                record.handler + "' running");
     handler->process(item, tx);
-  } else if (record.kind == "job") {
+  } else if (record.kind == kind::kJob) {
     const auto* handler = handlers_.job(item.source, record.handler);
     if (!handler)
       throw std::runtime_error("plugin '" + item.source + "' has no job handler '" +
                                record.handler + "' running");
     (*handler)(item, tx);
-  } else if (record.kind == "event") {
+  } else if (record.kind == kind::kEvent) {
     const auto* handler = handlers_.event(item.source, record.handler);
     if (!handler)
       throw std::runtime_error("plugin '" + item.source + "' has no event handler '" +

@@ -36,16 +36,8 @@ bool PluginContext::JobQueue::enqueue(const std::string& type, const std::string
   if (!owner_.facilities_.inbox)
     throw std::runtime_error("plugin '" + owner_.name_ +
                              "' queued a job, which needs a storage: section");
-  inbox::NewItem item;
-  item.kind = "job";
-  item.source = owner_.name_;
-  item.handler = type;
-  item.type = type;
-  item.dedupe_key = idempotency_key.empty() ? util::randomId() : idempotency_key;
-  item.payload = payload;
-  item.received_ms = inbox::toMs(owner_.facilities_.clock.now());
-  item.run_at_ms = inbox::toMs(run_at);
-  return owner_.facilities_.inbox->enqueue(item, tx);
+  return owner_.facilities_.inbox->enqueueJob(owner_.name_, type, payload, run_at, idempotency_key,
+                                              tx);
 }
 
 void PluginContext::JobQueue::handler(const std::string& type, switchboard::JobHandler fn) {

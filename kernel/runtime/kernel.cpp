@@ -126,12 +126,6 @@ switchboard::HttpHandler Kernel::admin(
   };
 }
 
-void Kernel::InboxSink::accept(const http::RouteTarget& target,
-                               const switchboard::HttpRequest& request, http::Reply reply) {
-  if (!k_.inbox_) throw std::logic_error("durable route without an inbox");
-  k_.inbox_->accept(target.plugin, target.handler_name, *target.durable, request, std::move(reply));
-}
-
 std::vector<std::string> Kernel::openStorage(const config::Config& config) {
   const auto url = storage::StorageUrl::parse(config.storage.url);
   if (!url) throw std::runtime_error("storage.url: unsupported " + config.storage.url);
@@ -150,19 +144,8 @@ std::vector<std::string> Kernel::openStorage(const config::Config& config) {
   for (const auto& a : applied) log_->info("migration {} applied", a);
   inbox_ = std::make_unique<inbox::Inbox>(*database_, config.inbox, handlers_, clock_, metrics_,
                                           logs_.get("inbox"));
-  bus_.setAsyncSink(
-      [this](const events::Subscriber& s, const switchboard::Event& e, soci::session* tx) {
-        inbox::NewItem item;
-        item.kind = "event";
-        item.source = s.plugin;
-        item.handler = s.name;
-        item.type = e.topic;
-        item.dedupe_key = e.id;
-        item.tenant = e.tenant;
-        item.payload = events::toJson(e);
-        item.received_ms = item.run_at_ms = inbox::toMs(clock_.now());
-        inbox_->enqueue(item, tx);
-      });
+  bus_.setAsyncSink([this](const events::Subscriber& s, const switchboard::Event& e,
+                           soci::session* tx) { inbox_->enqueueEvent(s.plugin, s.name, e, tx); });
   return applied;
 }
 
@@ -210,7 +193,7 @@ void Kernel::prepare(bool open_storage) {
   host_->configure();
   handlers_.seal();
   dispatcher_ = std::make_unique<http::RequestDispatcher>(
-      metrics_, logs_.get("http"), config.server.max_body_bytes, &inbox_sink_);
+      metrics_, logs_.get("http"), config.server.max_body_bytes, inbox_.get());
   installTables(config);
   std::lock_guard lock(mutex_);
   config_ = std::move(config);

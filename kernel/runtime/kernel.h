@@ -100,16 +100,6 @@ class Kernel {
       std::function<switchboard::HttpResponse(inbox::Inbox&, const switchboard::HttpRequest&)>
           handler);
 
-  class InboxSink final : public http::DurableSink {
-   public:
-    explicit InboxSink(Kernel& k) : k_(k) {}
-    void accept(const http::RouteTarget& target, const switchboard::HttpRequest& request,
-                http::Reply reply) override;
-
-   private:
-    Kernel& k_;
-  };
-
   KernelOptions options_;
   SystemClock system_clock_;
   const switchboard::Clock& clock_;
@@ -124,7 +114,6 @@ class Kernel {
   std::vector<std::pair<std::string, switchboard::HealthProbe>> probes_;  // plugins' own checks
   std::unique_ptr<storage::Database> database_;
   std::unique_ptr<inbox::Inbox> inbox_;
-  InboxSink inbox_sink_{*this};
   events::Dispatcher bus_;
   std::unique_ptr<plugins::PluginHost> host_;
   std::unique_ptr<http::RequestDispatcher> dispatcher_;

@@ -29,10 +29,10 @@ std::shared_ptr<const http::RouteTable> buildRouteTable(
       if (r.durable) {
         durable = handlers.durable(r.plugin, r.handler);
         if (!durable) {
-          problems.push_back({r.at, "durable route " + label + ": plugin '" + r.plugin +
-                                        "' has no durable handler '" + r.handler +
-                                        "' (it registered: " +
-                                        listOf(handlers.durableNames(r.plugin)) + ")"});
+          problems.push_back(
+              {r.at, "durable route " + label + ": plugin '" + r.plugin +
+                         "' has no durable handler '" + r.handler +
+                         "' (it registered: " + listOf(handlers.durableNames(r.plugin)) + ")"});
           continue;
         }
       } else {
@@ -42,9 +42,9 @@ std::shared_ptr<const http::RouteTable> buildRouteTable(
           problems.push_back(
               {r.at, "route " + label + ": plugin '" + r.plugin + "' has no HTTP handler '" +
                          r.handler + "'" +
-                         (is_durable ? " ('" + r.handler + "' is durable: add durable: true)"
-                                     : " (it registered: " +
-                                           listOf(handlers.httpNames(r.plugin)) + ")")});
+                         (is_durable
+                              ? " ('" + r.handler + "' is durable: add durable: true)"
+                              : " (it registered: " + listOf(handlers.httpNames(r.plugin)) + ")")});
           continue;
         }
       }
@@ -72,7 +72,8 @@ std::shared_ptr<const events::SubscriptionTable> buildSubscriptions(
                                     listOf(handlers.eventNames(s.plugin)) + ")"});
       continue;
     }
-    (*table)[s.topic].push_back({s.plugin + "." + s.handler, handler, s.plugin, s.handler, s.async});
+    (*table)[s.topic].push_back(
+        {s.plugin + "." + s.handler, handler, s.plugin, s.handler, s.async});
   }
   return table;
 }

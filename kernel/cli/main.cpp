@@ -10,8 +10,8 @@
 
 #include "config/config_loader.h"
 #include "inbox/admin_api.h"
-#include "plugins/library_loader.h"
-#include "plugins/plugin_host.h"
+#include "plugin_host/library_loader.h"
+#include "plugin_host/plugin_host.h"
 #include "runtime/kernel.h"
 #include "runtime/signals.h"
 #include "switchboard/plugin.h"

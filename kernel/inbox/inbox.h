@@ -14,7 +14,7 @@
 #include "inbox/inbox_store.h"
 #include "inbox/workers.h"
 #include "observability/metrics.h"
-#include "plugins/handler_registry.h"
+#include "plugin_host/handler_registry.h"
 #include "storage/database.h"
 
 namespace sb::inbox {

@@ -18,7 +18,7 @@
 #include "config/config.h"
 #include "inbox/inbox_store.h"
 #include "observability/metrics.h"
-#include "plugins/handler_registry.h"
+#include "plugin_host/handler_registry.h"
 #include "switchboard/clock.h"
 #include "util/backoff.h"
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "observability/metrics.h"
-#include "plugins/plugin_host.h"
+#include "plugin_host/plugin_host.h"
 #include "switchboard/health.h"
 #include "switchboard/http.h"
 

@@ -10,8 +10,8 @@
 #include "events/event_bus.h"
 #include "http/route_table.h"
 #include "observability/metrics.h"
-#include "plugins/handler_registry.h"
-#include "plugins/plugin_host.h"
+#include "plugin_host/handler_registry.h"
+#include "plugin_host/plugin_host.h"
 
 namespace sb::runtime {
 

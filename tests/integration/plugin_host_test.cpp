@@ -1,9 +1,9 @@
 // Loading, ordering, failing and optional plugins, through the kernel as the server runs it.
-#include "plugins/plugin_host.h"
+#include "plugin_host/plugin_host.h"
 
 #include <gtest/gtest.h>
 
-#include "plugins/library_loader.h"
+#include "plugin_host/library_loader.h"
 #include "support/http_client.h"
 #include "support/kernel_harness.h"
 #include "switchboard/domain/version.h"

@@ -1,4 +1,4 @@
-#include "plugins/dependency_order.h"
+#include "plugin_host/dependency_order.h"
 
 #include <gtest/gtest.h>
 

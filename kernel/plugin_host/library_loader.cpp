@@ -1,4 +1,4 @@
-#include "plugins/library_loader.h"
+#include "plugin_host/library_loader.h"
 
 #include <boost/dll/shared_library.hpp>
 #include <map>

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "config/config.h"
-#include "plugins/library_loader.h"
-#include "plugins/plugin_context.h"
+#include "plugin_host/library_loader.h"
+#include "plugin_host/plugin_context.h"
 #include "switchboard/plugin.h"
 
 namespace sb::plugins {

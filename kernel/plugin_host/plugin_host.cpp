@@ -1,6 +1,6 @@
-#include "plugins/plugin_host.h"
+#include "plugin_host/plugin_host.h"
 
-#include "plugins/dependency_order.h"
+#include "plugin_host/dependency_order.h"
 #include "switchboard/errors.h"
 
 namespace sb::plugins {

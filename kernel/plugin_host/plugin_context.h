@@ -11,7 +11,7 @@
 #include "events/event_bus.h"
 #include "inbox/inbox.h"
 #include "net/upstream_client.h"
-#include "plugins/handler_registry.h"
+#include "plugin_host/handler_registry.h"
 #include "switchboard/host.h"
 
 namespace sb::plugins {

@@ -1,4 +1,4 @@
-#include "plugins/handler_registry.h"
+#include "plugin_host/handler_registry.h"
 
 #include <stdexcept>
 

@@ -1,4 +1,4 @@
-#include "plugins/plugin_context.h"
+#include "plugin_host/plugin_context.h"
 
 #include <yaml-cpp/yaml.h>
 

@@ -19,7 +19,7 @@
 namespace {
 
 namespace fs = std::filesystem;
-using sb::runtime::Kernel;
+using switchboard::kernel::runtime::Kernel;
 
 constexpr const char* kUsage = R"(usage:
   switchboard serve [--config FILE] [--listen HOST:PORT]
@@ -108,8 +108,8 @@ std::optional<Args> parse(int argc, char** argv) {
   return args;
 }
 
-sb::runtime::KernelOptions kernelOptions(const Args& args) {
-  sb::runtime::KernelOptions options;
+switchboard::kernel::runtime::KernelOptions kernelOptions(const Args& args) {
+  switchboard::kernel::runtime::KernelOptions options;
   options.config_path = args.config;
   options.listen = args.listen;
   options.load.default_plugin_dirs = defaultPluginDirs();
@@ -125,7 +125,7 @@ int serve(const Args& args) {
     return 1;
   }
   for (;;) {
-    const int signal = sb::runtime::waitForSignal();
+    const int signal = switchboard::kernel::runtime::waitForSignal();
     if (signal == SIGHUP) {
       kernel.log()->info("SIGHUP: reloading");
       kernel.reload();
@@ -176,17 +176,17 @@ int inboxCommand(const Args& args) {
   try {
     kernel.migrateOnly();
     auto& store = kernel.inbox()->store();
-    const auto now = sb::inbox::toMs(std::chrono::system_clock::now());
+    const auto now = switchboard::kernel::inbox::toMs(std::chrono::system_clock::now());
     if (list) {
       for (const auto& r : store.list(args.state, args.limit))
-        std::cout << sb::inbox::recordJson(r, false) << "\n";
+        std::cout << switchboard::kernel::inbox::recordJson(r, false) << "\n";
     } else if (show) {
       const auto r = store.get(std::stoll(w[1]));
       if (!r) {
         std::cerr << "no inbox item " << w[1] << "\n";
         return 1;
       }
-      std::cout << sb::inbox::recordJson(*r, true) << "\n";
+      std::cout << switchboard::kernel::inbox::recordJson(*r, true) << "\n";
     } else if (w[1] == "--dead") {
       std::cout << "replayed " << store.replayDead(now) << " dead items\n";
     } else {
@@ -274,9 +274,9 @@ int help(const std::vector<std::string>& words) {
 }
 
 int listPlugins(const Args& args) {
-  sb::config::Config config;
+  switchboard::kernel::config::Config config;
   try {
-    config = sb::config::loadConfig(args.config, kernelOptions(args).load);
+    config = switchboard::kernel::config::loadConfig(args.config, kernelOptions(args).load);
   } catch (const std::exception& e) {
     std::cerr << e.what() << "\n";
     return 1;
@@ -286,7 +286,7 @@ int listPlugins(const Args& args) {
   for (const auto& p : config.plugins) {
     std::cout << p.instance << "\t" << p.library_path << "\t";
     try {
-      const auto library = sb::plugins::openPluginLibrary(p.library_path);
+      const auto library = switchboard::kernel::plugins::openPluginLibrary(p.library_path);
       const auto plugin = library.factory();
       const auto info = plugin->info();
       std::cout << info.name << " " << info.version << "\tABI " << library.abi;
@@ -308,7 +308,7 @@ int listPlugins(const Args& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  sb::runtime::blockControlSignals();
+  switchboard::kernel::runtime::blockControlSignals();
   if (argc == 2 && std::string(argv[1]) == "--version") {
     std::cout << "switchboard " << SWITCHBOARD_VERSION << " (SDK ABI "
               << switchboard::kSdkAbiVersion << ")\n";

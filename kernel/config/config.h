@@ -12,7 +12,7 @@
 #include "switchboard/config/env_expansion.h"
 #include "switchboard/config/yaml_reader.h"
 
-namespace sb::config {
+namespace switchboard::kernel::config {
 
 // The file-reading tools live in the SDK, so plugins that read their own files report problems
 // the same way.
@@ -121,4 +121,4 @@ struct Config {
   const PluginConfig* plugin(const std::string& instance) const;
 };
 
-}  // namespace sb::config
+}  // namespace switchboard::kernel::config

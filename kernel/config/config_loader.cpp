@@ -9,7 +9,7 @@
 
 #include "switchboard/config/yaml_reader.h"
 
-namespace sb::config {
+namespace switchboard::kernel::config {
 namespace fs = std::filesystem;
 namespace {
 
@@ -365,4 +365,4 @@ Config loadConfig(const std::string& path, const LoadOptions& options) {
   return out;
 }
 
-}  // namespace sb::config
+}  // namespace switchboard::kernel::config

@@ -9,7 +9,7 @@
 #include "config/config.h"
 #include "switchboard/config/env_expansion.h"
 
-namespace sb::config {
+namespace switchboard::kernel::config {
 
 struct LoadOptions {
   EnvLookup env = processEnvironment();
@@ -23,4 +23,4 @@ Config loadConfig(const std::string& path, const LoadOptions& options);
 // Paths the kernel serves itself; YAML routes may not claim them.
 bool isKernelPath(const std::string& path);
 
-}  // namespace sb::config
+}  // namespace switchboard::kernel::config

@@ -3,7 +3,7 @@
 #include "events/publish_scope.h"
 #include "util/ids.h"
 
-namespace sb::events {
+namespace switchboard::kernel::events {
 
 Dispatcher::Dispatcher(observability::Metrics& metrics, const switchboard::Clock& clock,
                        std::shared_ptr<spdlog::logger> log)
@@ -62,4 +62,4 @@ void Dispatcher::deliver(const Subscriber& subscriber, const switchboard::Event&
   }
 }
 
-}  // namespace sb::events
+}  // namespace switchboard::kernel::events

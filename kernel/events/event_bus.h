@@ -19,7 +19,7 @@ namespace soci {
 class session;
 }
 
-namespace sb::events {
+namespace switchboard::kernel::events {
 
 struct Subscriber {
   std::string label;  // "plugin.handler", for logs
@@ -61,4 +61,4 @@ class Dispatcher {
       std::make_shared<const SubscriptionTable>()};
 };
 
-}  // namespace sb::events
+}  // namespace switchboard::kernel::events

@@ -6,7 +6,7 @@
 
 #include <stdexcept>
 
-namespace sb::events {
+namespace switchboard::kernel::events {
 
 std::string toJson(const switchboard::Event& event) {
   rapidjson::StringBuffer out;
@@ -49,4 +49,4 @@ switchboard::Event fromJson(const std::string& json) {
   return e;
 }
 
-}  // namespace sb::events
+}  // namespace switchboard::kernel::events

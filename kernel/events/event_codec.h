@@ -5,10 +5,10 @@
 
 #include "switchboard/events.h"
 
-namespace sb::events {
+namespace switchboard::kernel::events {
 
 std::string toJson(const switchboard::Event& event);
 // Throws std::invalid_argument on malformed input.
 switchboard::Event fromJson(const std::string& json);
 
-}  // namespace sb::events
+}  // namespace switchboard::kernel::events

@@ -1,6 +1,6 @@
 #include "events/publish_scope.h"
 
-namespace sb::events {
+namespace switchboard::kernel::events {
 namespace {
 thread_local PublishScope* installed = nullptr;
 }
@@ -17,4 +17,4 @@ PublishScope* PublishScope::current() {
   return installed;
 }
 
-}  // namespace sb::events
+}  // namespace switchboard::kernel::events

@@ -11,7 +11,7 @@ namespace soci {
 class session;
 }
 
-namespace sb::events {
+namespace switchboard::kernel::events {
 
 class PublishScope {
  public:
@@ -34,4 +34,4 @@ class PublishScope {
   std::vector<std::function<void()>> deferred_;
 };
 
-}  // namespace sb::events
+}  // namespace switchboard::kernel::events

@@ -12,7 +12,7 @@
 #include <cstring>
 #include <stdexcept>
 
-namespace sb::http {
+namespace switchboard::kernel::http {
 
 Acceptor::Acceptor(std::shared_ptr<spdlog::logger> log, OnAccept on_accept, OnShed on_shed)
     : log_(std::move(log)), on_accept_(std::move(on_accept)), on_shed_(std::move(on_shed)) {}
@@ -134,4 +134,4 @@ void Acceptor::run() {
   }
 }
 
-}  // namespace sb::http
+}  // namespace switchboard::kernel::http

@@ -13,7 +13,7 @@
 #include <string>
 #include <thread>
 
-namespace sb::http {
+namespace switchboard::kernel::http {
 
 class Acceptor {
  public:
@@ -45,4 +45,4 @@ class Acceptor {
   std::thread thread_;
 };
 
-}  // namespace sb::http
+}  // namespace switchboard::kernel::http

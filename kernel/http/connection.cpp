@@ -9,7 +9,7 @@
 
 #include "http/response_encoder.h"
 
-namespace sb::http {
+namespace switchboard::kernel::http {
 
 using switchboard::HttpRequest;
 using switchboard::HttpResponse;
@@ -344,4 +344,4 @@ void Connection::closeFd() {
   ::close(fd_);
 }
 
-}  // namespace sb::http
+}  // namespace switchboard::kernel::http

@@ -29,7 +29,7 @@ namespace Pistache::Tcp {
 class Peer;
 }
 
-namespace sb::http {
+namespace switchboard::kernel::http {
 
 using SteadyClock = std::chrono::steady_clock;
 
@@ -138,4 +138,4 @@ class Connection : public std::enable_shared_from_this<Connection> {
   SteadyClock::time_point linger_until_{};
 };
 
-}  // namespace sb::http
+}  // namespace switchboard::kernel::http

@@ -16,7 +16,7 @@
 #include "http/acceptor.h"
 #include "http/response_encoder.h"
 
-namespace sb::http {
+namespace switchboard::kernel::http {
 namespace {
 
 // Pistache's per-worker callback: one clone per reactor thread, so its fd → connection map is
@@ -230,4 +230,4 @@ void HttpServer::stop() {
   }
 }
 
-}  // namespace sb::http
+}  // namespace switchboard::kernel::http

@@ -28,7 +28,7 @@ namespace Pistache::Tcp {
 class Transport;
 }
 
-namespace sb::http {
+namespace switchboard::kernel::http {
 
 class Acceptor;
 
@@ -82,4 +82,4 @@ class HttpServer {
   bool running_ = false;
 };
 
-}  // namespace sb::http
+}  // namespace switchboard::kernel::http

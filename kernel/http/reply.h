@@ -4,9 +4,9 @@
 
 #include "switchboard/http.h"
 
-namespace sb::http {
+namespace switchboard::kernel::http {
 
 // Sends the response for one request; called exactly once, from any thread.
 using Reply = std::function<void(switchboard::HttpResponse)>;
 
-}  // namespace sb::http
+}  // namespace switchboard::kernel::http

@@ -4,7 +4,7 @@
 
 #include "util/ids.h"
 
-namespace sb::http {
+namespace switchboard::kernel::http {
 
 using switchboard::HttpResponse;
 
@@ -94,4 +94,4 @@ void RequestDispatcher::dispatch(switchboard::HttpRequest& request, Reply reply)
   }
 }
 
-}  // namespace sb::http
+}  // namespace switchboard::kernel::http

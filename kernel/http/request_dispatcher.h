@@ -12,7 +12,7 @@
 #include "observability/metrics.h"
 #include "switchboard/http.h"
 
-namespace sb::http {
+namespace switchboard::kernel::http {
 
 // Where durable routes hand their requests (the inbox).
 class DurableSink {
@@ -44,4 +44,4 @@ class RequestDispatcher {
   std::atomic<std::shared_ptr<const RouteTable>> routes_{std::make_shared<const RouteTable>()};
 };
 
-}  // namespace sb::http
+}  // namespace switchboard::kernel::http

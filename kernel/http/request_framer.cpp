@@ -7,7 +7,7 @@
 #include "http/route_table.h"
 #include "http/token.h"
 
-namespace sb::http {
+namespace switchboard::kernel::http {
 namespace {
 
 std::string lower(std::string s) {
@@ -580,4 +580,4 @@ bool splitTarget(const std::string& target, std::string& path,
   return true;
 }
 
-}  // namespace sb::http
+}  // namespace switchboard::kernel::http

@@ -15,7 +15,7 @@
 
 #include "switchboard/http.h"
 
-namespace sb::http {
+namespace switchboard::kernel::http {
 
 struct FramingLimits {
   std::size_t max_request_line = 8192;   // longer: 414
@@ -166,4 +166,4 @@ class RequestFramer {
 bool splitTarget(const std::string& target, std::string& path,
                  std::vector<std::pair<std::string, std::string>>& query);
 
-}  // namespace sb::http
+}  // namespace switchboard::kernel::http

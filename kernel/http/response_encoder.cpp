@@ -9,7 +9,7 @@
 #include "http/token.h"
 #include "util/ids.h"
 
-namespace sb::http {
+namespace switchboard::kernel::http {
 namespace {
 
 bool safeName(std::string_view name) {
@@ -93,4 +93,4 @@ std::string encodeTransportError(int status, std::string_view message) {
   return encodeResponse(response, false, false);
 }
 
-}  // namespace sb::http
+}  // namespace switchboard::kernel::http

@@ -8,7 +8,7 @@
 
 #include "switchboard/http.h"
 
-namespace sb::http {
+namespace switchboard::kernel::http {
 
 std::string encodeResponse(const switchboard::HttpResponse& response, bool keep_alive,
                            bool head_only);
@@ -20,4 +20,4 @@ std::string encodeTransportError(int status, std::string_view message);
 // The current time as an HTTP date (RFC 9110 §5.6.7), computed once a second per thread.
 const std::string& httpDateNow();
 
-}  // namespace sb::http
+}  // namespace switchboard::kernel::http

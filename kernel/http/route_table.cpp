@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-namespace sb::http {
+namespace switchboard::kernel::http {
 namespace {
 
 std::vector<std::string_view> split(std::string_view path) {
@@ -98,4 +98,4 @@ RouteTable::Match RouteTable::match(std::string_view method, std::string_view pa
   return out;
 }
 
-}  // namespace sb::http
+}  // namespace switchboard::kernel::http

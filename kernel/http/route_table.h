@@ -12,7 +12,7 @@
 #include "switchboard/http.h"
 #include "switchboard/inbox.h"
 
-namespace sb::http {
+namespace switchboard::kernel::http {
 
 struct RouteTarget {
   std::string method;
@@ -51,4 +51,4 @@ class RouteTable {
 // Percent-decoding of a path segment or query component ('+' as space when `plus_is_space`).
 std::string percentDecode(std::string_view in, bool plus_is_space);
 
-}  // namespace sb::http
+}  // namespace switchboard::kernel::http

@@ -1,7 +1,7 @@
 // RFC 9110 §5.6.2 token characters: header field names and methods, read or written.
 #pragma once
 
-namespace sb::http {
+namespace switchboard::kernel::http {
 
 inline bool isTokenChar(unsigned char c) {
   if (c >= '0' && c <= '9') return true;
@@ -28,4 +28,4 @@ inline bool isTokenChar(unsigned char c) {
   }
 }
 
-}  // namespace sb::http
+}  // namespace switchboard::kernel::http

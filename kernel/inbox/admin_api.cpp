@@ -5,7 +5,7 @@
 
 #include "switchboard/crypto.h"
 
-namespace sb::inbox {
+namespace switchboard::kernel::inbox {
 namespace {
 
 using switchboard::HttpResponse;
@@ -152,4 +152,4 @@ HttpResponse replayDead(Inbox& inbox, const switchboard::HttpRequest&, std::int6
   return HttpResponse::json(202, R"({"replayed":)" + std::to_string(n) + "}");
 }
 
-}  // namespace sb::inbox
+}  // namespace switchboard::kernel::inbox

@@ -10,7 +10,7 @@
 #include "inbox/inbox.h"
 #include "switchboard/http.h"
 
-namespace sb::inbox {
+namespace switchboard::kernel::inbox {
 
 // Null when the request may go on; else the 401/403 to answer.
 std::optional<switchboard::HttpResponse> checkAdminToken(const switchboard::HttpRequest& request,
@@ -26,4 +26,4 @@ switchboard::HttpResponse replayDead(Inbox& inbox, const switchboard::HttpReques
 // One record as JSON; with the payload and headers when `full`.
 std::string recordJson(const Record& record, bool full);
 
-}  // namespace sb::inbox
+}  // namespace switchboard::kernel::inbox

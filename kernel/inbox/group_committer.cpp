@@ -2,7 +2,7 @@
 
 #include <pthread.h>
 
-namespace sb::inbox {
+namespace switchboard::kernel::inbox {
 
 GroupCommitter::GroupCommitter(InboxStore& store, observability::Metrics& metrics,
                                std::shared_ptr<spdlog::logger> log,
@@ -104,4 +104,4 @@ void GroupCommitter::loop() {
   }
 }
 
-}  // namespace sb::inbox
+}  // namespace switchboard::kernel::inbox

@@ -13,7 +13,7 @@
 #include "inbox/inbox_store.h"
 #include "observability/metrics.h"
 
-namespace sb::inbox {
+namespace switchboard::kernel::inbox {
 
 struct CommitResult {
   bool stored = false;  // committed now, or found already stored (a duplicate)
@@ -50,4 +50,4 @@ class GroupCommitter {
   std::thread thread_;
 };
 
-}  // namespace sb::inbox
+}  // namespace switchboard::kernel::inbox

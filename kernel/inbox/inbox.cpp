@@ -5,7 +5,7 @@
 #include "util/ids.h"
 #include "util/utf8.h"
 
-namespace sb::inbox {
+namespace switchboard::kernel::inbox {
 
 using switchboard::HttpResponse;
 
@@ -167,4 +167,4 @@ std::string Inbox::metricsText() {
   return out;
 }
 
-}  // namespace sb::inbox
+}  // namespace switchboard::kernel::inbox

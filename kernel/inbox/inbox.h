@@ -17,7 +17,7 @@
 #include "plugin_host/handler_registry.h"
 #include "storage/database.h"
 
-namespace sb::inbox {
+namespace switchboard::kernel::inbox {
 
 class Inbox final : public http::DurableSink {
  public:
@@ -64,4 +64,4 @@ class Inbox final : public http::DurableSink {
   std::unique_ptr<GroupCommitter> committer_;
 };
 
-}  // namespace sb::inbox
+}  // namespace switchboard::kernel::inbox

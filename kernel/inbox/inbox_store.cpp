@@ -10,7 +10,7 @@
 
 #include "switchboard/sql_row.h"
 
-namespace sb::inbox {
+namespace switchboard::kernel::inbox {
 namespace {
 
 using ll = long long;  // what SOCI binds as a 64-bit integer
@@ -387,4 +387,4 @@ std::vector<StateCount> InboxStore::counts() {
   return out;
 }
 
-}  // namespace sb::inbox
+}  // namespace switchboard::kernel::inbox

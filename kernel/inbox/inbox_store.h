@@ -11,7 +11,7 @@
 #include "storage/database.h"
 #include "switchboard/inbox.h"
 
-namespace sb::inbox {
+namespace switchboard::kernel::inbox {
 
 std::int64_t toMs(switchboard::TimePoint t);
 switchboard::TimePoint fromMs(std::int64_t ms);
@@ -98,4 +98,4 @@ class InboxStore {
 std::string headersToJson(const std::vector<switchboard::HttpHeader>& headers);
 std::vector<switchboard::HttpHeader> headersFromJson(const std::string& json);
 
-}  // namespace sb::inbox
+}  // namespace switchboard::kernel::inbox

@@ -9,7 +9,7 @@
 #include "events/publish_scope.h"
 #include "switchboard/errors.h"
 
-namespace sb::inbox {
+namespace switchboard::kernel::inbox {
 
 Workers::Workers(InboxStore& store, storage::Database& db, const plugins::HandlerRegistry& handlers,
                  const config::InboxConfig& config, const switchboard::Clock& clock,
@@ -286,4 +286,4 @@ void Workers::runHandler(const Record& record, soci::session& tx) {
   }
 }
 
-}  // namespace sb::inbox
+}  // namespace switchboard::kernel::inbox

@@ -22,7 +22,7 @@
 #include "switchboard/clock.h"
 #include "util/backoff.h"
 
-namespace sb::inbox {
+namespace switchboard::kernel::inbox {
 
 class Workers {
  public:
@@ -75,4 +75,4 @@ class Workers {
   std::vector<std::thread> threads_;
 };
 
-}  // namespace sb::inbox
+}  // namespace switchboard::kernel::inbox

@@ -2,7 +2,7 @@
 
 #include "observability/metrics.h"
 
-namespace sb::net {
+namespace switchboard::kernel::net {
 
 const char* toString(BreakerState state) {
   switch (state) {
@@ -101,4 +101,4 @@ std::string renderBreakerMetrics(const BreakerBoard& board) {
   return out;
 }
 
-}  // namespace sb::net
+}  // namespace switchboard::kernel::net

@@ -15,7 +15,7 @@
 
 #include "switchboard/clock.h"
 
-namespace sb::net {
+namespace switchboard::kernel::net {
 
 enum class BreakerState { Closed, Open, HalfOpen };
 const char* toString(BreakerState state);
@@ -79,4 +79,4 @@ class BreakerBoard {
 // switchboard_upstream_breaker_state{plugin,upstream,tenant}: 0 closed, 1 half-open, 2 open.
 std::string renderBreakerMetrics(const BreakerBoard& board);
 
-}  // namespace sb::net
+}  // namespace switchboard::kernel::net

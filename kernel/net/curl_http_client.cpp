@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
-namespace sb::net {
+namespace switchboard::kernel::net {
 namespace {
 
 std::size_t onBody(char* data, std::size_t size, std::size_t count, void* user) {
@@ -116,4 +116,4 @@ switchboard::OutboundResponse CurlHttpClient::perform(const switchboard::Outboun
   return response;
 }
 
-}  // namespace sb::net
+}  // namespace switchboard::kernel::net

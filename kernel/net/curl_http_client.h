@@ -9,7 +9,7 @@
 
 typedef void CURL;
 
-namespace sb::net {
+namespace switchboard::kernel::net {
 
 class CurlHttpClient final : public Transport {
  public:
@@ -27,4 +27,4 @@ class CurlHttpClient final : public Transport {
   std::vector<CURL*> idle_;
 };
 
-}  // namespace sb::net
+}  // namespace switchboard::kernel::net

@@ -6,7 +6,7 @@
 #include "observability/logging.h"
 #include "switchboard/crypto.h"
 
-namespace sb::net {
+namespace switchboard::kernel::net {
 namespace {
 
 bool credentialName(std::string name) {
@@ -66,4 +66,4 @@ std::string redactUrl(const std::string& url, const std::vector<std::string>& se
   return rebuilt;
 }
 
-}  // namespace sb::net
+}  // namespace switchboard::kernel::net

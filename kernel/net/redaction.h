@@ -6,7 +6,7 @@
 
 #include "switchboard/http_client.h"
 
-namespace sb::net {
+namespace switchboard::kernel::net {
 
 // The values a log line about `request` must never show: its listed secrets, the credential
 // in its Authorization header (and that header's base64 form decoded), and the URL's password.
@@ -17,4 +17,4 @@ std::vector<std::string> secretsOf(const switchboard::OutboundRequest& request);
 // replaced by "***".
 std::string redactUrl(const std::string& url, const std::vector<std::string>& secrets);
 
-}  // namespace sb::net
+}  // namespace switchboard::kernel::net

@@ -4,7 +4,7 @@
 #include <ctime>
 #include <string>
 
-namespace sb::net {
+namespace switchboard::kernel::net {
 
 std::optional<std::chrono::milliseconds> parseRetryAfter(std::string_view value,
                                                          switchboard::TimePoint now) {
@@ -28,4 +28,4 @@ std::optional<std::chrono::milliseconds> parseRetryAfter(std::string_view value,
   return std::chrono::duration_cast<std::chrono::milliseconds>(at - now);
 }
 
-}  // namespace sb::net
+}  // namespace switchboard::kernel::net

@@ -7,11 +7,11 @@
 
 #include "switchboard/clock.h"
 
-namespace sb::net {
+namespace switchboard::kernel::net {
 
 // How long from `now` the upstream asked us to wait; nullopt when `value` is neither form.
 // A date in the past means "now" (zero).
 std::optional<std::chrono::milliseconds> parseRetryAfter(std::string_view value,
                                                          switchboard::TimePoint now);
 
-}  // namespace sb::net
+}  // namespace switchboard::kernel::net

@@ -6,7 +6,7 @@
 
 #include "switchboard/http_client.h"
 
-namespace sb::net {
+namespace switchboard::kernel::net {
 
 class Transport {
  public:
@@ -16,4 +16,4 @@ class Transport {
                                                 std::chrono::milliseconds connect_timeout) = 0;
 };
 
-}  // namespace sb::net
+}  // namespace switchboard::kernel::net

@@ -7,7 +7,7 @@
 #include "net/retry_after.h"
 #include "util/backoff.h"
 
-namespace sb::net {
+namespace switchboard::kernel::net {
 namespace {
 
 using std::chrono::milliseconds;
@@ -143,4 +143,4 @@ switchboard::OutboundResponse UpstreamClient::send(const switchboard::OutboundRe
   }
 }
 
-}  // namespace sb::net
+}  // namespace switchboard::kernel::net

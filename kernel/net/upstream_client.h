@@ -16,7 +16,7 @@
 #include "switchboard/clock.h"
 #include "switchboard/http_client.h"
 
-namespace sb::net {
+namespace switchboard::kernel::net {
 
 // What every plugin's client shares. `sleep` and `unit_random` are injectable so the timing
 // of retries is tested with a fake clock, not by waiting.
@@ -58,4 +58,4 @@ class UpstreamClient final : public switchboard::HttpClient {
 // The upstream's name for metrics and breakers when the request gives none: the URL's host.
 std::string hostOf(const std::string& url);
 
-}  // namespace sb::net
+}  // namespace switchboard::kernel::net

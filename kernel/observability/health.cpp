@@ -7,7 +7,7 @@
 
 #include "switchboard/abi.h"
 
-namespace sb::observability {
+namespace switchboard::kernel::observability {
 namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
@@ -134,4 +134,4 @@ switchboard::HttpResponse metricsReport(const Metrics& metrics, const plugins::P
   return response;
 }
 
-}  // namespace sb::observability
+}  // namespace switchboard::kernel::observability

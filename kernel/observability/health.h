@@ -12,7 +12,7 @@
 #include "switchboard/health.h"
 #include "switchboard/http.h"
 
-namespace sb::observability {
+namespace switchboard::kernel::observability {
 
 struct GenerationInfo {
   int number = 0;
@@ -40,4 +40,4 @@ switchboard::HttpResponse metricsReport(const Metrics& metrics, const plugins::P
 
 std::string isoTime(std::chrono::system_clock::time_point t);
 
-}  // namespace sb::observability
+}  // namespace switchboard::kernel::observability

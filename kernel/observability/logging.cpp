@@ -5,7 +5,7 @@
 
 #include <ctime>
 
-namespace sb::observability {
+namespace switchboard::kernel::observability {
 
 // Secrets shorter than this are not redacted: a 4-character value would blank out ordinary
 // words, and such short values are not secrets worth the name.
@@ -151,4 +151,4 @@ std::shared_ptr<spdlog::logger> LogHub::get(const std::string& name) {
   return logger;
 }
 
-}  // namespace sb::observability
+}  // namespace switchboard::kernel::observability

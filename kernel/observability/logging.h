@@ -13,7 +13,7 @@
 
 #include "config/config.h"
 
-namespace sb::observability {
+namespace switchboard::kernel::observability {
 
 class LogHub {
  public:
@@ -41,4 +41,4 @@ class LogHub {
 // Replaces each occurrence of a secret in `text` with "***".
 std::string redact(std::string text, const std::vector<std::string>& secrets);
 
-}  // namespace sb::observability
+}  // namespace switchboard::kernel::observability

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-namespace sb::observability {
+namespace switchboard::kernel::observability {
 namespace {
 
 void counterHeader(std::string& out, const char* name, const char* help, const char* type) {
@@ -191,4 +191,4 @@ std::string Metrics::render(const std::vector<Gauge>& gauges, const std::string&
   return out;
 }
 
-}  // namespace sb::observability
+}  // namespace switchboard::kernel::observability

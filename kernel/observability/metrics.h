@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace sb::observability {
+namespace switchboard::kernel::observability {
 
 class LatencyHistogram {
  public:
@@ -106,4 +106,4 @@ class Metrics {
 // Escapes a Prometheus label value.
 std::string labelValue(const std::string& raw);
 
-}  // namespace sb::observability
+}  // namespace switchboard::kernel::observability

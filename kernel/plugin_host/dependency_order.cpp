@@ -4,7 +4,7 @@
 #include <map>
 #include <set>
 
-namespace sb::plugins {
+namespace switchboard::kernel::plugins {
 
 std::vector<std::size_t> startOrder(const std::vector<DependencyNode>& nodes) {
   std::map<std::string, std::size_t> provider;
@@ -68,4 +68,4 @@ std::vector<std::size_t> startOrder(const std::vector<DependencyNode>& nodes) {
   return order;
 }
 
-}  // namespace sb::plugins
+}  // namespace switchboard::kernel::plugins

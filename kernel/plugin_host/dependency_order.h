@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace sb::plugins {
+namespace switchboard::kernel::plugins {
 
 struct DependencyNode {
   std::string name;
@@ -28,4 +28,4 @@ class DependencyError : public std::runtime_error {
 // service provided twice, or a cycle.
 std::vector<std::size_t> startOrder(const std::vector<DependencyNode>& nodes);
 
-}  // namespace sb::plugins
+}  // namespace switchboard::kernel::plugins

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-namespace sb::plugins {
+namespace switchboard::kernel::plugins {
 
 void HandlerRegistry::checkOpen(const std::string& plugin, const std::string& name) const {
   if (sealed_)
@@ -140,4 +140,4 @@ void HandlerRegistry::clear() {
   commands_.clear();
 }
 
-}  // namespace sb::plugins
+}  // namespace switchboard::kernel::plugins

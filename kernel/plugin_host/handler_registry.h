@@ -14,7 +14,7 @@
 #include "switchboard/http.h"
 #include "switchboard/inbox.h"
 
-namespace sb::plugins {
+namespace switchboard::kernel::plugins {
 
 class HandlerRegistry {
  public:
@@ -65,4 +65,4 @@ class HandlerRegistry {
   std::map<Key, switchboard::Command> commands_;
 };
 
-}  // namespace sb::plugins
+}  // namespace switchboard::kernel::plugins

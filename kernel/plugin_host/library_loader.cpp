@@ -6,7 +6,7 @@
 
 #include "switchboard/domain/version.h"
 
-namespace sb::plugins {
+namespace switchboard::kernel::plugins {
 
 LoadedLibrary openPluginLibrary(const std::string& path) {
   static std::mutex mutex;
@@ -46,4 +46,4 @@ LoadedLibrary openPluginLibrary(const std::string& path) {
   return loaded;
 }
 
-}  // namespace sb::plugins
+}  // namespace switchboard::kernel::plugins

@@ -10,7 +10,7 @@
 
 #include "switchboard/plugin.h"
 
-namespace sb::plugins {
+namespace switchboard::kernel::plugins {
 
 class LoadError : public std::runtime_error {
  public:
@@ -27,4 +27,4 @@ struct LoadedLibrary {
 // the file (and both versions on an ABI mismatch).
 LoadedLibrary openPluginLibrary(const std::string& path);
 
-}  // namespace sb::plugins
+}  // namespace switchboard::kernel::plugins

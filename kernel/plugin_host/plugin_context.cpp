@@ -4,7 +4,7 @@
 
 #include "util/ids.h"
 
-namespace sb::plugins {
+namespace switchboard::kernel::plugins {
 
 PluginContext::PluginContext(std::string name, YAML::Node config, std::string config_file,
                              const config::OutboundConfig& outbound,
@@ -66,4 +66,4 @@ void PluginContext::Events::transactionalHandler(const std::string& name,
   owner_.facilities_.handlers.addEvent(owner_.name_, name, std::move(fn));
 }
 
-}  // namespace sb::plugins
+}  // namespace switchboard::kernel::plugins

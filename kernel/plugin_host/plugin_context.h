@@ -14,7 +14,7 @@
 #include "plugin_host/handler_registry.h"
 #include "switchboard/host.h"
 
-namespace sb::plugins {
+namespace switchboard::kernel::plugins {
 
 // The kernel facilities every plugin shares.
 struct Facilities {
@@ -107,4 +107,4 @@ class PluginContext final : public switchboard::Host {
   JobQueue jobs_{*this};
 };
 
-}  // namespace sb::plugins
+}  // namespace switchboard::kernel::plugins

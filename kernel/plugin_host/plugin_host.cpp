@@ -3,7 +3,7 @@
 #include "plugin_host/dependency_order.h"
 #include "switchboard/errors.h"
 
-namespace sb::plugins {
+namespace switchboard::kernel::plugins {
 
 const char* toString(PluginState state) {
   switch (state) {
@@ -167,4 +167,4 @@ bool PluginHost::available(const std::string& instance) const {
   return false;
 }
 
-}  // namespace sb::plugins
+}  // namespace switchboard::kernel::plugins

@@ -17,7 +17,7 @@
 #include "plugin_host/plugin_context.h"
 #include "switchboard/plugin.h"
 
-namespace sb::plugins {
+namespace switchboard::kernel::plugins {
 
 enum class PluginState { Loaded, Configured, Running, Stopped, Failed };
 const char* toString(PluginState state);
@@ -75,4 +75,4 @@ class PluginHost {
   std::vector<std::unique_ptr<PluginInstance>> instances_;
 };
 
-}  // namespace sb::plugins
+}  // namespace switchboard::kernel::plugins

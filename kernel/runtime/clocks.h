@@ -5,7 +5,7 @@
 
 #include "switchboard/clock.h"
 
-namespace sb::runtime {
+namespace switchboard::kernel::runtime {
 
 class SystemClock final : public switchboard::Clock {
  public:
@@ -27,4 +27,4 @@ class ManualClock final : public switchboard::Clock {
   std::atomic<switchboard::TimePoint::rep> now_;
 };
 
-}  // namespace sb::runtime
+}  // namespace switchboard::kernel::runtime

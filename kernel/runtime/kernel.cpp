@@ -10,7 +10,7 @@
 #include "inbox/admin_api.h"
 #include "storage/migrations.h"
 
-namespace sb::runtime {
+namespace switchboard::kernel::runtime {
 namespace {
 
 void applyListenOverride(config::Config& config, const std::string& listen) {
@@ -348,4 +348,4 @@ int Kernel::generation() const {
   return generation_.number;
 }
 
-}  // namespace sb::runtime
+}  // namespace switchboard::kernel::runtime

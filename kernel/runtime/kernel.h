@@ -33,7 +33,7 @@
 #include "services/service_registry.h"
 #include "storage/database.h"
 
-namespace sb::runtime {
+namespace switchboard::kernel::runtime {
 
 struct KernelOptions {
   std::string config_path;
@@ -130,4 +130,4 @@ class Kernel {
   bool stopped_ = false;
 };
 
-}  // namespace sb::runtime
+}  // namespace switchboard::kernel::runtime

@@ -2,7 +2,7 @@
 
 #include <csignal>
 
-namespace sb::runtime {
+namespace switchboard::kernel::runtime {
 namespace {
 
 sigset_t controlSignals() {
@@ -30,4 +30,4 @@ int waitForSignal() {
   return signal;
 }
 
-}  // namespace sb::runtime
+}  // namespace switchboard::kernel::runtime

@@ -1,7 +1,7 @@
 // Process signals handled synchronously: SIGHUP (reload), SIGTERM and SIGINT (drain and stop).
 #pragma once
 
-namespace sb::runtime {
+namespace switchboard::kernel::runtime {
 
 // Blocks the signals in the calling thread; threads started afterwards inherit the mask, so
 // only waitForSignal() ever sees them. Call first thing in main().
@@ -10,4 +10,4 @@ void blockControlSignals();
 // Returns the next control signal.
 int waitForSignal();
 
-}  // namespace sb::runtime
+}  // namespace switchboard::kernel::runtime

@@ -1,6 +1,6 @@
 #include "runtime/wiring.h"
 
-namespace sb::runtime {
+namespace switchboard::kernel::runtime {
 namespace {
 
 std::string listOf(const std::vector<std::string>& names) {
@@ -78,4 +78,4 @@ std::shared_ptr<const events::SubscriptionTable> buildSubscriptions(
   return table;
 }
 
-}  // namespace sb::runtime
+}  // namespace switchboard::kernel::runtime

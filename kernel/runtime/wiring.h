@@ -13,7 +13,7 @@
 #include "plugin_host/handler_registry.h"
 #include "plugin_host/plugin_host.h"
 
-namespace sb::runtime {
+namespace switchboard::kernel::runtime {
 
 struct KernelRoute {
   std::string method;
@@ -30,4 +30,4 @@ std::shared_ptr<const events::SubscriptionTable> buildSubscriptions(
     const config::Config& config, const plugins::HandlerRegistry& handlers,
     const plugins::PluginHost& host, std::vector<config::Diagnostic>& problems);
 
-}  // namespace sb::runtime
+}  // namespace switchboard::kernel::runtime

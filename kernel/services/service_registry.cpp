@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-namespace sb::services {
+namespace switchboard::kernel::services {
 
 void ServiceRegistryImpl::provideRaw(const std::string& name, std::shared_ptr<void> service) {
   if (!service) throw std::invalid_argument("service '" + name + "' provided as null");
@@ -22,4 +22,4 @@ void ServiceRegistryImpl::clear() {
   services_.clear();
 }
 
-}  // namespace sb::services
+}  // namespace switchboard::kernel::services

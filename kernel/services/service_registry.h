@@ -6,7 +6,7 @@
 
 #include "switchboard/services.h"
 
-namespace sb::services {
+namespace switchboard::kernel::services {
 
 class ServiceRegistryImpl final : public switchboard::ServiceRegistry {
  public:
@@ -20,4 +20,4 @@ class ServiceRegistryImpl final : public switchboard::ServiceRegistry {
   std::map<std::string, std::shared_ptr<void>> services_;
 };
 
-}  // namespace sb::services
+}  // namespace switchboard::kernel::services

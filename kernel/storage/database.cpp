@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-namespace sb::storage {
+namespace switchboard::kernel::storage {
 
 Database::Database(const StorageUrl& url, std::size_t pool_size)
     : backend_(url.backend),
@@ -85,4 +85,4 @@ bool Database::broken(soci::session& s) const {
   return isPostgres() && PQstatus(connectionOf(s)) == CONNECTION_BAD;
 }
 
-}  // namespace sb::storage
+}  // namespace switchboard::kernel::storage

@@ -11,7 +11,7 @@
 #include "storage/storage_url.h"
 #include "switchboard/store.h"
 
-namespace sb::storage {
+namespace switchboard::kernel::storage {
 
 class Database final : public switchboard::Store {
  public:
@@ -42,4 +42,4 @@ class Database final : public switchboard::Store {
   std::unique_ptr<soci::connection_pool> pool_;
 };
 
-}  // namespace sb::storage
+}  // namespace switchboard::kernel::storage

@@ -8,7 +8,7 @@
 
 #include "switchboard/crypto.h"
 
-namespace sb::storage {
+namespace switchboard::kernel::storage {
 
 std::vector<std::string> splitStatements(const std::string& sql) {
   std::vector<std::string> out;
@@ -93,4 +93,4 @@ std::vector<std::string> migrate(switchboard::Store& store, const std::string& o
   return done;
 }
 
-}  // namespace sb::storage
+}  // namespace switchboard::kernel::storage

@@ -9,7 +9,7 @@
 #include "storage/database.h"
 #include "switchboard/store.h"
 
-namespace sb::storage {
+namespace switchboard::kernel::storage {
 
 class MigrationError : public std::runtime_error {
  public:
@@ -26,4 +26,4 @@ std::vector<std::string> migrate(switchboard::Store& store, const std::string& o
 // Splits SQL text into statements at semicolons outside quotes and comments.
 std::vector<std::string> splitStatements(const std::string& sql);
 
-}  // namespace sb::storage
+}  // namespace switchboard::kernel::storage

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace sb::storage {
+namespace switchboard::kernel::storage {
 
 std::optional<StorageUrl> StorageUrl::parse(const std::string& url) {
   StorageUrl out;
@@ -36,7 +36,8 @@ std::optional<StorageUrl> StorageUrl::parse(const std::string& url) {
       }
     }
     std::string host = rest, port;
-    if (auto colon = rest.rfind(':'); colon != std::string::npos && rest.find(']') == std::string::npos) {
+    if (auto colon = rest.rfind(':');
+        colon != std::string::npos && rest.find(']') == std::string::npos) {
       host = rest.substr(0, colon);
       port = rest.substr(colon + 1);
     }
@@ -57,7 +58,8 @@ std::optional<StorageUrl> StorageUrl::parse(const std::string& url) {
     for (std::size_t start = 0; start < query.size();) {
       const auto end = std::min(query.find('&', start), query.size());
       const auto pair = query.substr(start, end - start);
-      if (auto eq = pair.find('='); eq != std::string::npos) add(pair.substr(0, eq).c_str(), pair.substr(eq + 1));
+      if (auto eq = pair.find('='); eq != std::string::npos)
+        add(pair.substr(0, eq).c_str(), pair.substr(eq + 1));
       start = end + 1;
     }
     return out;
@@ -65,4 +67,4 @@ std::optional<StorageUrl> StorageUrl::parse(const std::string& url) {
   return std::nullopt;
 }
 
-}  // namespace sb::storage
+}  // namespace switchboard::kernel::storage

@@ -4,10 +4,10 @@
 #include <optional>
 #include <string>
 
-namespace sb::storage {
+namespace switchboard::kernel::storage {
 
 struct StorageUrl {
-  std::string backend;     // "sqlite" or "postgresql"
+  std::string backend;      // "sqlite" or "postgresql"
   std::string sqlite_path;  // for sqlite; ":memory:" allowed
   std::string conninfo;     // for postgresql: the URL itself, which libpq accepts
 
@@ -15,4 +15,4 @@ struct StorageUrl {
   static std::optional<StorageUrl> parse(const std::string& url);
 };
 
-}  // namespace sb::storage
+}  // namespace switchboard::kernel::storage

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace sb::util {
+namespace switchboard::kernel::util {
 
 std::chrono::milliseconds backoffCeiling(const RetryPolicy& policy, int attempt) {
   const int doublings = std::clamp(attempt - 1, 0, 40);
@@ -20,4 +20,4 @@ std::optional<std::chrono::milliseconds> retryDelay(const RetryPolicy& policy, i
       static_cast<long long>(unit * static_cast<double>(ceiling.count())));
 }
 
-}  // namespace sb::util
+}  // namespace switchboard::kernel::util

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <optional>
 
-namespace sb::util {
+namespace switchboard::kernel::util {
 
 struct RetryPolicy {
   std::chrono::milliseconds base{1000};
@@ -21,4 +21,4 @@ std::chrono::milliseconds backoffCeiling(const RetryPolicy& policy, int attempt)
 std::optional<std::chrono::milliseconds> retryDelay(const RetryPolicy& policy, int attempt,
                                                     double unit);
 
-}  // namespace sb::util
+}  // namespace switchboard::kernel::util

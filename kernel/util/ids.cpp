@@ -2,7 +2,7 @@
 
 #include <random>
 
-namespace sb::util {
+namespace switchboard::kernel::util {
 
 std::string randomId() {
   // Not for secrets: ids only need to be unique, and a per-thread generator keeps them cheap.
@@ -26,4 +26,4 @@ bool isAcceptableRequestId(std::string_view id) {
   return true;
 }
 
-}  // namespace sb::util
+}  // namespace switchboard::kernel::util

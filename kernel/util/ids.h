@@ -3,11 +3,11 @@
 
 #include <string>
 
-namespace sb::util {
+namespace switchboard::kernel::util {
 
 std::string randomId();
 
 // A request id from a client is echoed only when it is short and made of safe characters.
 bool isAcceptableRequestId(std::string_view id);
 
-}  // namespace sb::util
+}  // namespace switchboard::kernel::util

@@ -1,6 +1,6 @@
 #include "util/utf8.h"
 
-namespace sb::util {
+namespace switchboard::kernel::util {
 
 bool isStorableText(std::string_view s) {
   std::size_t i = 0;
@@ -34,4 +34,4 @@ bool isStorableText(std::string_view s) {
   return true;
 }
 
-}  // namespace sb::util
+}  // namespace switchboard::kernel::util

@@ -182,7 +182,8 @@ TEST_F(Http, DetailedHealthReportsPluginsAndGeneration) {
 }
 
 TEST(HttpClock, PluginsAndTheBusSeeTheInjectedClock) {
-  sb::runtime::ManualClock clock(switchboard::TimePoint(std::chrono::milliseconds(1700000000000)));
+  switchboard::kernel::runtime::ManualClock clock(
+      switchboard::TimePoint(std::chrono::milliseconds(1700000000000)));
   sbtest::KernelHarness h(kConfig, {}, &clock);
   h.start();
   EXPECT_EQ(request(h.port(), "GET", "/time").body, R"({"now_ms":1700000000000})");

@@ -69,7 +69,8 @@ TEST(SharedPostgres, TwoProcessesProcessEveryEventExactlyOnce) {
       << a.output() << b.output();
   for (const auto& [id, n] : counts) EXPECT_EQ(n, 1) << id << " processed " << n << " times";
 
-  sb::storage::Database db(*sb::storage::StorageUrl::parse(url), 1);
+  switchboard::kernel::storage::Database db(*switchboard::kernel::storage::StorageUrl::parse(url),
+                                            1);
   auto session = db.session();
   int rows = 0, processes = 0;
   *session << "SELECT COUNT(*) FROM inbox", soci::into(rows);

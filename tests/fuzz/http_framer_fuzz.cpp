@@ -10,7 +10,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 2) return 0;
-  sb::http::FramingLimits limits;
+  switchboard::kernel::http::FramingLimits limits;
   limits.max_request_line = 512;
   limits.max_header_bytes = 2048;
   limits.max_headers = 32;

@@ -8,11 +8,12 @@
 
 namespace {
 
-using sb::config::ConfigInvalid;
 using sbtest::TempDir;
+using switchboard::kernel::config::ConfigInvalid;
 
-sb::config::LoadOptions options(sb::config::EnvLookup env = nullptr) {
-  sb::config::LoadOptions o;
+switchboard::kernel::config::LoadOptions options(
+    switchboard::kernel::config::EnvLookup env = nullptr) {
+  switchboard::kernel::config::LoadOptions o;
   o.default_plugin_dirs = {sbtest::testPluginDir(), sbtest::pluginDir()};
   o.env = env ? env : [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
   return o;
@@ -20,11 +21,12 @@ sb::config::LoadOptions options(sb::config::EnvLookup env = nullptr) {
 
 // The problems loading `yaml` reports, as `file:line:col: message` lines with the temp path
 // replaced by "config.yaml".
-std::string problems(const std::string& yaml, sb::config::EnvLookup env = nullptr) {
+std::string problems(const std::string& yaml,
+                     switchboard::kernel::config::EnvLookup env = nullptr) {
   TempDir dir;
   const std::string path = dir.write("config.yaml", yaml);
   try {
-    sb::config::loadConfig(path, options(env));
+    switchboard::kernel::config::loadConfig(path, options(env));
   } catch (const ConfigInvalid& e) {
     std::string text = e.what();
     for (auto pos = text.find(path); pos != std::string::npos; pos = text.find(path))
@@ -50,8 +52,8 @@ std::string prepareProblems(const std::string& yaml) {
 }
 
 TEST(Config, ShippedDefaultLoads) {
-  const auto config =
-      sb::config::loadConfig(sbtest::sourceDir() + "/config/switchboard.yaml", options());
+  const auto config = switchboard::kernel::config::loadConfig(
+      sbtest::sourceDir() + "/config/switchboard.yaml", options());
   EXPECT_EQ(config.server.host, "127.0.0.1");
   EXPECT_EQ(config.server.port, 8080);
   EXPECT_EQ(config.server.threads, 2);
@@ -69,8 +71,8 @@ TEST(Config, ShippedDefaultLoads) {
 TEST(Config, RelativeSqlitePathsAreRelativeToTheConfigFile) {
   TempDir dir;
   const auto load = [&](const std::string& url) {
-    return sb::config::loadConfig(dir.write("sub/c.yaml", "storage: { url: \"" + url + "\" }\n"),
-                                  options())
+    return switchboard::kernel::config::loadConfig(
+               dir.write("sub/c.yaml", "storage: { url: \"" + url + "\" }\n"), options())
         .storage.url;
   };
   EXPECT_EQ(load("sqlite://db/x.db"), "sqlite://" + (dir.path() / "sub/db/x.db").string());
@@ -81,7 +83,7 @@ TEST(Config, RelativeSqlitePathsAreRelativeToTheConfigFile) {
 }
 
 TEST(Config, ShippedDefaultPassesTheFullCheck) {
-  sb::runtime::KernelOptions o;
+  switchboard::kernel::runtime::KernelOptions o;
   o.config_path = sbtest::sourceDir() + "/config/switchboard.yaml";
   // The example catalog's references, as scripts/run provides them.
   o.load = options([](const std::string& name) -> std::optional<std::string> {
@@ -89,7 +91,7 @@ TEST(Config, ShippedDefaultPassesTheFullCheck) {
     return std::nullopt;
   });
   setenv("SWITCHBOARD_SECRETS_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", 1);
-  sb::runtime::Kernel kernel(std::move(o));
+  switchboard::kernel::runtime::Kernel kernel(std::move(o));
   EXPECT_NO_THROW(kernel.prepare(false));  // as check-config: the repo's var/ stays untouched
 }
 
@@ -99,13 +101,14 @@ TEST(Config, YamlSyntaxErrorHasLineAndColumn) {
 }
 
 TEST(Config, UnknownKeysAreNamedWhereTheyAre) {
-  EXPECT_EQ(problems("server:\n  listen: \"127.0.0.1:1\"\n  treads: 4\nlogs: {}\n"),
-            "config.yaml:3:3: unknown key 'treads' in server (expected one of: listen, threads, "
-            "max_body_bytes, max_header_bytes, max_request_line_bytes, max_headers, max_connections, "
-            "idle_timeout_ms, header_timeout_ms, body_min_rate_bytes_per_s, body_rate_window_ms, "
-            "drain_timeout_ms)\n"
-            "config.yaml:4:1: unknown key 'logs' in the top level (expected one of: server, "
-            "logging, storage, inbox, admin, plugin_dirs, plugins, routes, events)")
+  EXPECT_EQ(
+      problems("server:\n  listen: \"127.0.0.1:1\"\n  treads: 4\nlogs: {}\n"),
+      "config.yaml:3:3: unknown key 'treads' in server (expected one of: listen, threads, "
+      "max_body_bytes, max_header_bytes, max_request_line_bytes, max_headers, max_connections, "
+      "idle_timeout_ms, header_timeout_ms, body_min_rate_bytes_per_s, body_rate_window_ms, "
+      "drain_timeout_ms)\n"
+      "config.yaml:4:1: unknown key 'logs' in the top level (expected one of: server, "
+      "logging, storage, inbox, admin, plugin_dirs, plugins, routes, events)")
       << "problems come in file order";
 }
 
@@ -184,12 +187,12 @@ TEST(Config, EnvironmentReferencesAreExpandedAndRemembered) {
                               "server: { listen: \"127.0.0.1:${SB_PORT}\" }\n"
                               "plugins:\n  probe:\n    library: probe\n"
                               "    config: { secret: \"${SB_SECRET}\" }\n");
-  const auto config =
-      sb::config::loadConfig(path, options([](const std::string& n) -> std::optional<std::string> {
-                               if (n == "SB_PORT") return std::string("9123");
-                               if (n == "SB_SECRET") return std::string("tok_very_secret");
-                               return std::nullopt;
-                             }));
+  const auto config = switchboard::kernel::config::loadConfig(
+      path, options([](const std::string& n) -> std::optional<std::string> {
+        if (n == "SB_PORT") return std::string("9123");
+        if (n == "SB_SECRET") return std::string("tok_very_secret");
+        return std::nullopt;
+      }));
   EXPECT_EQ(config.server.port, 9123);
   EXPECT_EQ(config.plugins[0].config["secret"].as<std::string>(), "tok_very_secret");
   EXPECT_EQ(config.secrets, (std::vector<std::string>{"9123", "tok_very_secret"}));

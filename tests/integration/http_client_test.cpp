@@ -17,7 +17,7 @@ const char* kConfig =
 TEST(HttpClient, SendsBodyAndHeadersAndReadsTheResponse) {
   sbtest::KernelHarness h(kConfig);
   h.start();
-  sb::net::CurlHttpClient client;
+  switchboard::kernel::net::CurlHttpClient client;
   switchboard::OutboundRequest r;
   r.method = "POST";
   r.url = "http://127.0.0.1:" + std::to_string(h.port()) + "/echo";
@@ -38,7 +38,7 @@ TEST(HttpClient, ReportsTransportFailureWithoutThrowing) {
   h.start();
   const auto port = h.port();
   h.kernel().shutdown();  // nothing listens there any more
-  sb::net::CurlHttpClient client;
+  switchboard::kernel::net::CurlHttpClient client;
   switchboard::OutboundRequest r;
   r.url = "http://127.0.0.1:" + std::to_string(port) + "/echo";
   r.timeout = std::chrono::milliseconds(2000);

@@ -251,7 +251,8 @@ TEST_P(InboxOnServer, ConnectionsTheDatabaseDroppedAreOpenedAgain) {
   ASSERT_EQ(postCourier(h->port(), R"({"id":"before","type":"t"})").status, 200);
   ASSERT_EQ(waitForBody(h->port(), "/processed", R"({"before":1})"), R"({"before":1})");
   {
-    sb::storage::Database db(*sb::storage::StorageUrl::parse(url_), 1);
+    switchboard::kernel::storage::Database db(
+        *switchboard::kernel::storage::StorageUrl::parse(url_), 1);
     auto killer = db.session();
     int killed = 0;
     *killer << "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "

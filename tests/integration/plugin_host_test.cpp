@@ -15,9 +15,9 @@ using sbtest::KernelHarness;
 TEST(PluginHost, RefusesAPluginBuiltForAnotherAbiNamingBothVersionsAndTheFile) {
   const std::string path = sbtest::testPluginDir() + "/abi_mismatch.so";
   try {
-    sb::plugins::openPluginLibrary(path);
+    switchboard::kernel::plugins::openPluginLibrary(path);
     FAIL() << "expected a LoadError";
-  } catch (const sb::plugins::LoadError& e) {
+  } catch (const switchboard::kernel::plugins::LoadError& e) {
     const std::string text = e.what();
     EXPECT_NE(text.find(path), std::string::npos) << text;
     EXPECT_NE(text.find("SDK ABI version 999"), std::string::npos) << text;
@@ -33,17 +33,19 @@ TEST(PluginHost, RefusesAPluginBuiltForAnotherAbiNamingBothVersionsAndTheFile) {
 TEST(PluginHost, RefusesAPluginBuiltAgainstOtherDomainHeaders) {
   const std::string path = sbtest::testPluginDir() + "/domain_mismatch.so";
   try {
-    sb::plugins::openPluginLibrary(path);
+    switchboard::kernel::plugins::openPluginLibrary(path);
     FAIL() << "expected a LoadError";
-  } catch (const sb::plugins::LoadError& e) {
+  } catch (const switchboard::kernel::plugins::LoadError& e) {
     const std::string text = e.what();
     EXPECT_NE(text.find("domain types of version 999"), std::string::npos) << text;
     EXPECT_NE(text.find("share version " + std::to_string(switchboard::domain::kDomainVersion)),
               std::string::npos)
         << text;
   }
-  EXPECT_NO_THROW(sb::plugins::openPluginLibrary(sbtest::pluginDir() + "/directory.so"));
-  EXPECT_NO_THROW(sb::plugins::openPluginLibrary(sbtest::testPluginDir() + "/probe.so"));
+  EXPECT_NO_THROW(
+      switchboard::kernel::plugins::openPluginLibrary(sbtest::pluginDir() + "/directory.so"));
+  EXPECT_NO_THROW(
+      switchboard::kernel::plugins::openPluginLibrary(sbtest::testPluginDir() + "/probe.so"));
 }
 
 TEST(PluginHost, AbiMismatchStopsTheServerFromStarting) {
@@ -51,7 +53,7 @@ TEST(PluginHost, AbiMismatchStopsTheServerFromStarting) {
   try {
     h.start();
     FAIL() << "expected the start to fail";
-  } catch (const sb::plugins::PluginFailure& e) {
+  } catch (const switchboard::kernel::plugins::PluginFailure& e) {
     EXPECT_NE(std::string(e.what()).find("plugin 'stale'"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("version 999"), std::string::npos) << e.what();
   }
@@ -60,9 +62,10 @@ TEST(PluginHost, AbiMismatchStopsTheServerFromStarting) {
 TEST(PluginHost, NotAPluginIsRefusedClearly) {
   // The SDK library itself is a shared library without the plugin exports.
   try {
-    sb::plugins::openPluginLibrary(sbtest::buildDir() + "/lib/libswitchboard_sdk.so");
+    switchboard::kernel::plugins::openPluginLibrary(sbtest::buildDir() +
+                                                    "/lib/libswitchboard_sdk.so");
     FAIL() << "expected a LoadError";
-  } catch (const sb::plugins::LoadError& e) {
+  } catch (const switchboard::kernel::plugins::LoadError& e) {
     EXPECT_NE(std::string(e.what()).find("not a Switchboard plugin"), std::string::npos);
   }
 }
@@ -72,7 +75,7 @@ TEST(PluginHost, PluginThrowingInStartFailsTheStartWithItsNameAndMessage) {
   try {
     h.start();
     FAIL() << "expected the start to fail";
-  } catch (const sb::plugins::PluginFailure& e) {
+  } catch (const switchboard::kernel::plugins::PluginFailure& e) {
     const std::string text = e.what();
     EXPECT_NE(text.find("plugin 'probe'"), std::string::npos) << text;
     EXPECT_NE(text.find("start failed: probe was told to fail in start"), std::string::npos);
@@ -116,7 +119,7 @@ TEST(PluginHost, UnmetNeedIsAStartError) {
   try {
     h.start();
     FAIL() << "expected the start to fail";
-  } catch (const sb::plugins::PluginFailure& e) {
+  } catch (const switchboard::kernel::plugins::PluginFailure& e) {
     EXPECT_NE(std::string(e.what()).find("needs service 'probe.counter'"), std::string::npos)
         << e.what();
   }

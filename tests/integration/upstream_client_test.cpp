@@ -114,7 +114,7 @@ TEST(UpstreamCalls, HttpClientSettingsAreValidatedWithTheirPosition) {
   try {
     h.kernel().prepare(false);
     FAIL() << "a bad http_client section was accepted";
-  } catch (const sb::config::ConfigInvalid& e) {
+  } catch (const switchboard::kernel::config::ConfigInvalid& e) {
     const std::string what = e.what();
     EXPECT_NE(what.find(":5:"), std::string::npos) << what;
     EXPECT_NE(what.find("timeout_ms"), std::string::npos) << what;

@@ -12,8 +12,8 @@
 namespace sbtest {
 
 inline std::string framerTranscript(const std::string& input, const std::vector<std::size_t>& cuts,
-                                    const sb::http::FramingLimits& limits) {
-  using sb::http::RequestFramer;
+                                    const switchboard::kernel::http::FramingLimits& limits) {
+  using switchboard::kernel::http::RequestFramer;
   RequestFramer framer(limits);
   std::string out;
   std::size_t start = 0;

@@ -20,22 +20,22 @@ inline std::string pluginDirsLine() {
 class KernelHarness {
  public:
   // Writes `yaml` (after pluginDirsLine()) to a temporary config.yaml.
-  explicit KernelHarness(const std::string& yaml, sb::config::EnvLookup env = {},
+  explicit KernelHarness(const std::string& yaml, switchboard::kernel::config::EnvLookup env = {},
                          const switchboard::Clock* clock = nullptr)
       : sink_(std::make_shared<CapturingSink>()) {
     config_path_ = dir_.write("config.yaml", pluginDirsLine() + yaml);
-    sb::runtime::KernelOptions options;
+    switchboard::kernel::runtime::KernelOptions options;
     options.config_path = config_path_;
     options.listen = "127.0.0.1:0";
     if (env) options.load.env = std::move(env);
     options.log_sink = sink_;
     options.clock = clock;  // the system clock when null
-    kernel_ = std::make_unique<sb::runtime::Kernel>(std::move(options));
+    kernel_ = std::make_unique<switchboard::kernel::runtime::Kernel>(std::move(options));
   }
 
   void start() { kernel_->start(); }
   std::uint16_t port() const { return kernel_->port(); }
-  sb::runtime::Kernel& kernel() { return *kernel_; }
+  switchboard::kernel::runtime::Kernel& kernel() { return *kernel_; }
   // Replaces the config file (for reload tests).
   void rewrite(const std::string& yaml) { dir_.write("config.yaml", pluginDirsLine() + yaml); }
   std::string logs() { return sink_->text(); }
@@ -46,7 +46,7 @@ class KernelHarness {
   TempDir dir_;
   std::string config_path_;
   std::shared_ptr<CapturingSink> sink_;
-  std::unique_ptr<sb::runtime::Kernel> kernel_;
+  std::unique_ptr<switchboard::kernel::runtime::Kernel> kernel_;
 };
 
 }  // namespace sbtest

@@ -48,7 +48,7 @@ TEST(Acceptor, AtTheFileLimitWaitingConnectionsAreClosedAndAcceptingGoesOn) {
   std::atomic<int> shed{0};
   std::mutex mutex;
   std::vector<int> accepted;
-  sb::http::Acceptor acceptor(
+  switchboard::kernel::http::Acceptor acceptor(
       std::make_shared<spdlog::logger>("acceptor-test"),
       [&](int fd, const sockaddr_storage&) {
         std::lock_guard lock(mutex);

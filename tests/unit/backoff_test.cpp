@@ -5,10 +5,10 @@
 
 namespace {
 
-using sb::util::backoffCeiling;
-using sb::util::retryDelay;
-using sb::util::RetryPolicy;
 using std::chrono::milliseconds;
+using switchboard::kernel::util::backoffCeiling;
+using switchboard::kernel::util::retryDelay;
+using switchboard::kernel::util::RetryPolicy;
 
 TEST(Backoff, CeilingDoublesFromTheBaseUntilTheCap) {
   const RetryPolicy p{milliseconds(100), milliseconds(1000), 10};

@@ -4,10 +4,11 @@
 
 namespace {
 
-using sb::plugins::DependencyError;
-using sb::plugins::startOrder;
+using switchboard::kernel::plugins::DependencyError;
+using switchboard::kernel::plugins::startOrder;
 
-std::vector<std::string> names(const std::vector<sb::plugins::DependencyNode>& nodes) {
+std::vector<std::string> names(
+    const std::vector<switchboard::kernel::plugins::DependencyNode>& nodes) {
   std::vector<std::string> out;
   for (auto i : startOrder(nodes)) out.push_back(nodes[i].name);
   return out;

@@ -11,15 +11,18 @@
 
 namespace {
 
-using sb::inbox::InboxStore;
-using sb::inbox::NewItem;
+using switchboard::kernel::inbox::InboxStore;
+using switchboard::kernel::inbox::NewItem;
 
 class InboxStoreTest : public ::testing::Test {
  protected:
   InboxStoreTest()
-      : db_(*sb::storage::StorageUrl::parse("sqlite://" + (dir_.path() / "i.db").string()), 2),
+      : db_(*switchboard::kernel::storage::StorageUrl::parse("sqlite://" +
+                                                             (dir_.path() / "i.db").string()),
+            2),
         store_(db_) {
-    sb::storage::migrate(db_, "kernel", sb::storage::kernelMigrations("sqlite"));
+    switchboard::kernel::storage::migrate(db_, "kernel",
+                                          switchboard::kernel::storage::kernelMigrations("sqlite"));
   }
 
   static NewItem item(const std::string& key, const std::string& source = "courier") {
@@ -36,7 +39,7 @@ class InboxStoreTest : public ::testing::Test {
   }
 
   sbtest::TempDir dir_;
-  sb::storage::Database db_;
+  switchboard::kernel::storage::Database db_;
   InboxStore store_;
 };
 

@@ -8,12 +8,13 @@
 
 namespace {
 
-using sb::observability::LogHub;
+using switchboard::kernel::observability::LogHub;
 
 TEST(Redact, ReplacesEveryOccurrenceOfLongEnoughSecrets) {
-  EXPECT_EQ(sb::observability::redact("key=sk_live_abc and sk_live_abc", {"sk_live_abc"}),
+  EXPECT_EQ(switchboard::kernel::observability::redact("key=sk_live_abc and sk_live_abc",
+                                                       {"sk_live_abc"}),
             "key=*** and ***");
-  EXPECT_EQ(sb::observability::redact("port 8080", {"8080"}), "port 8080");
+  EXPECT_EQ(switchboard::kernel::observability::redact("port 8080", {"8080"}), "port 8080");
 }
 
 TEST(LogHub, JsonLinesAreValidJsonWithEscapedMessageAndNoSecret) {

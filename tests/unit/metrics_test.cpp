@@ -7,7 +7,7 @@ namespace {
 using namespace std::chrono_literals;
 
 TEST(Metrics, RendersRequestsByRouteAndStatusAndCumulativeBuckets) {
-  sb::observability::Metrics m;
+  switchboard::kernel::observability::Metrics m;
   auto& route = m.route("POST /webhooks/{p}");
   route.record(200, 300us);
   route.record(200, 3ms);
@@ -28,7 +28,7 @@ TEST(Metrics, RendersRequestsByRouteAndStatusAndCumulativeBuckets) {
 }
 
 TEST(Metrics, LabelValuesAreEscaped) {
-  EXPECT_EQ(sb::observability::labelValue("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
+  EXPECT_EQ(switchboard::kernel::observability::labelValue("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
 }
 
 }  // namespace

@@ -10,10 +10,10 @@
 
 namespace {
 
-using sb::storage::Database;
-using sb::storage::migrate;
-using sb::storage::MigrationError;
-using sb::storage::StorageUrl;
+using switchboard::kernel::storage::Database;
+using switchboard::kernel::storage::migrate;
+using switchboard::kernel::storage::MigrationError;
+using switchboard::kernel::storage::StorageUrl;
 
 class Migrations : public ::testing::Test {
  protected:
@@ -86,7 +86,7 @@ TEST_F(Migrations, AFailingFileIsRolledBackWhole) {
 }
 
 TEST(SplitStatements, SplitsAtSemicolonsOutsideQuotesAndComments) {
-  const auto parts = sb::storage::splitStatements(
+  const auto parts = switchboard::kernel::storage::splitStatements(
       "CREATE TABLE t (v TEXT); -- a comment; with a semicolon\n"
       "INSERT INTO t VALUES ('a;b');\n  \n");
   ASSERT_EQ(parts.size(), 2u);

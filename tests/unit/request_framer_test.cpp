@@ -11,8 +11,8 @@
 
 namespace {
 
-using sb::http::FramingLimits;
-using sb::http::RequestFramer;
+using switchboard::kernel::http::FramingLimits;
+using switchboard::kernel::http::RequestFramer;
 
 FramingLimits smallLimits() {
   FramingLimits l;
@@ -284,17 +284,17 @@ TEST(RequestFramer, CostIsLinearInTheBytesHoweverTheyAreSplit) {
 TEST(SplitTarget, AcceptsTheThreeFormsAndRefusesTheRest) {
   std::string path;
   std::vector<std::pair<std::string, std::string>> query;
-  EXPECT_TRUE(sb::http::splitTarget("/p?a=1&&b", path, query));
+  EXPECT_TRUE(switchboard::kernel::http::splitTarget("/p?a=1&&b", path, query));
   EXPECT_EQ(path, "/p");
   ASSERT_EQ(query.size(), 2u);
   EXPECT_EQ(query[1], (std::pair<std::string, std::string>{"b", ""}));
   query.clear();
-  EXPECT_TRUE(sb::http::splitTarget("*", path, query));
+  EXPECT_TRUE(switchboard::kernel::http::splitTarget("*", path, query));
   EXPECT_EQ(path, "*");
-  EXPECT_TRUE(sb::http::splitTarget("https://h.example", path, query));
+  EXPECT_TRUE(switchboard::kernel::http::splitTarget("https://h.example", path, query));
   EXPECT_EQ(path, "/");
-  EXPECT_FALSE(sb::http::splitTarget("", path, query));
-  EXPECT_FALSE(sb::http::splitTarget("relative/path", path, query));
+  EXPECT_FALSE(switchboard::kernel::http::splitTarget("", path, query));
+  EXPECT_FALSE(switchboard::kernel::http::splitTarget("relative/path", path, query));
 }
 
 }  // namespace

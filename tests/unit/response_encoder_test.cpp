@@ -5,8 +5,8 @@
 
 namespace {
 
-using sb::http::encodeResponse;
 using switchboard::HttpResponse;
+using switchboard::kernel::http::encodeResponse;
 
 TEST(ResponseEncoder, WritesStatusFramingAndThePluginsHeaders) {
   auto r = HttpResponse::json(201, R"({"ok":true})");
@@ -45,7 +45,7 @@ TEST(ResponseEncoder, HeadGetsTheLengthWithoutTheBodyAndNoContentStatusesNeither
 }
 
 TEST(ResponseEncoder, TransportErrorsAreTheJsonErrorShapeAndClose) {
-  const auto bytes = sb::http::encodeTransportError(431, "too many header fields");
+  const auto bytes = switchboard::kernel::http::encodeTransportError(431, "too many header fields");
   EXPECT_EQ(bytes.rfind("HTTP/1.1 431 Request Header Fields Too Large\r\n", 0), 0u) << bytes;
   EXPECT_NE(bytes.find("Connection: close"), std::string::npos);
   EXPECT_NE(

@@ -4,14 +4,14 @@
 
 namespace {
 
-using sb::http::RouteTable;
+using switchboard::kernel::http::RouteTable;
 
 switchboard::HttpHandler noop = [](const switchboard::HttpRequest&) {
   return switchboard::HttpResponse::empty(204);
 };
 
-sb::http::RouteTarget target(std::string method, std::string label) {
-  sb::http::RouteTarget t;
+switchboard::kernel::http::RouteTarget target(std::string method, std::string label) {
+  switchboard::kernel::http::RouteTarget t;
   t.method = std::move(method);
   t.label = std::move(label);
   t.handler = &noop;
@@ -76,10 +76,10 @@ TEST(RouteTable, DuplicateMethodAndPathIsRefused) {
 }
 
 TEST(PercentDecode, DecodesEscapesAndOptionallyPlus) {
-  EXPECT_EQ(sb::http::percentDecode("a%2Fb+c", false), "a/b+c");
-  EXPECT_EQ(sb::http::percentDecode("a%2fb+c", true), "a/b c");
-  EXPECT_EQ(sb::http::percentDecode("100%", true), "100%");
-  EXPECT_EQ(sb::http::percentDecode("%zz", true), "%zz");
+  EXPECT_EQ(switchboard::kernel::http::percentDecode("a%2Fb+c", false), "a/b+c");
+  EXPECT_EQ(switchboard::kernel::http::percentDecode("a%2fb+c", true), "a/b c");
+  EXPECT_EQ(switchboard::kernel::http::percentDecode("100%", true), "100%");
+  EXPECT_EQ(switchboard::kernel::http::percentDecode("%zz", true), "%zz");
 }
 
 }  // namespace

@@ -40,7 +40,7 @@ OutboundResponse timedOut() {
   return r;
 }
 
-class ScriptedTransport final : public sb::net::Transport {
+class ScriptedTransport final : public switchboard::kernel::net::Transport {
  public:
   std::deque<OutboundResponse> script;
   std::vector<OutboundRequest> sent;
@@ -58,28 +58,31 @@ class ScriptedTransport final : public sb::net::Transport {
 
 class UpstreamClientTest : public ::testing::Test {
  protected:
-  sb::runtime::ManualClock clock{switchboard::TimePoint(std::chrono::hours(24 * 20000))};
+  switchboard::kernel::runtime::ManualClock clock{
+      switchboard::TimePoint(std::chrono::hours(24 * 20000))};
   ScriptedTransport transport;
-  sb::net::BreakerBoard breakers;
-  sb::observability::UpstreamMetrics metrics;
+  switchboard::kernel::net::BreakerBoard breakers;
+  switchboard::kernel::observability::UpstreamMetrics metrics;
   std::vector<milliseconds> slept;
-  std::vector<std::pair<sb::net::BreakerKey, sb::net::BreakerState>> transitions;
+  std::vector<
+      std::pair<switchboard::kernel::net::BreakerKey, switchboard::kernel::net::BreakerState>>
+      transitions;
   std::shared_ptr<sbtest::CapturingSink> sink = std::make_shared<sbtest::CapturingSink>();
-  sb::config::OutboundConfig settings;
+  switchboard::kernel::config::OutboundConfig settings;
 
-  sb::net::UpstreamClient client(const std::string& plugin = "calcom") {
+  switchboard::kernel::net::UpstreamClient client(const std::string& plugin = "calcom") {
     auto log = std::make_shared<spdlog::logger>(plugin, sink);
     log->set_level(spdlog::level::debug);
-    return sb::net::UpstreamClient(plugin, settings, log,
-                                   {transport, breakers, metrics, clock,
-                                    [this](milliseconds d) {
-                                      slept.push_back(d);
-                                      clock.advance(d);
-                                    },
-                                    [] { return 0.5; },
-                                    [this](const sb::net::BreakerKey& k, sb::net::BreakerState s) {
-                                      transitions.emplace_back(k, s);
-                                    }});
+    return switchboard::kernel::net::UpstreamClient(
+        plugin, settings, log,
+        {transport, breakers, metrics, clock,
+         [this](milliseconds d) {
+           slept.push_back(d);
+           clock.advance(d);
+         },
+         [] { return 0.5; },
+         [this](const switchboard::kernel::net::BreakerKey& k,
+                switchboard::kernel::net::BreakerState s) { transitions.emplace_back(k, s); }});
   }
 };
 
@@ -201,7 +204,7 @@ TEST_F(UpstreamClientTest, TheBreakerOpensHalfOpensAndClosesPerTenant) {
   transport.script = {answer(500), timedOut(), answer(503)};
   for (int i = 0; i < 3; ++i) EXPECT_NE(c.send(request).status, 200);
   ASSERT_EQ(transitions.size(), 1u);
-  EXPECT_EQ(transitions[0].second, sb::net::BreakerState::Open);
+  EXPECT_EQ(transitions[0].second, switchboard::kernel::net::BreakerState::Open);
   EXPECT_EQ(transitions[0].first.tenant, "salon-mitte");
 
   // Open: refused without a call.
@@ -225,8 +228,8 @@ TEST_F(UpstreamClientTest, TheBreakerOpensHalfOpensAndClosesPerTenant) {
   EXPECT_EQ(c.send(request).status, 200);
   EXPECT_EQ(c.send(request).status, 200);
   ASSERT_EQ(transitions.size(), 3u);
-  EXPECT_EQ(transitions[1].second, sb::net::BreakerState::Open);
-  EXPECT_EQ(transitions[2].second, sb::net::BreakerState::Closed);
+  EXPECT_EQ(transitions[1].second, switchboard::kernel::net::BreakerState::Open);
+  EXPECT_EQ(transitions[2].second, switchboard::kernel::net::BreakerState::Closed);
   EXPECT_NE(sink->text().find("circuit to api.cal.com for salon-mitte opened"), std::string::npos)
       << sink->text();
 }
@@ -272,14 +275,14 @@ TEST_F(UpstreamClientTest, ATokenInTheUrlPathNeverReachesTheLog) {
 }
 
 TEST(Redaction, CredentialsInUrlsAndHeadersAreHidden) {
-  using sb::net::redactUrl;
+  using switchboard::kernel::net::redactUrl;
   EXPECT_EQ(redactUrl("https://AC123:s3cr3t@api.twilio.com/x", {}), "https://***@api.twilio.com/x");
   EXPECT_EQ(redactUrl("https://h/p?apiKey=abc&page=2&access_token=zzz", {}),
             "https://h/p?apiKey=***&page=2&access_token=***");
   OutboundRequest r("GET", "https://h/p");
   r.basicAuth("AC123", "twilio-auth-token");
   r.bearer("cal_live_0123456789");
-  const auto secrets = sb::net::secretsOf(r);
+  const auto secrets = switchboard::kernel::net::secretsOf(r);
   EXPECT_NE(std::find(secrets.begin(), secrets.end(), "twilio-auth-token"), secrets.end());
   EXPECT_NE(std::find(secrets.begin(), secrets.end(), "cal_live_0123456789"), secrets.end());
   EXPECT_EQ(redactUrl("https://h/p?x=cal_live_0123456789", secrets), "https://h/p?x=***");
@@ -287,7 +290,7 @@ TEST(Redaction, CredentialsInUrlsAndHeadersAreHidden) {
 
 TEST(RetryAfter, ParsesSecondsAndHttpDatesAndRefusesTheRest) {
   const auto now = switchboard::TimePoint(std::chrono::seconds(784111777));
-  using sb::net::parseRetryAfter;
+  using switchboard::kernel::net::parseRetryAfter;
   EXPECT_EQ(parseRetryAfter("120", now), milliseconds(120000));
   EXPECT_EQ(parseRetryAfter(" 0 ", now), milliseconds(0));
   EXPECT_EQ(parseRetryAfter("Sun, 06 Nov 1994 08:49:47 GMT", now), milliseconds(10000));

@@ -17,4 +17,12 @@ PublishScope* PublishScope::current() {
   return installed;
 }
 
+PublishScope::Detached::Detached() : saved_(installed) {
+  installed = nullptr;
+}
+
+PublishScope::Detached::~Detached() {
+  installed = saved_;
+}
+
 }  // namespace switchboard::kernel::events

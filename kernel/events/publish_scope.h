@@ -28,6 +28,19 @@ class PublishScope {
   // The inline deliveries to run once the transaction has committed.
   std::vector<std::function<void()>> takeDeferred() { return std::move(deferred_); }
 
+  // Publishes made while one is alive do not join the thread's scope: for facts that are true
+  // whatever the attempt's outcome (an upstream's circuit opened during a failing attempt).
+  class Detached {
+   public:
+    Detached();
+    ~Detached();
+    Detached(const Detached&) = delete;
+    Detached& operator=(const Detached&) = delete;
+
+   private:
+    PublishScope* saved_;
+  };
+
  private:
   soci::session& tx_;
   PublishScope* outer_;

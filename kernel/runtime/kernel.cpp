@@ -7,8 +7,10 @@
 #include <set>
 
 #include "events/event_codec.h"
+#include "events/publish_scope.h"
 #include "inbox/admin_api.h"
 #include "storage/migrations.h"
+#include "switchboard/json.h"
 
 namespace switchboard::kernel::runtime {
 namespace {
@@ -55,16 +57,19 @@ Kernel::Kernel(KernelOptions options)
       log_(logs_.get("kernel")),
       bus_(metrics_, clock_, logs_.get("events")) {
   host_ = std::make_unique<plugins::PluginHost>(
-      plugins::Facilities{handlers_, bus_, services_,
-                          net::UpstreamFacilities{transport_, breakers_, metrics_.upstream, clock_,
-                                                  net::realSleep, net::threadRandomUnit, nullptr},
-                          clock_, database_, inbox_,
-                          [this](const std::string& path) { return resolvePath(path); },
-                          [this](const std::string& path) { return readConfigFile(path); },
-                          [this](const std::string& name, switchboard::HealthProbe probe) {
-                            std::lock_guard lock(probes_mutex_);
-                            probes_.emplace_back(name, std::move(probe));
-                          }},
+      plugins::Facilities{
+          handlers_, bus_, services_,
+          net::UpstreamFacilities{transport_, breakers_, metrics_.upstream, clock_, net::realSleep,
+                                  net::threadRandomUnit,
+                                  [this](const net::BreakerKey& key, net::BreakerState state) {
+                                    publishBreakerChange(key, state);
+                                  }},
+          clock_, database_, inbox_, [this](const std::string& path) { return resolvePath(path); },
+          [this](const std::string& path) { return readConfigFile(path); },
+          [this](const std::string& name, switchboard::HealthProbe probe) {
+            std::lock_guard lock(probes_mutex_);
+            probes_.emplace_back(name, std::move(probe));
+          }},
       [this](const std::string& name) { return logs_.get(name); });
 
   addKernelRoute("GET", "/api/health", [this](const switchboard::HttpRequest&) {
@@ -198,6 +203,27 @@ void Kernel::prepare(bool open_storage) {
   std::lock_guard lock(mutex_);
   config_ = std::move(config);
   generation_ = {1, config_.file, clock_.now()};
+}
+
+void Kernel::publishBreakerChange(const net::BreakerKey& key, net::BreakerState state) {
+  switchboard::Event event;
+  event.topic =
+      state == net::BreakerState::Open ? "upstream.circuit_opened" : "upstream.circuit_closed";
+  event.payload = switchboard::json::Builder()
+                      .object()
+                      .field("plugin", key.plugin)
+                      .field("upstream", key.upstream)
+                      .field("tenant", key.tenant)
+                      .end()
+                      .str();
+  event.tenant = key.tenant;
+  const std::string topic = event.topic;
+  events::PublishScope::Detached detached;  // true whether or not the caller's attempt fails
+  try {
+    bus_.publish(std::move(event));
+  } catch (const std::exception& e) {
+    log_->error("cannot publish {}: {}", topic, e.what());
+  }
 }
 
 std::vector<observability::HealthCheck> Kernel::healthChecks() {

@@ -88,6 +88,8 @@ class Kernel {
 
  private:
   std::vector<observability::HealthCheck> healthChecks();
+  // upstream.circuit_opened / upstream.circuit_closed {plugin, upstream, tenant}: for alerts.
+  void publishBreakerChange(const net::BreakerKey& key, net::BreakerState state);
   config::Config load() const;
   // Files plugins own (Host::resolvePath / readConfigFile).
   std::string resolvePath(const std::string& path) const;

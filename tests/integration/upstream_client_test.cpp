@@ -15,7 +15,9 @@ using switchboard::testing::Reply;
 
 std::string config(const std::string& http_client) {
   return "plugins:\n  probe:\n    library: probe\n    http_client: " + http_client +
-         "\nroutes:\n  - { method: GET, path: /fetch, plugin: probe, handler: fetch }\n";
+         "\nroutes:\n  - { method: GET, path: /fetch, plugin: probe, handler: fetch }\n"
+         "  - { method: GET, path: /events, plugin: probe, handler: events }\n"
+         "events:\n  upstream.circuit_opened: [probe.record]\n";
 }
 
 std::string fetch(std::uint16_t port, const std::string& url, const std::string& extra = "") {
@@ -84,13 +86,18 @@ TEST(UpstreamCalls, AnOpenBreakerShowsInHealthAndMetricsAndSparesTheUpstream) {
   EXPECT_NE(fetch(h.port(), url, "&tenant=brooklyn-barbers").find(R"("status":502)"),
             std::string::npos);
 
+  // The opening is an event (for admin alerts), once per breaker.
+  const auto events = sbtest::request(h.port(), "GET", "/events").body;
+  EXPECT_NE(events.find(R"(upstream.circuit_opened)"), std::string::npos) << events;
+  EXPECT_NE(events.find(R"(\"tenant\":\"salon-mitte\")"), std::string::npos) << events;
+
   const auto health = sbtest::request(h.port(), "GET", "/api/health/detailed").body;
   EXPECT_NE(health.find(R"("status":"degraded")"), std::string::npos) << health;
   EXPECT_NE(health.find(R"("upstream.probe.)" + upstream +
                         R"(.salon-mitte":{"ok":false,"consecutive_failures":2.0,"state":"open")"),
             std::string::npos)
       << health;
-  EXPECT_NE(health.find(R"("probe.recorder":{"ok":true,"events_recorded":0.0})"), std::string::npos)
+  EXPECT_NE(health.find(R"("probe.recorder":{"ok":true,"events_recorded":1.0})"), std::string::npos)
       << health;
 
   const auto metrics = sbtest::request(h.port(), "GET", "/api/health/metrics").body;

@@ -68,13 +68,21 @@ std::unique_ptr<soci::session> Database::session() {
 Database::Ping Database::ping() {
   Ping result;
   const auto begin = std::chrono::steady_clock::now();
-  try {
+  // A connection the server dropped since its lease was checked fails the first try: the
+  // health report asks about the database, not that connection, so it tries once more (the
+  // broken connection is reopened on its next lease).
+  for (int attempt = 0; attempt < 2; ++attempt) {
     auto s = session();
-    int one = 0;
-    *s << "SELECT 1", soci::into(one);
-    result.ok = one == 1;
-  } catch (const std::exception& e) {
-    result.error = e.what();
+    try {
+      int one = 0;
+      *s << "SELECT 1", soci::into(one);
+      result.ok = one == 1;
+      result.error.clear();
+      break;
+    } catch (const std::exception& e) {
+      result.error = e.what();
+      if (!broken(*s)) break;
+    }
   }
   result.latency = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - begin);

@@ -12,17 +12,18 @@
 
 namespace {
 
-TEST(OutOfTree, ExamplePluginBuiltAgainstTheInstalledSdkLoadsAndAnswers) {
-  sbtest::TempDir dir;
+// Installs the build's SDK under dir/sdk, then configures and builds examples/<example> in
+// dir/build against it; returns that build directory.
+std::string buildOutOfTree(const sbtest::TempDir& dir, const std::string& example) {
   const std::string prefix = (dir.path() / "sdk").string();
   const std::string build = (dir.path() / "build").string();
   std::string out;
-  ASSERT_EQ(sbtest::runCommand(
+  EXPECT_EQ(sbtest::runCommand(
                 {"/usr/bin/cmake", "--install", sbtest::buildDir(), "--prefix", prefix}, out),
             0)
       << out;
-  ASSERT_EQ(
-      sbtest::runCommand({"/usr/bin/cmake", "-S", sbtest::sourceDir() + "/examples/hello-plugin",
+  EXPECT_EQ(
+      sbtest::runCommand({"/usr/bin/cmake", "-S", sbtest::sourceDir() + "/examples/" + example,
                           "-B", build, "-G", "Ninja", "-DCMAKE_PREFIX_PATH=" + prefix},
                          out),
       0)
@@ -31,7 +32,14 @@ TEST(OutOfTree, ExamplePluginBuiltAgainstTheInstalledSdkLoadsAndAnswers) {
   const std::string cached((std::istreambuf_iterator<char>(cache)), {});
   EXPECT_NE(cached.find("SwitchboardSDK_DIR:PATH=" + prefix), std::string::npos)
       << "the SDK must come from the install";
-  ASSERT_EQ(sbtest::runCommand({"/usr/bin/cmake", "--build", build}, out), 0) << out;
+  EXPECT_EQ(sbtest::runCommand({"/usr/bin/cmake", "--build", build}, out), 0) << out;
+  return build;
+}
+
+TEST(OutOfTree, ExamplePluginBuiltAgainstTheInstalledSdkLoadsAndAnswers) {
+  sbtest::TempDir dir;
+  const std::string build = buildOutOfTree(dir, "hello-plugin");
+  ASSERT_FALSE(::testing::Test::HasFailure());
 
   const auto config =
       dir.write("c.yaml", "plugins:\n  greeter:\n    library: " + build +
@@ -55,23 +63,11 @@ TEST(OutOfTree, ExamplePluginBuiltAgainstTheInstalledSdkLoadsAndAnswers) {
 // service, command) and its own tests on the installed test kit, built and run out of tree.
 TEST(OutOfTree, TheWebhookProviderExampleBuildsAndPassesItsTestsOnTheInstalledKit) {
   sbtest::TempDir dir;
-  const std::string prefix = (dir.path() / "sdk").string();
-  const std::string build = (dir.path() / "build").string();
+  const std::string build = buildOutOfTree(dir, "webhook-provider");
+  ASSERT_FALSE(::testing::Test::HasFailure());
   std::string out;
-  ASSERT_EQ(sbtest::runCommand(
-                {"/usr/bin/cmake", "--install", sbtest::buildDir(), "--prefix", prefix}, out),
-            0)
-      << out;
-  ASSERT_EQ(sbtest::runCommand({"/usr/bin/cmake", "-S",
-                                sbtest::sourceDir() + "/examples/webhook-provider", "-B", build,
-                                "-G", "Ninja", "-DCMAKE_PREFIX_PATH=" + prefix},
-                               out),
-            0)
-      << out;
-  ASSERT_EQ(sbtest::runCommand({"/usr/bin/cmake", "--build", build}, out), 0) << out;
   // The kit finds the installed server beside the installed SDK, not the build tree's.
-  ASSERT_EQ(sbtest::runCommand({"/usr/bin/ctest", "--test-dir", build, "--output-on-failure"},
-                               out),
+  ASSERT_EQ(sbtest::runCommand({"/usr/bin/ctest", "--test-dir", build, "--output-on-failure"}, out),
             0)
       << out;
   EXPECT_NE(out.find("100% tests passed, 0 tests failed out of 4"), std::string::npos) << out;

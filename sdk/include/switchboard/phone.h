@@ -1,4 +1,5 @@
-// Phone numbers as admins and callers write them, to E.164, with libphonenumber.
+// Phone numbers as admins and callers write them, to E.164, with libphonenumber. Link
+// Switchboard::phone (a library of its own: libphonenumber brings protobuf and ICU).
 #pragma once
 
 #include <optional>

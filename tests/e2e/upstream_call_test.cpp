@@ -4,6 +4,7 @@
 // else by looking it up by our reference — and records it once. One booking upstream.
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -29,7 +30,10 @@ class BookingApi {
  public:
   explicit BookingApi(bool honours_keys) {
     api.on("POST", "/bookings", [this, honours_keys](const RecordedRequest& r) {
-      std::lock_guard lock(mutex_);
+      std::unique_lock lock(mutex_);
+      // Held until the test has its 202: the server dies right after this answer, and must not
+      // die before it has answered the request that queued the job.
+      gate_.wait_for(lock, std::chrono::seconds(20), [&] { return open_; });
       const auto key = r.header("idempotency-key");
       if (honours_keys && key && by_key_.count(std::string(*key)))
         return by_key_[std::string(*key)];
@@ -49,6 +53,11 @@ class BookingApi {
                                   : R"({"data":[{"id":")" + it->second + R"("}]})");
     });
   }
+  void open() {
+    std::lock_guard lock(mutex_);
+    open_ = true;
+    gate_.notify_all();
+  }
   int created() {
     std::lock_guard lock(mutex_);
     return created_;
@@ -58,6 +67,8 @@ class BookingApi {
 
  private:
   std::mutex mutex_;
+  std::condition_variable gate_;
+  bool open_ = false;
   int created_ = 0;
   std::map<std::string, Reply> by_key_;
   std::map<std::string, std::string> by_reference_;
@@ -97,6 +108,7 @@ TEST_P(UpstreamCall, ACrashBetweenTheCallAndTheRecordBooksOnceAndRecordsOnce) {
     ASSERT_TRUE(port) << first.output();
     EXPECT_EQ(sbtest::request(*port, "POST", "/intents", R"({"id":"i-1","slot":"10:00"})").status,
               202);
+    upstream.open();
     // The job books upstream, then the process dies before recording it.
     EXPECT_EQ(first.waitForExit(), 3) << first.output();
   }

@@ -5,8 +5,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdlib>
-#include <regex>
 #include <stdexcept>
 
 namespace switchboard::testing {
@@ -71,14 +71,31 @@ void ServerProcess::readLoop(int fd) {
   close(fd);
 }
 
+namespace {
+
+// The port of the first "listening on http://HOST:PORT" line in `text`.
+std::optional<std::uint16_t> listeningPort(const std::string& text) {
+  static const std::string marker = "listening on http://";
+  for (auto at = text.find(marker); at != std::string::npos; at = text.find(marker, at + 1)) {
+    const auto host_end = text.find_first_of(": \n", at + marker.size());
+    if (host_end == std::string::npos || text[host_end] != ':') continue;
+    std::size_t i = host_end + 1;
+    unsigned port = 0;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])) && port < 65536)
+      port = port * 10 + static_cast<unsigned>(text[i++] - '0');
+    // A digit must not be the last byte read: the rest of the port may still be on its way.
+    if (i > host_end + 1 && i < text.size() && port > 0 && port < 65536)
+      return static_cast<std::uint16_t>(port);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<std::uint16_t> ServerProcess::waitUntilListening(std::chrono::milliseconds timeout) {
-  static const std::regex listening{"listening on http://[^\\s:]+:(\\d+)"};
   std::unique_lock lock(mutex_);
-  std::smatch m;
-  const bool found = changed_.wait_for(
-      lock, timeout, [&] { return std::regex_search(output_, m, listening) || eof_; });
-  if (!found || !std::regex_search(output_, m, listening)) return std::nullopt;
-  return static_cast<std::uint16_t>(std::stoi(m[1]));
+  changed_.wait_for(lock, timeout, [&] { return listeningPort(output_) || eof_; });
+  return listeningPort(output_);
 }
 
 bool ServerProcess::waitForOutput(const std::string& text, std::size_t from,

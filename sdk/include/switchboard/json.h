@@ -89,11 +89,13 @@ class Builder {
 };
 
 // A read-only view of a node in a parsed document; missing nodes are empty views, so chains
-// like doc.root()["call"]["metadata"].string("company") never throw.
+// like doc.root()["call"]["metadata"].string("company") never throw. A view keeps its document
+// alive, so json::parse(text).root()["data"].items() is safe to keep.
 class View {
  public:
   View() = default;
-  explicit View(const rapidjson::Value* v) : v_(v) {}
+  View(const rapidjson::Value* v, std::shared_ptr<const void> owner)
+      : v_(v), owner_(std::move(owner)) {}
 
   bool exists() const { return v_ != nullptr && !v_->IsNull(); }
   bool isObject() const { return v_ && v_->IsObject(); }
@@ -104,12 +106,12 @@ class View {
     if (!isObject()) return View();
     const auto it = v_->FindMember(rapidjson::Value(
         rapidjson::StringRef(key.data(), static_cast<rapidjson::SizeType>(key.size()))));
-    return it == v_->MemberEnd() ? View() : View(&it->value);
+    return it == v_->MemberEnd() ? View() : View(&it->value, owner_);
   }
   std::vector<View> items() const {
     std::vector<View> out;
     if (isArray())
-      for (const auto& e : v_->GetArray()) out.emplace_back(&e);
+      for (const auto& e : v_->GetArray()) out.emplace_back(&e, owner_);
     return out;
   }
   std::vector<std::string> keys() const {
@@ -169,6 +171,7 @@ class View {
 
  private:
   const rapidjson::Value* v_ = nullptr;
+  std::shared_ptr<const void> owner_;  // the document v_ points into
 };
 
 // Malformed JSON, with RapidJSON's reason and the byte offset.
@@ -179,7 +182,7 @@ class ParseError : public std::invalid_argument {
 
 class Document {
  public:
-  View root() const { return View(doc_.get()); }
+  View root() const { return View(doc_.get(), doc_); }
 
  private:
   friend Document parse(std::string_view text);

@@ -94,6 +94,7 @@ struct RouteConfig {
   std::string plugin;
   std::string handler;
   bool durable = false;  // stored in the inbox before the 2xx, processed by workers
+  bool admin = false;    // `auth: admin`: the kernel asks for admin.token before the handler
   Position at;
 };
 

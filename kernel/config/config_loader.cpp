@@ -228,8 +228,10 @@ void readRoutes(YamlReader& r, const YAML::Node& node, Config& out) {
   }
   std::set<std::pair<std::string, std::string>> seen;
   for (const auto& item : node) {
-    if (!r.map(item, "route", {"method", "path", "plugin", "handler", "durable"})) continue;
+    if (!r.map(item, "route", {"method", "path", "plugin", "handler", "durable", "auth"}))
+      continue;
     const bool durable = r.boolean(item, "durable", "route").value_or(false);
+    const bool admin = r.oneOf(item, "auth", "route", {"none", "admin"}).value_or("none") == "admin";
     if (durable && out.storage.url.empty())
       r.error(item["durable"], "durable routes need a storage: section");
     auto method = r.oneOf(item, "method", "route",
@@ -257,7 +259,7 @@ void readRoutes(YamlReader& r, const YAML::Node& node, Config& out) {
       continue;
     }
     out.routes.push_back(
-        {*method, *path, *plugin, *handler, durable, Position::of(r.file(), item)});
+        {*method, *path, *plugin, *handler, durable, admin, Position::of(r.file(), item)});
   }
 }
 

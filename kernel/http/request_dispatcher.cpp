@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "http/admin_auth.h"
 #include "util/ids.h"
 
 namespace switchboard::kernel::http {
@@ -64,6 +65,12 @@ void RequestDispatcher::dispatch(switchboard::HttpRequest& request, Reply reply)
                                    " bytes exceeds the limit of " +
                                    std::to_string(max_body_bytes_)));
     return;
+  }
+  if (target.admin_token) {
+    if (auto refusal = checkAdminToken(request, *target.admin_token)) {
+      finish(std::move(*refusal));
+      return;
+    }
   }
   if (!target.handler && !target.durable) {
     finish(HttpResponse::error(request, 503, "the plugin behind this route is unavailable"));

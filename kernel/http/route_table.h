@@ -2,6 +2,7 @@
 // whole on reload. Paths are literal segments and {name} parameters.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -23,6 +24,8 @@ struct RouteTarget {
   observability::RouteMetrics* metrics = nullptr;
   std::string plugin;        // for durable routes: the inbox source
   std::string handler_name;  // ... and handler
+  // `auth: admin` routes: the bearer token asked for (empty: the admin API is off, 403).
+  std::optional<std::string> admin_token;
 };
 
 class RouteTable {

@@ -3,7 +3,6 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "switchboard/crypto.h"
 
 namespace switchboard::kernel::inbox {
 namespace {
@@ -78,21 +77,6 @@ std::string recordJson(const Record& record, bool full) {
   Writer w(out);
   writeRecord(w, record, full);
   return out.GetString();
-}
-
-std::optional<HttpResponse> checkAdminToken(const switchboard::HttpRequest& request,
-                                            const std::string& token) {
-  if (token.empty())
-    return HttpResponse::error(request, 403, "the admin API is off: set admin.token");
-  const auto auth = request.header("authorization");
-  const std::string_view prefix = "Bearer ";
-  if (!auth || auth->substr(0, prefix.size()) != prefix ||
-      !switchboard::crypto::constantTimeEquals(auth->substr(prefix.size()), token)) {
-    auto r = HttpResponse::error(request, 401, "a valid admin bearer token is required");
-    r.header("WWW-Authenticate", "Bearer");
-    return r;
-  }
-  return std::nullopt;
 }
 
 HttpResponse listItems(Inbox& inbox, const switchboard::HttpRequest& request) {

@@ -12,10 +12,6 @@
 
 namespace switchboard::kernel::inbox {
 
-// Null when the request may go on; else the 401/403 to answer.
-std::optional<switchboard::HttpResponse> checkAdminToken(const switchboard::HttpRequest& request,
-                                                         const std::string& token);
-
 switchboard::HttpResponse listItems(Inbox& inbox, const switchboard::HttpRequest& request);
 switchboard::HttpResponse showItem(Inbox& inbox, const switchboard::HttpRequest& request);
 switchboard::HttpResponse replayItem(Inbox& inbox, const switchboard::HttpRequest& request,

@@ -8,6 +8,7 @@
 
 #include "events/event_codec.h"
 #include "events/publish_scope.h"
+#include "http/admin_auth.h"
 #include "inbox/admin_api.h"
 #include "storage/migrations.h"
 #include "switchboard/json.h"
@@ -123,7 +124,7 @@ switchboard::HttpHandler Kernel::admin(
       std::lock_guard lock(mutex_);
       token = config_.admin.token;
     }
-    if (auto refusal = inbox::checkAdminToken(request, token)) return *refusal;
+    if (auto refusal = http::checkAdminToken(request, token)) return *refusal;
     if (!inbox_)
       return switchboard::HttpResponse::error(request, 404,
                                               "there is no inbox: add a storage: section");

@@ -19,7 +19,8 @@ std::shared_ptr<const http::RouteTable> buildRouteTable(
   auto table = std::make_shared<http::RouteTable>();
   for (const auto& k : kernel_routes) {
     const std::string label = k.method + " " + k.path;
-    table->add(k.path, {k.method, label, k.handler, nullptr, &metrics.route(label), "kernel", ""});
+    table->add(k.path, {k.method, label, k.handler, nullptr, &metrics.route(label), "kernel", "",
+                        std::nullopt});
   }
   for (const auto& r : config.routes) {
     const std::string label = r.method + " " + r.path;
@@ -50,8 +51,9 @@ std::shared_ptr<const http::RouteTable> buildRouteTable(
       }
     }
     try {
-      table->add(r.path,
-                 {r.method, label, handler, durable, &metrics.route(label), r.plugin, r.handler});
+      table->add(r.path, {r.method, label, handler, durable, &metrics.route(label), r.plugin,
+                          r.handler,
+                          r.admin ? std::optional<std::string>(config.admin.token) : std::nullopt});
     } catch (const std::invalid_argument& e) {
       problems.push_back({r.at, e.what()});
     }

@@ -12,7 +12,8 @@ namespace {
 
 // ---- customers ----
 constexpr const char* kCustomerColumns =
-    "id, company_id, phone_e164, name, email, journey_status, loyalty_tier, created_at_ms";
+    "id, company_id, phone_e164, name, email, journey_status, loyalty_tier, created_at_ms, "
+    "name_source, call_count, last_call_at_ms";
 
 domain::Customer customerFrom(const soci::row& r) {
   domain::Customer c;
@@ -24,6 +25,9 @@ domain::Customer customerFrom(const soci::row& r) {
   c.journey_status = textAt(r, 5);
   c.loyalty_tier = textAt(r, 6);
   c.created_at = fromMs(int64At(r, 7));
+  c.name_source = textAt(r, 8);
+  c.call_count = static_cast<int>(int64At(r, 9));
+  c.last_call_at = optionalTimeAt(r, 10);
   return c;
 }
 
@@ -52,25 +56,30 @@ domain::Customer CustomerStore::save(soci::session& db, const domain::CompanyId&
                                      domain::Customer customer) {
   requireCompany(c);
   customer.company_id = c;
+  Nullable last_call(customer.last_call_at);
   if (customer.id == 0) {
     if (customer.created_at == TimePoint{}) customer.created_at = clock_.now();
     const ll created = toMs(customer.created_at);
     ll id = 0;
     db << "INSERT INTO customers (company_id, phone_e164, name, email, journey_status, "
-          "loyalty_tier, created_at_ms) VALUES (:c, :p, :n, :e, :j, :l, :t) RETURNING id",
+          "loyalty_tier, created_at_ms, name_source, call_count, last_call_at_ms) VALUES (:c, "
+          ":p, :n, :e, :j, :l, :t, :ns, :cc, :lc) RETURNING id",
         soci::use(c), soci::use(customer.phone_e164), soci::use(customer.name),
         soci::use(customer.email), soci::use(customer.journey_status),
-        soci::use(customer.loyalty_tier), soci::use(created), soci::into(id);
+        soci::use(customer.loyalty_tier), soci::use(created), soci::use(customer.name_source),
+        soci::use(customer.call_count), soci::use(last_call.value, last_call.ind), soci::into(id);
     customer.id = id;
     return customer;
   }
   const ll id = customer.id;
   soci::statement st =
       (db.prepare << "UPDATE customers SET phone_e164 = :p, name = :n, email = :e, "
-                     "journey_status = :j, loyalty_tier = :l WHERE id = :id AND company_id = :c",
+                     "journey_status = :j, loyalty_tier = :l, name_source = :ns, "
+                     "call_count = :cc, last_call_at_ms = :lc WHERE id = :id AND company_id = :c",
        soci::use(customer.phone_e164), soci::use(customer.name), soci::use(customer.email),
-       soci::use(customer.journey_status), soci::use(customer.loyalty_tier), soci::use(id),
-       soci::use(c));
+       soci::use(customer.journey_status), soci::use(customer.loyalty_tier),
+       soci::use(customer.name_source), soci::use(customer.call_count),
+       soci::use(last_call.value, last_call.ind), soci::use(id), soci::use(c));
   st.execute(true);
   requireUpdated(st, "customer", customer.id, c);
   return *get(db, c, customer.id);
@@ -80,31 +89,42 @@ domain::Customer CustomerStore::save(soci::session& db, const domain::CompanyId&
 namespace {
 
 constexpr const char* kCallColumns =
-    "id, company_id, branch_id, retell_call_id, from_number, to_number, status, started_at_ms, "
-    "ended_at_ms, duration_seconds, transcript, analysis_json, cost_minor, cost_currency, "
-    "cost_usd_cents, customer_id, customer_name, appointment_id, flagged, flag_reason";
+    "id, company_id, branch_id, provider, external_id, agent_id, direction, from_number, "
+    "to_number, status, started_at_ms, ended_at_ms, analyzed_at_ms, duration_seconds, "
+    "disconnection_reason, transcript, summary, sentiment, analysis_json, cost_minor, "
+    "cost_currency, cost_usd_cents, customer_id, customer_name, appointment_id, flagged, "
+    "flag_reason";
 
 domain::Call callFrom(const soci::row& r) {
   domain::Call c;
-  c.id = int64At(r, 0);
-  c.company_id = textAt(r, 1);
-  c.branch_id = textAt(r, 2);
-  c.retell_call_id = textAt(r, 3);
-  c.from_number = textAt(r, 4);
-  c.to_number = textAt(r, 5);
-  c.status = textAt(r, 6);
-  c.started_at = optionalTimeAt(r, 7);
-  c.ended_at = optionalTimeAt(r, 8);
-  c.duration_seconds = static_cast<int>(int64At(r, 9));
-  c.transcript = textAt(r, 10);
-  c.analysis_json = textAt(r, 11);
-  c.cost = {int64At(r, 12), textAt(r, 13)};
-  c.cost_usd = {int64At(r, 14), "USD"};
-  c.customer_id = optionalInt64At(r, 15);
-  c.customer_name = textAt(r, 16);
-  c.appointment_id = optionalInt64At(r, 17);
-  c.flagged = int64At(r, 18) != 0;
-  c.flag_reason = textAt(r, 19);
+  std::size_t i = 0;
+  c.id = int64At(r, i++);
+  c.company_id = textAt(r, i++);
+  c.branch_id = textAt(r, i++);
+  c.ref.provider = textAt(r, i++);
+  c.ref.id = textAt(r, i++);
+  c.agent_id = textAt(r, i++);
+  c.direction = textAt(r, i++);
+  c.from_number = textAt(r, i++);
+  c.to_number = textAt(r, i++);
+  c.status = textAt(r, i++);
+  c.started_at = optionalTimeAt(r, i++);
+  c.ended_at = optionalTimeAt(r, i++);
+  c.analyzed_at = optionalTimeAt(r, i++);
+  c.duration_seconds = static_cast<int>(int64At(r, i++));
+  c.disconnection_reason = textAt(r, i++);
+  c.transcript = textAt(r, i++);
+  c.summary = textAt(r, i++);
+  c.sentiment = textAt(r, i++);
+  c.analysis_json = textAt(r, i++);
+  c.cost.minor = int64At(r, i++);
+  c.cost.currency = textAt(r, i++);
+  c.cost_usd = {int64At(r, i++), "USD"};
+  c.customer_id = optionalInt64At(r, i++);
+  c.customer_name = textAt(r, i++);
+  c.appointment_id = optionalInt64At(r, i++);
+  c.flagged = int64At(r, i++) != 0;
+  c.flag_reason = textAt(r, i++);
   return c;
 }
 
@@ -114,23 +134,28 @@ domain::Call CallStore::write(soci::session& db, const std::optional<std::string
                               domain::Call call) {
   call.company_id = company.value_or("");
   NullableText company_id(call.company_id), branch(call.branch_id);
-  Nullable started(call.started_at), ended(call.ended_at), customer(call.customer_id),
-      appointment(call.appointment_id);
+  Nullable started(call.started_at), ended(call.ended_at), analyzed(call.analyzed_at),
+      customer(call.customer_id), appointment(call.appointment_id);
   const ll cost = call.cost.minor, cost_usd = call.cost_usd.minor;
   const int flagged = call.flagged;
   if (call.id == 0) {
     ll id = 0;
-    db << "INSERT INTO calls (company_id, branch_id, retell_call_id, from_number, to_number, "
-          "status, started_at_ms, ended_at_ms, duration_seconds, transcript, analysis_json, "
-          "cost_minor, cost_currency, cost_usd_cents, customer_id, customer_name, "
-          "appointment_id, flagged, flag_reason) VALUES (:c, :b, :r, :f, :t, :s, :sa, :ea, :d, "
-          ":tr, :an, :cm, :cc, :cu, :cust, :cn, :ap, :fl, :fr) RETURNING id",
+    db << "INSERT INTO calls (company_id, branch_id, provider, external_id, agent_id, "
+          "direction, from_number, to_number, status, started_at_ms, ended_at_ms, "
+          "analyzed_at_ms, duration_seconds, disconnection_reason, transcript, summary, "
+          "sentiment, analysis_json, cost_minor, cost_currency, cost_usd_cents, customer_id, "
+          "customer_name, appointment_id, flagged, flag_reason) VALUES (:c, :b, :p, :x, :ag, "
+          ":dir, :f, :t, :s, :sa, :ea, :aa, :d, :dr, :tr, :su, :se, :an, :cm, :cc, :cu, :cust, "
+          ":cn, :ap, :fl, :fr) RETURNING id",
         soci::use(company_id.value, company_id.ind), soci::use(branch.value, branch.ind),
-        soci::use(call.retell_call_id), soci::use(call.from_number), soci::use(call.to_number),
+        soci::use(call.ref.provider), soci::use(call.ref.id), soci::use(call.agent_id),
+        soci::use(call.direction), soci::use(call.from_number), soci::use(call.to_number),
         soci::use(call.status), soci::use(started.value, started.ind),
-        soci::use(ended.value, ended.ind), soci::use(call.duration_seconds),
-        soci::use(call.transcript), soci::use(call.analysis_json), soci::use(cost),
-        soci::use(call.cost.currency), soci::use(cost_usd), soci::use(customer.value, customer.ind),
+        soci::use(ended.value, ended.ind), soci::use(analyzed.value, analyzed.ind),
+        soci::use(call.duration_seconds), soci::use(call.disconnection_reason),
+        soci::use(call.transcript), soci::use(call.summary), soci::use(call.sentiment),
+        soci::use(call.analysis_json), soci::use(cost), soci::use(call.cost.currency),
+        soci::use(cost_usd), soci::use(customer.value, customer.ind),
         soci::use(call.customer_name), soci::use(appointment.value, appointment.ind),
         soci::use(flagged), soci::use(call.flag_reason), soci::into(id);
     call.id = id;
@@ -140,16 +165,20 @@ domain::Call CallStore::write(soci::session& db, const std::optional<std::string
   // company_id IS NOT DISTINCT FROM works on both backends only as a pair of tests:
   const int unassigned = !company.has_value();
   soci::statement st =
-      (db.prepare << "UPDATE calls SET branch_id = :b, from_number = :f, to_number = :t, "
-                     "status = :s, started_at_ms = :sa, ended_at_ms = :ea, duration_seconds = :d, "
-                     "transcript = :tr, analysis_json = :an, cost_minor = :cm, "
+      (db.prepare << "UPDATE calls SET branch_id = :b, agent_id = :ag, direction = :dir, "
+                     "from_number = :f, to_number = :t, status = :s, started_at_ms = :sa, "
+                     "ended_at_ms = :ea, analyzed_at_ms = :aa, duration_seconds = :d, "
+                     "disconnection_reason = :dr, transcript = :tr, summary = :su, "
+                     "sentiment = :se, analysis_json = :an, cost_minor = :cm, "
                      "cost_currency = :cc, cost_usd_cents = :cu, customer_id = :cust, "
                      "customer_name = :cn, appointment_id = :ap, flagged = :fl, flag_reason = :fr "
                      "WHERE id = :id AND ((:un = 1 AND company_id IS NULL) OR company_id = :c)",
-       soci::use(branch.value, branch.ind), soci::use(call.from_number), soci::use(call.to_number),
-       soci::use(call.status), soci::use(started.value, started.ind),
-       soci::use(ended.value, ended.ind), soci::use(call.duration_seconds),
-       soci::use(call.transcript), soci::use(call.analysis_json), soci::use(cost),
+       soci::use(branch.value, branch.ind), soci::use(call.agent_id), soci::use(call.direction),
+       soci::use(call.from_number), soci::use(call.to_number), soci::use(call.status),
+       soci::use(started.value, started.ind), soci::use(ended.value, ended.ind),
+       soci::use(analyzed.value, analyzed.ind), soci::use(call.duration_seconds),
+       soci::use(call.disconnection_reason), soci::use(call.transcript), soci::use(call.summary),
+       soci::use(call.sentiment), soci::use(call.analysis_json), soci::use(cost),
        soci::use(call.cost.currency), soci::use(cost_usd), soci::use(customer.value, customer.ind),
        soci::use(call.customer_name), soci::use(appointment.value, appointment.ind),
        soci::use(flagged), soci::use(call.flag_reason), soci::use(id), soci::use(unassigned),
@@ -167,6 +196,7 @@ domain::Call CallStore::save(soci::session& db, const domain::CompanyId& c, doma
 domain::Call CallStore::adminSaveUnassigned(soci::session& db, domain::Call call) {
   call.flagged = true;
   if (call.flag_reason.empty()) call.flag_reason = "the dialled number belongs to no company";
+  call.branch_id.clear();
   return write(db, std::nullopt, std::move(call));
 }
 
@@ -178,12 +208,21 @@ std::optional<domain::Call> CallStore::get(soci::session& db, const domain::Comp
       callFrom, soci::use(c), soci::use(row_id)));
 }
 
-std::optional<domain::Call> CallStore::byRetellId(soci::session& db, const domain::CompanyId& c,
-                                                  const std::string& retell_call_id) {
-  return first(query<domain::Call>(db,
-                                   std::string("SELECT ") + kCallColumns +
-                                       " FROM calls WHERE company_id = :c AND retell_call_id = :r",
-                                   callFrom, soci::use(c), soci::use(retell_call_id)));
+std::optional<domain::Call> CallStore::byRef(soci::session& db, const domain::CompanyId& c,
+                                             const domain::ExternalRef& ref) {
+  return first(query<domain::Call>(
+      db,
+      std::string("SELECT ") + kCallColumns +
+          " FROM calls WHERE company_id = :c AND provider = :p AND external_id = :x",
+      callFrom, soci::use(c), soci::use(ref.provider), soci::use(ref.id)));
+}
+
+std::optional<domain::Call> CallStore::adminByRef(soci::session& db,
+                                                  const domain::ExternalRef& ref) {
+  return first(query<domain::Call>(
+      db,
+      std::string("SELECT ") + kCallColumns + " FROM calls WHERE provider = :p AND external_id = :x",
+      callFrom, soci::use(ref.provider), soci::use(ref.id)));
 }
 
 std::vector<domain::Call> CallStore::between(soci::session& db, const domain::CompanyId& c,
@@ -202,6 +241,15 @@ std::vector<domain::Call> CallStore::adminUnassigned(soci::session& db, int limi
                              std::string("SELECT ") + kCallColumns +
                                  " FROM calls WHERE company_id IS NULL ORDER BY id DESC LIMIT :n",
                              callFrom, soci::use(n));
+}
+
+std::int64_t CallStore::adminUnassignedSince(soci::session& db, TimePoint since) {
+  const ll t = toMs(since);
+  ll n = 0;
+  db << "SELECT COUNT(*) FROM calls WHERE company_id IS NULL AND (started_at_ms >= :t OR "
+        "(started_at_ms IS NULL AND ended_at_ms >= :t2))",
+      soci::use(t), soci::use(t), soci::into(n);
+  return n;
 }
 
 // ---- appointments ----

@@ -63,12 +63,14 @@ class CallStore final : public domain::Calls {
   domain::Call save(soci::session& db, const domain::CompanyId& c, domain::Call call) override;
   std::optional<domain::Call> get(soci::session& db, const domain::CompanyId& c,
                                   std::int64_t id) override;
-  std::optional<domain::Call> byRetellId(soci::session& db, const domain::CompanyId& c,
-                                         const std::string& retell_call_id) override;
+  std::optional<domain::Call> byRef(soci::session& db, const domain::CompanyId& c,
+                                    const domain::ExternalRef& ref) override;
   std::vector<domain::Call> between(soci::session& db, const domain::CompanyId& c, TimePoint from,
                                     TimePoint to) override;
   domain::Call adminSaveUnassigned(soci::session& db, domain::Call call) override;
   std::vector<domain::Call> adminUnassigned(soci::session& db, int limit) override;
+  std::optional<domain::Call> adminByRef(soci::session& db, const domain::ExternalRef& ref) override;
+  std::int64_t adminUnassignedSince(soci::session& db, TimePoint since) override;
 
  private:
   domain::Call write(soci::session& db, const std::optional<std::string>& company,

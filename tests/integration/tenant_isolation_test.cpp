@@ -47,7 +47,7 @@ Seeded seed(soci::session& db, Repos& r, const std::string& company, const std::
   c.name = company + " customer";
   s.customer = r.customers.save(db, company, c);
   Call call;
-  call.retell_call_id = "call-" + company;
+  call.ref = {"retell", "call-" + company};
   call.from_number = kSharedPhone;
   call.status = "ended";
   call.started_at = kT0;
@@ -216,7 +216,7 @@ const std::vector<Case>& cases() {
        [](auto& db, Repos& r, auto&, const Seeded& b) {
          return throwsNotFoundOrConstraint([&] {
            Call c;
-           c.retell_call_id = "call-cross";
+           c.ref = {"retell", "call-cross"};
            c.customer_id = b.customer.id;
            r.calls.save(db, "alpha", c);
          });
@@ -225,9 +225,9 @@ const std::vector<Case>& cases() {
        [](auto& db, Repos& r, auto&, const Seeded& b) {
          return r.calls.get(db, "alpha", b.call.id) ? "B's call" : "";
        }},
-      {"Calls::byRetellId",
+      {"Calls::byRef",
        [](auto& db, Repos& r, auto&, const Seeded& b) {
-         return r.calls.byRetellId(db, "alpha", b.call.retell_call_id) ? "B's call" : "";
+         return r.calls.byRef(db, "alpha", b.call.ref) ? "B's call" : "";
        }},
       {"Calls::between",
        [](auto& db, Repos& r, auto&, auto&) {
@@ -369,13 +369,13 @@ TEST_P(TenantIsolation, AdminLookupsAreTheOnlyCrossTenantOnes) {
   EXPECT_EQ(r.directory.adminCompanies(*session).size(), 2u);
   // A call to nobody's number is stored unassigned and flagged, never given to a tenant.
   Call call;
-  call.retell_call_id = "call-unknown";
+  call.ref = {"retell", "call-unknown"};
   call.to_number = "+4930999999";
   const Call stored = r.calls.adminSaveUnassigned(*session, call);
   EXPECT_TRUE(stored.flagged);
   EXPECT_EQ(r.calls.adminUnassigned(*session, 10).size(), 1u);
   EXPECT_FALSE(r.calls.get(*session, "alpha", stored.id));
-  EXPECT_FALSE(r.calls.byRetellId(*session, "beta", "call-unknown"));
+  EXPECT_FALSE(r.calls.byRef(*session, "beta", {"retell", "call-unknown"}));
 }
 
 TEST_P(TenantIsolation, RepositoriesStoreAndReturnEveryField) {
@@ -389,17 +389,26 @@ TEST_P(TenantIsolation, RepositoriesStoreAndReturnEveryField) {
   EXPECT_EQ(alpha->settings, (std::map<std::string, std::string>{{"greeting", "Hallo, Alpha"},
                                                                  {"min_confidence", "0.8"}}));
 
-  Customer c = r.customers.save(
-      db, "alpha", {0, "", "+4915112345678", "Ann", "ann@example.org", "new", "gold", kT0});
+  Customer ann;
+  ann.phone_e164 = "+4915112345678";
+  ann.name = "Ann";
+  ann.email = "ann@example.org";
+  ann.loyalty_tier = "gold";
+  ann.created_at = kT0;
+  ann.name_source = "person";
+  ann.call_count = 2;
+  Customer c = r.customers.save(db, "alpha", ann);
   c.journey_status = "active";
   c = r.customers.save(db, "alpha", c);
   EXPECT_EQ(r.customers.byPhone(db, "alpha", "+4915112345678")->journey_status, "active");
   EXPECT_EQ(r.customers.get(db, "alpha", c.id)->loyalty_tier, "gold");
   EXPECT_EQ(r.customers.get(db, "alpha", c.id)->created_at, kT0);
+  EXPECT_EQ(r.customers.get(db, "alpha", c.id)->name_source, "person");
+  EXPECT_EQ(r.customers.get(db, "alpha", c.id)->call_count, 2);
 
   Call call;
   call.branch_id = "main";
-  call.retell_call_id = "call_abc";
+  call.ref = {"retell", "call_abc"};
   call.from_number = "+4915112345678";
   call.to_number = "+49301111111";
   call.status = "analyzed";
@@ -415,7 +424,7 @@ TEST_P(TenantIsolation, RepositoriesStoreAndReturnEveryField) {
   call.flagged = true;
   call.flag_reason = "confidence 0.6 < 0.8";
   call = r.calls.save(db, "alpha", call);
-  const auto got = r.calls.byRetellId(db, "alpha", "call_abc");
+  const auto got = r.calls.byRef(db, "alpha", {"retell", "call_abc"});
   ASSERT_TRUE(got);
   EXPECT_EQ(got->ended_at, call.ended_at);
   EXPECT_EQ(got->transcript, call.transcript);

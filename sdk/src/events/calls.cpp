@@ -82,7 +82,13 @@ std::string BookingRequested::toJson() const {
       .field("service", service)
       .field("staff", staff);
   put(b, "requested_start", requested_start);
-  return b.field("time_zone", time_zone).field("notes", notes).end().str();
+  return b.field("time_zone", time_zone)
+      .field("notes", notes)
+      .field("start_local", start_local)
+      .field("call_id", call_id)
+      .field("confidence", confidence)
+      .end()
+      .str();
 }
 
 BookingRequested BookingRequested::fromJson(std::string_view j) {
@@ -102,6 +108,45 @@ BookingRequested BookingRequested::fromJson(std::string_view j) {
   e.requested_start = when(v, "requested_start");
   e.time_zone = text(v, "time_zone");
   e.notes = text(v, "notes");
+  e.start_local = text(v, "start_local");
+  e.call_id = v.integer("call_id");
+  e.confidence = v.number("confidence").value_or(0);
+  return e;
+}
+
+std::string CallCompleted::toJson() const {
+  json::Builder b;
+  b.object().field("company", company).field("branch", branch);
+  put(b, "call", call);
+  b.field("call_id", call_id)
+      .field("customer_id", customer_id)
+      .field("duration_seconds", duration_seconds)
+      .key("costs")
+      .array();
+  for (const auto& c : costs)
+    b.object()
+        .field("platform", c.platform)
+        .field("amount_minor", c.amount.minor)
+        .field("currency", c.amount.currency)
+        .field("basis", c.basis)
+        .end();
+  return b.end().end().str();
+}
+
+CallCompleted CallCompleted::fromJson(std::string_view j) {
+  const auto doc = json::parse(j);
+  const auto v = doc.root();
+  CallCompleted e;
+  e.company = text(v, "company");
+  e.branch = text(v, "branch");
+  e.call = ref(v, "call");
+  e.call_id = v.integer("call_id");
+  e.customer_id = v.integer("customer_id");
+  e.duration_seconds = static_cast<int>(v.integer("duration_seconds").value_or(0));
+  for (const auto& c : v["costs"].items())
+    e.costs.push_back({text(c, "platform"),
+                       {c.integer("amount_minor").value_or(0), text(c, "currency")},
+                       text(c, "basis")});
   return e;
 }
 

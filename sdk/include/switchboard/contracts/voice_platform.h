@@ -6,6 +6,7 @@
 #pragma once
 
 #include <boost/config.hpp>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -17,18 +18,39 @@
 
 namespace switchboard::contracts {
 
-// A call as the platform reports it, provider-neutral.
+// A call as the platform reports it, provider-neutral. Fields the platform did not send stay
+// empty: a later report of the same call fills them in.
 struct PlatformCall {
   domain::ExternalRef ref;
   std::string agent;                   // the platform's agent id
-  std::string from_number, to_number;  // E.164
-  std::string status;                  // registered | ongoing | ended | error
+  std::string call_type;               // phone_call | web_call (web calls have no numbers)
+  std::string direction;               // inbound | outbound
+  std::string from_number, to_number;  // E.164 as the platform sent them
+  std::string status;                  // registered | not_connected | ongoing | ended | error
   std::optional<TimePoint> started_at, ended_at;
+  std::int64_t duration_ms = 0;
   std::string disconnection_reason;
   std::string transcript;
+  struct Turn {
+    std::string role;  // agent | user | other
+    std::string content;
+  };
+  std::vector<Turn> turns;  // the transcript by speaker
+  bool analyzed = false;    // the platform's post-call analysis is in (summary ... below)
   std::string summary;
-  std::string sentiment;
-  std::string analysis_json;  // the platform's structured analysis, as JSON
+  std::string sentiment;      // Negative | Positive | Neutral | Unknown
+  std::string analysis_json;  // the agent's structured extraction (an object), as JSON
+  std::optional<bool> successful, in_voicemail;
+  // What the platform says the call cost, per product, in millionths of a US dollar (the
+  // platforms report fractions of a cent).
+  struct Charge {
+    std::string product;  // e.g. retell_platform, twilio
+    std::int64_t usd_micros = 0;
+  };
+  std::vector<Charge> charges;
+  std::optional<std::int64_t> total_usd_micros;  // nullopt: not reported (yet)
+  std::string telephony_id;                      // the carrier's call id (Twilio CallSid)
+  std::string metadata_json;                     // what we attached at the inbound answer
 };
 
 class BOOST_SYMBOL_VISIBLE VoicePlatform {

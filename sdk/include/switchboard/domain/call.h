@@ -8,6 +8,7 @@
 
 #include "switchboard/clock.h"
 #include "switchboard/domain/company.h"
+#include "switchboard/domain/external_ref.h"
 #include "switchboard/domain/money.h"
 
 namespace switchboard::domain {
@@ -16,14 +17,19 @@ struct Call {
   std::int64_t id = 0;
   CompanyId company_id;  // empty: unassigned
   std::string branch_id;
-  std::string retell_call_id;  // unique
-  std::string from_number;     // E.164
-  std::string to_number;       // E.164
-  std::string status;          // registered | ongoing | ended | analyzed | error
-  std::optional<TimePoint> started_at, ended_at;
+  ExternalRef ref;        // the provider's call ({"retell", "call_abc"}); unique
+  std::string agent_id;   // the provider's agent that took it
+  std::string direction;  // inbound | outbound
+  std::string from_number;  // E.164
+  std::string to_number;    // E.164
+  std::string status;       // registered | not_connected | ongoing | ended | analyzed | error
+  std::optional<TimePoint> started_at, ended_at, analyzed_at;
   int duration_seconds = 0;
+  std::string disconnection_reason;
   std::string transcript;
-  std::string analysis_json;
+  std::string summary;
+  std::string sentiment;
+  std::string analysis_json;  // the agent's structured extraction
   Money cost;      // charged to the company, in its currency
   Money cost_usd;  // what the platforms billed us, in USD cents
   std::optional<std::int64_t> customer_id;

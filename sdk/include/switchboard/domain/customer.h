@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "switchboard/clock.h"
@@ -15,9 +16,12 @@ struct Customer {
   std::string phone_e164;  // unique per company
   std::string name;
   std::string email;
-  std::string journey_status = "new";  // new | active | lapsed | …
+  std::string journey_status = "lead";  // lead → booked → customer → regular
   std::string loyalty_tier;
   TimePoint created_at{};
+  std::string name_source;  // person (never overwritten by a guess) | analysis | transcript
+  int call_count = 0;
+  std::optional<TimePoint> last_call_at;
 };
 
 }  // namespace switchboard::domain

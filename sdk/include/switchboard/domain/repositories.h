@@ -81,8 +81,8 @@ class BOOST_SYMBOL_VISIBLE Calls {
 
   virtual Call save(soci::session& db, const CompanyId& company, Call call) = 0;
   virtual std::optional<Call> get(soci::session& db, const CompanyId& company, std::int64_t id) = 0;
-  virtual std::optional<Call> byRetellId(soci::session& db, const CompanyId& company,
-                                         const std::string& retell_call_id) = 0;
+  virtual std::optional<Call> byRef(soci::session& db, const CompanyId& company,
+                                    const ExternalRef& ref) = 0;
   // Started in [from, to), oldest first.
   virtual std::vector<Call> between(soci::session& db, const CompanyId& company, TimePoint from,
                                     TimePoint to) = 0;
@@ -90,6 +90,10 @@ class BOOST_SYMBOL_VISIBLE Calls {
   // ADMIN: a call whose number belongs to no company, stored flagged and unassigned.
   virtual Call adminSaveUnassigned(soci::session& db, Call call) = 0;
   virtual std::vector<Call> adminUnassigned(soci::session& db, int limit) = 0;
+  // ADMIN: the call with that provider id, whichever company it was filed under (or none).
+  virtual std::optional<Call> adminByRef(soci::session& db, const ExternalRef& ref) = 0;
+  // ADMIN: how many unassigned calls started (or, not started, were stored) since `since`.
+  virtual std::int64_t adminUnassignedSince(soci::session& db, TimePoint since) = 0;
 };
 
 class BOOST_SYMBOL_VISIBLE Appointments {

@@ -1,13 +1,16 @@
 // What the calls feature publishes about a phone call.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "switchboard/clock.h"
 #include "switchboard/domain/company.h"
 #include "switchboard/domain/external_ref.h"
+#include "switchboard/domain/money.h"
 
 namespace switchboard::events {
 
@@ -73,9 +76,32 @@ struct BookingRequested {
   TimePoint requested_start{};
   std::string time_zone;  // the branch's, for messages and the calendar
   std::string notes;
+  std::string start_local;  // requested_start in time_zone: 2026-11-25T14:00
+  std::optional<std::int64_t> call_id;  // our call row
+  double confidence = 0;                // of the extraction, 0..1
 
   std::string toJson() const;
   static BookingRequested fromJson(std::string_view json);
+};
+
+// A call is over and analysed: what it cost us, for billing.
+struct CallCompleted {
+  static constexpr const char* kTopic = "calls.completed";
+  domain::CompanyId company;  // empty: unassigned
+  std::string branch;
+  domain::ExternalRef call;
+  std::optional<std::int64_t> call_id;
+  std::optional<std::int64_t> customer_id;
+  int duration_seconds = 0;
+  struct Cost {
+    std::string platform;  // retell | twilio | ...
+    domain::Money amount;  // USD minor units
+    std::string basis;     // reported (by the platform) | rate (duration x the configured rate)
+  };
+  std::vector<Cost> costs;
+
+  std::string toJson() const;
+  static CallCompleted fromJson(std::string_view json);
 };
 
 }  // namespace switchboard::events

@@ -121,6 +121,7 @@ void readCompanySection(YamlReader& r, const YAML::Node& node, CompanyEntry& e) 
     r.error(node["currency"],
             "company.currency '" + c.currency + "' is not a supported ISO 4217 code");
   c.language = r.string(node, "language", "company").value_or("en");
+  c.country = r.string(node, "country", "company").value_or("");
   if (const YAML::Node b = node["billing"];
       b.IsDefined() && r.map(b, "company.billing", {"type", "plan"})) {
     c.billing_type =
@@ -137,8 +138,11 @@ void readCompanySection(YamlReader& r, const YAML::Node& node, CompanyEntry& e) 
       c.calcom_team_id = *team;
   }
   if (const YAML::Node ret = node["retell"];
-      ret.IsDefined() && r.map(ret, "company.retell", {"agent_id"}))
+      ret.IsDefined() && r.map(ret, "company.retell", {"agent_id", "api_key", "enabled"})) {
     c.retell_agent_id = r.string(ret, "agent_id", "company.retell").value_or("");
+    c.retell_enabled = r.boolean(ret, "enabled", "company.retell").value_or(true);
+    if (auto key = r.string(ret, "api_key", "company.retell")) e.secrets["retell.api_key"] = *key;
+  }
   if (const YAML::Node al = node["alerts"];
       al.IsDefined() && r.map(al, "company.alerts", {"telegram_chat_id"}))
     c.telegram_chat_id = r.string(al, "telegram_chat_id", "company.alerts").value_or("");
@@ -202,15 +206,31 @@ CompanyEntry readCompany(const YAML::Node& root, const std::string& file,
         r.error(b["timezone"], what + ".timezone '" + branch.timezone +
                                    "' is not an IANA time zone (e.g. Europe/Berlin)");
       const std::string agent = r.string(b, "retell_agent_id", what).value_or("");
-      const auto numbers = r.strings(b, "phone_numbers", what);
-      for (std::size_t n = 0; n < numbers.size(); ++n) {
-        const auto parsed = switchboard::phone::toE164(numbers[n], country);
-        if (!parsed.e164) {
-          r.error(b["phone_numbers"][n], what + ".phone_numbers: " + parsed.error);
+      // Each entry: "+49 30 1234567", or {number: ..., agent_id: ...} for a number that
+      // names its own voice agent.
+      const YAML::Node numbers = b["phone_numbers"];
+      if (numbers.IsDefined() && !numbers.IsSequence())
+        r.error(numbers, what + ".phone_numbers must be a list");
+      for (std::size_t n = 0; numbers.IsDefined() && numbers.IsSequence() && n < numbers.size();
+           ++n) {
+        const YAML::Node entry = numbers[n];
+        std::string text, number_agent = agent;
+        if (entry.IsScalar()) {
+          text = entry.Scalar();
+        } else if (r.map(entry, what + ".phone_numbers[]", {"number", "agent_id"})) {
+          text = r.string(entry, "number", what + ".phone_numbers[]", true).value_or("");
+          number_agent = r.string(entry, "agent_id", what + ".phone_numbers[]").value_or(agent);
+          if (text.empty()) continue;
+        } else {
           continue;
         }
-        e.numbers.push_back({*parsed.e164, company, branch.id, agent, n == 0, true});
-        e.number_at.push_back(Position::of(file, b["phone_numbers"][n]));
+        const auto parsed = switchboard::phone::toE164(text, country);
+        if (!parsed.e164) {
+          r.error(entry, what + ".phone_numbers: " + parsed.error);
+          continue;
+        }
+        e.numbers.push_back({*parsed.e164, company, branch.id, number_agent, n == 0, true});
+        e.number_at.push_back(Position::of(file, entry));
       }
       readWorkingHours(r, b["working_hours"], what + ".working_hours", branch, e.hours);
       e.branches.push_back(branch);
@@ -245,8 +265,8 @@ CompanyEntry readCompany(const YAML::Node& root, const std::string& file,
     for (std::size_t i = 0; list.IsSequence() && i < list.size(); ++i) {
       const YAML::Node s = list[i];
       if (!r.map(s, "service",
-                 {"id", "name", "duration_min", "price", "calcom_event_type_id", "branches",
-                  "staff", "segments"}))
+                 {"id", "name", "aliases", "duration_min", "price", "calcom_event_type_id",
+                  "branches", "staff", "segments"}))
         continue;
       domain::Service service;
       service.company_id = company;
@@ -255,6 +275,10 @@ CompanyEntry readCompany(const YAML::Node& root, const std::string& file,
       if (!service.id.empty() && !service_ids.insert(service.id).second)
         r.error(s["id"], "service id '" + service.id + "' is used twice in this company");
       service.name = r.string(s, "name", what, true).value_or(service.id);
+      service.aliases = r.strings(s, "aliases", what);
+      for (std::size_t k = 0; k < service.aliases.size(); ++k)
+        if (service.aliases[k].find('\n') != std::string::npos || service.aliases[k].empty())
+          r.error(s["aliases"][k], what + ".aliases: an alias is one non-empty line");
       if (auto price = r.string(s, "price", what, true); price && !e.company.currency.empty()) {
         if (auto money = domain::parseMoney(*price, e.company.currency))
           service.price = *money;

@@ -3,6 +3,8 @@
 #include <rapidjson/writer.h>
 #include <soci/soci.h>
 
+#include <sstream>
+
 #include "switchboard/tenant_sql.h"
 #include "stores.h"
 
@@ -50,18 +52,22 @@ void DirectoryStore::apply(soci::session& db, const Catalog& catalog, TimePoint 
     const auto& c = e.company;
     Nullable team(c.calcom_team_id);
     const std::string settings = settingsToJson(c.settings);
-    db << "INSERT INTO companies (id, name, currency, language, billing_type, pricing_plan, "
-          "calcom_team_id, retell_agent_id, telegram_chat_id, settings, active, updated_at_ms) "
-          "VALUES (:id, :name, :cur, :lang, :bt, :plan, :team, :agent, :chat, :settings, 1, :at) "
+    const int retell_enabled = c.retell_enabled;
+    db << "INSERT INTO companies (id, name, currency, language, country, billing_type, "
+          "pricing_plan, calcom_team_id, retell_agent_id, retell_enabled, telegram_chat_id, "
+          "settings, active, updated_at_ms) VALUES (:id, :name, :cur, :lang, :country, :bt, "
+          ":plan, :team, :agent, :re, :chat, :settings, 1, :at) "
           "ON CONFLICT (id) DO UPDATE SET name = excluded.name, currency = excluded.currency, "
-          "language = excluded.language, billing_type = excluded.billing_type, "
+          "language = excluded.language, country = excluded.country, "
+          "retell_enabled = excluded.retell_enabled, billing_type = excluded.billing_type, "
           "pricing_plan = excluded.pricing_plan, calcom_team_id = excluded.calcom_team_id, "
           "retell_agent_id = excluded.retell_agent_id, "
           "telegram_chat_id = excluded.telegram_chat_id, settings = excluded.settings, "
           "active = 1, updated_at_ms = excluded.updated_at_ms",
         soci::use(c.id), soci::use(c.name), soci::use(c.currency), soci::use(c.language),
-        soci::use(c.billing_type), soci::use(c.pricing_plan), soci::use(team.value, team.ind),
-        soci::use(c.retell_agent_id), soci::use(c.telegram_chat_id), soci::use(settings),
+        soci::use(c.country), soci::use(c.billing_type), soci::use(c.pricing_plan),
+        soci::use(team.value, team.ind), soci::use(c.retell_agent_id), soci::use(retell_enabled),
+        soci::use(c.telegram_chat_id), soci::use(settings),
         soci::use(updated);
     for (const auto& b : e.branches)
       db << "INSERT INTO branches (company_id, id, name, timezone, active) "
@@ -85,14 +91,17 @@ void DirectoryStore::apply(soci::session& db, const Catalog& catalog, TimePoint 
     for (const auto& s : e.services) {
       Nullable event_type(s.calcom_event_type_id);
       const ll price = s.price.minor;
-      db << "INSERT INTO services (company_id, id, name, duration_minutes, price_minor, "
-            "currency, calcom_event_type_id, active) VALUES (:c, :id, :name, :d, :p, :cur, "
+      std::string aliases;
+      for (const auto& a : s.aliases) aliases += (aliases.empty() ? "" : "\n") + a;
+      db << "INSERT INTO services (company_id, id, name, aliases, duration_minutes, price_minor, "
+            "currency, calcom_event_type_id, active) VALUES (:c, :id, :name, :al, :d, :p, :cur, "
             ":et, 1) ON CONFLICT (company_id, id) DO UPDATE SET name = excluded.name, "
+            "aliases = excluded.aliases, "
             "duration_minutes = excluded.duration_minutes, price_minor = excluded.price_minor, "
             "currency = excluded.currency, calcom_event_type_id = excluded.calcom_event_type_id, "
             "active = 1",
-          soci::use(c.id), soci::use(s.id), soci::use(s.name), soci::use(s.duration_minutes),
-          soci::use(price), soci::use(s.price.currency),
+          soci::use(c.id), soci::use(s.id), soci::use(s.name), soci::use(aliases),
+          soci::use(s.duration_minutes), soci::use(price), soci::use(s.price.currency),
           soci::use(event_type.value, event_type.ind);
     }
     // Link tables carry no history: replaced whole.
@@ -139,7 +148,7 @@ namespace {
 
 constexpr const char* kCompanyColumns =
     "id, name, currency, language, billing_type, pricing_plan, calcom_team_id, "
-    "retell_agent_id, telegram_chat_id, active, settings";
+    "retell_agent_id, telegram_chat_id, active, settings, country, retell_enabled";
 
 domain::Company companyFrom(const soci::row& r) {
   domain::Company c;
@@ -154,6 +163,8 @@ domain::Company companyFrom(const soci::row& r) {
   c.telegram_chat_id = textAt(r, 8);
   c.active = int64At(r, 9) != 0;
   c.settings = settingsFromJson(textAt(r, 10));
+  c.country = textAt(r, 11);
+  c.retell_enabled = int64At(r, 12) != 0;
   return c;
 }
 
@@ -225,7 +236,7 @@ std::vector<domain::Service> DirectoryStore::loadServices(soci::session& db,
   const int all = only_id.empty();
   soci::rowset<soci::row> rows =
       (db.prepare << "SELECT id, name, duration_minutes, price_minor, currency, "
-                     "calcom_event_type_id FROM services WHERE company_id = :c AND active = 1 "
+                     "calcom_event_type_id, aliases FROM services WHERE company_id = :c AND active = 1 "
                      "AND (:all = 1 OR id = :id) ORDER BY id",
        soci::use(c), soci::use(all), soci::use(only_id));
   for (const auto& r : rows) {
@@ -236,6 +247,9 @@ std::vector<domain::Service> DirectoryStore::loadServices(soci::session& db,
     s.duration_minutes = static_cast<int>(int64At(r, 2));
     s.price = {int64At(r, 3), textAt(r, 4)};
     s.calcom_event_type_id = optionalInt64At(r, 5);
+    std::istringstream aliases(textAt(r, 6));
+    for (std::string a; std::getline(aliases, a);)
+      if (!a.empty()) s.aliases.push_back(a);
     out.push_back(std::move(s));
   }
   for (auto& s : out) {

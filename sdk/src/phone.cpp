@@ -2,6 +2,7 @@
 
 #include <phonenumbers/phonenumberutil.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace switchboard::phone {
@@ -44,6 +45,56 @@ PhoneParse toE164(const std::string& text, const std::string& region) {
               (international || !region.empty()
                    ? std::string()
                    : std::string(" (write it with a leading +, or set company.country)"))};
+}
+
+namespace {
+
+std::optional<std::string> possibleE164(const std::string& text, const std::string& region) {
+  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+  PhoneNumber number;
+  if (util.Parse(text, region.empty() ? "ZZ" : region, &number) !=
+      PhoneNumberUtil::NO_PARSING_ERROR)
+    return std::nullopt;
+  if (!util.IsPossibleNumber(number)) return std::nullopt;
+  std::string out;
+  util.Format(number, PhoneNumberUtil::E164, &out);
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> readings(const std::string& text, const std::vector<std::string>& regions) {
+  std::string cleaned;
+  std::string rest = text;
+  if (const auto zero = rest.find("(0)"); zero != std::string::npos) rest.erase(zero, 3);
+  for (std::size_t i = 0; i < rest.size(); ++i) {
+    const char c = rest[i];
+    if (c >= '0' && c <= '9')
+      cleaned += c;
+    else if (c == '+' && cleaned.empty())
+      cleaned += c;
+    else if (c == ' ' || c == '\t' || c == '(' || c == ')' || c == '/' || c == '-' || c == '.')
+      continue;
+    else
+      return {};  // letters, a second +, ...: not a number
+  }
+  const std::size_t digits = cleaned.size() - (cleaned.rfind('+', 0) == 0 ? 1 : 0);
+  if (digits < 5 || digits > 17) return {};
+  std::vector<std::string> out;
+  auto add = [&](std::optional<std::string> e164) {
+    if (e164 && std::find(out.begin(), out.end(), *e164) == out.end()) out.push_back(*e164);
+  };
+  if (cleaned[0] == '+') {
+    add(possibleE164(cleaned, ""));
+    return out;
+  }
+  if (cleaned.rfind("00", 0) == 0) {
+    add(possibleE164("+" + cleaned.substr(2), ""));
+    return out;
+  }
+  for (const auto& region : regions) add(possibleE164(cleaned, region));
+  if (cleaned[0] != '0') add(possibleE164("+" + cleaned, ""));
+  return out;
 }
 
 }  // namespace switchboard::phone

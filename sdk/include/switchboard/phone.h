@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace switchboard::phone {
 
@@ -16,5 +17,12 @@ struct PhoneParse {
 // Digits without '+' are tried both as national and as international (libphonenumber reads
 // 491234567890 with region DE as +49491234567890); two valid readings are ambiguous.
 PhoneParse toE164(const std::string& text, const std::string& region);
+
+// Every E.164 number `text` could mean, for matching a dialled or calling number exactly
+// against known ones (so not checked for validity): as written with + or 00; national in each
+// of `regions` (with or without the trunk prefix); and international with the + left out.
+// Spaces, brackets, slashes, dots and dashes are ignored, and so is the "(0)" of
+// "+49 (0)30 ...". Empty when `text` is no phone number at all (letters, too few digits).
+std::vector<std::string> readings(const std::string& text, const std::vector<std::string>& regions);
 
 }  // namespace switchboard::phone

@@ -14,3 +14,8 @@ CREATE INDEX calls_unassigned ON calls (company_id, id);
 ALTER TABLE customers ADD COLUMN name_source TEXT NOT NULL DEFAULT '';
 ALTER TABLE customers ADD COLUMN call_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE customers ADD COLUMN last_call_at_ms BIGINT;
+-- The catalog's new fields: the company's country (the region of numbers written without +),
+-- whether its Retell integration is on, and other names callers use for a service.
+ALTER TABLE companies ADD COLUMN country TEXT NOT NULL DEFAULT '';
+ALTER TABLE companies ADD COLUMN retell_enabled INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE services ADD COLUMN aliases TEXT NOT NULL DEFAULT '';

@@ -70,6 +70,7 @@ struct InboundAnswer {
   bool known_number = false;  // false: the line is not set up; the agent says so politely
   domain::CompanyId company;
   std::string branch;
+  std::string agent;  // the agent to take the call (the number names its own); empty: default
   std::vector<std::pair<std::string, std::string>> variables;  // for the agent's prompt
   std::vector<std::pair<std::string, std::string>> metadata;   // our ids, back on every webhook
 };

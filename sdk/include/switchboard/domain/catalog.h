@@ -22,6 +22,7 @@ struct Service {
   CompanyId company_id;
   std::string id;  // slug, unique within the company
   std::string name;
+  std::vector<std::string> aliases;  // other names callers use ("Haare schneiden", "cut")
   int duration_minutes = 0;  // the segments' sum for a composite service
   Money price;
   std::optional<std::int64_t> calcom_event_type_id;

@@ -16,10 +16,12 @@ struct Company {
   std::string name;
   std::string currency;      // ISO 4217: prices, balance and invoices are in it
   std::string language;      // default language of customer messages (BCP 47, e.g. "de")
+  std::string country;       // ISO 3166 alpha-2: the region of numbers written without +
   std::string billing_type;  // prepaid | postpaid
   std::string pricing_plan;  // PricingPlan id
   std::optional<std::int64_t> calcom_team_id;
   std::string retell_agent_id;
+  bool retell_enabled = true;  // catalog retell.enabled: calls to its numbers are taken
   std::string telegram_chat_id;  // admin alerts
   // Free-form per-company options that features read (e.g. a booking confidence threshold),
   // from the catalog's `company.settings`; YAML scalars, kept as their text.

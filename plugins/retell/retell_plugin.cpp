@@ -1,0 +1,406 @@
+// The Retell provider plugin (PROVIDERS.md, Retell AI). It translates, it does not decide:
+//  - POST /webhooks/retell (durable): signed call webhooks → `retell.<event>` events carrying
+//    a provider-neutral VoiceCallReport (switchboard/events/voice.h);
+//  - POST /webhooks/retell/inbound: the inbound-call webhook, answered on the request thread
+//    from the LiveFunctions a feature provides (the calls feature);
+//  - VoicePlatform (fetch a call from Retell's API) and `switchboard retell fetch-call ID`,
+//    which queues the fetched call as if its webhooks had come;
+//  - GET /api/webhooks/retell/diagnostic (auth: admin): the integration's state per company.
+#include <soci/soci.h>
+
+#include <deque>
+#include <set>
+#include <map>
+#include <mutex>
+
+#include "retell_api.h"
+#include "retell_call.h"
+#include "retell_signature.h"
+#include "switchboard/config/plugin_config.h"
+#include "switchboard/domain/repositories.h"
+#include "switchboard/events/voice.h"
+#include "switchboard/sdk.h"
+#include "switchboard/tenant_sql.h"
+
+namespace retell {
+std::vector<switchboard::Migration> migrations(const std::string& backend);  // generated
+}
+
+namespace {
+
+using switchboard::HttpRequest;
+using switchboard::HttpResponse;
+using switchboard::TimePoint;
+namespace json = switchboard::json;
+namespace domain = switchboard::domain;
+namespace contracts = switchboard::contracts;
+
+constexpr auto kDay = std::chrono::hours(24);
+
+std::int64_t toMs(TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+// Signature failures per company ('' when the body names no known number), the last 24 h.
+// Kept in memory: writing each refused request to the database would let anybody fill it.
+class FailureLog {
+ public:
+  void add(const std::string& company, TimePoint at) {
+    std::lock_guard lock(mutex_);
+    auto& q = failures_[company];
+    q.push_back(at);
+    if (q.size() > 10000) q.pop_front();
+  }
+  std::map<std::string, std::int64_t> countsSince(TimePoint since) {
+    std::lock_guard lock(mutex_);
+    std::map<std::string, std::int64_t> out;
+    for (auto& [company, q] : failures_) {
+      while (!q.empty() && q.front() < since) q.pop_front();
+      out[company] = static_cast<std::int64_t>(q.size());
+    }
+    return out;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, std::deque<TimePoint>> failures_;
+};
+
+class RetellPlugin final : public switchboard::Plugin {
+ public:
+  switchboard::PluginInfo info() const override {
+    return {"retell", "1.0.0", {contracts::VoicePlatform::kServiceName}, {}};
+  }
+
+  std::vector<switchboard::Migration> migrations(const std::string& backend) const override {
+    return retell::migrations(backend);
+  }
+
+  void configure(switchboard::Host& host) override {
+    host_ = &host;
+    switchboard::readPluginConfig(host, [&](switchboard::config::YamlReader& r,
+                                            const YAML::Node& c) {
+      if (!r.isMap(c, "config")) return;
+      r.map(c, "config", {"api_key", "base_url", "signature_tolerance_s"});
+      api_key_ = r.string(c, "api_key", "config", /*required=*/true).value_or("");
+      base_url_ = r.string(c, "base_url", "config").value_or("https://api.retellai.com");
+      while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
+      tolerance_ms_ =
+          r.integer(c, "signature_tolerance_s", "config", 1, 3600).value_or(300) * 1000;
+    });
+    api_ = std::make_shared<retell::RetellApi>(host.client(), base_url_,
+                                               [this](const std::string& c) { return keyOf(c); });
+    host.services().provide<contracts::VoicePlatform>(api_);
+
+    switchboard::DurableHandler webhook;
+    webhook.verify = [this](const HttpRequest& r) { return verify(r); };
+    webhook.identify = [](const HttpRequest& r) { return identify(r); };
+    webhook.process = [this](const switchboard::InboxItem& item, soci::session& tx) {
+      process(item, tx);
+    };
+    webhook.acknowledge = [](const HttpRequest&) { return HttpResponse::empty(204); };
+    host.http().durable("webhook", webhook);
+    host.http().handler("inbound", [this](const HttpRequest& r) { return inbound(r); });
+    host.http().handler("diagnostic", [this](const HttpRequest& r) { return diagnostic(r); });
+
+    // A call fetched by `fetch-call`, replayed through the same events as its webhooks.
+    host.jobs().handler("replay", [this](const switchboard::InboxItem& job, soci::session& tx) {
+      const auto report = switchboard::events::VoiceCallReport::fromJson(job.payload);
+      publishReport(report, job.tenant);
+      (void)tx;
+    });
+
+    host.command({"fetch-call", "ID [--company COMPANY]",
+                  "Fetch a call from Retell's API and process it as if its webhooks had come "
+                  "(repairs a call whose webhooks were lost)",
+                  [this](const std::vector<std::string>& args, std::ostream& out,
+                         std::ostream& err) { return fetchCallCommand(args, out, err); }});
+  }
+
+ private:
+  // ---- keys and companies ----
+  domain::Directory* directory() const {
+    return host_->services().find<domain::Directory>().get();
+  }
+
+  std::string keyOf(const std::string& company) {
+    if (company.empty()) return api_key_;
+    if (auto* d = directory()) {
+      auto session = host_->store().session();
+      if (auto key = d->secret(*session, company, "retell.api_key")) return *key;
+    }
+    return api_key_;
+  }
+
+  // The company a signed body is about: our metadata first (set at the inbound answer), else
+  // the owner of our side's number. '' when nobody's.
+  std::string companyOf(const json::View& call) {
+    if (auto c = call["metadata"].string("company"); c && !c->empty()) return *c;
+    auto* d = directory();
+    if (!d) return "";
+    const bool outbound = call.string("direction").value_or("") == "outbound";
+    const auto ours = call.string(outbound ? "from_number" : "to_number").value_or("");
+    if (ours.empty()) return "";
+    auto session = host_->store().session();
+    const auto owner = d->adminOwnerOfNumber(*session, ours);
+    return owner ? owner->company_id : "";
+  }
+
+  static json::View callOf(const json::View& root) {
+    return root["call"].isObject() ? root["call"] : root["call_inbound"];
+  }
+
+  // The configured key first; a company with its own key (catalog retell.api_key) signs with
+  // that one, found through the number the body names.
+  std::optional<HttpResponse> verify(const HttpRequest& r) {
+    const std::string header(r.header("x-retell-signature").value_or(""));
+    const auto now = toMs(host_->clock().now());
+    auto check = retell::checkSignature(header, r.body, api_key_, now, tolerance_ms_);
+    std::string company;
+    if (check == retell::SignatureCheck::kMismatch) {
+      try {
+        company = companyOf(callOf(json::parse(r.body).root()));
+        if (!company.empty()) {
+          const auto own = keyOf(company);
+          if (own != api_key_)
+            check = retell::checkSignature(header, r.body, own, now, tolerance_ms_);
+        }
+      } catch (const std::exception&) {
+        // Not JSON: nobody's, and refused below.
+      }
+    }
+    if (check == retell::SignatureCheck::kValid) return std::nullopt;
+    failures_.add(company, host_->clock().now());
+    host_->log()->warn("request {}: refused: {}", r.request_id, retell::describe(check));
+    return HttpResponse::error(r, 401, retell::describe(check));
+  }
+
+  // ---- call webhooks ----
+  static switchboard::WebhookIdentity identify(const HttpRequest& r) {
+    const auto doc = json::parse(r.body);
+    const auto root = doc.root();
+    const auto event = root.requireString("event");
+    const auto call = root["call"];
+    if (!call.isObject()) throw std::invalid_argument("missing object field 'call'");
+    const auto call_id = call.requireString("call_id");
+    std::string key = event + ":" + call_id;
+    // Transfers repeat per leg; transcript updates come many times per call, each kept (the
+    // body's digest names them), the calls feature keeps the latest.
+    if (event.rfind("transfer_", 0) == 0)
+      key += ":" + std::to_string(static_cast<long long>(call.number("start_timestamp").value_or(0)));
+    if (event == "transcript_updated") key.clear();
+    return {key, event, "", {}};
+  }
+
+  void publishReport(const switchboard::events::VoiceCallReport& report,
+                     const std::string& tenant) {
+    static const std::map<std::string, std::string> kTopics = {
+        {"started", "retell.call_started"},
+        {"ended", "retell.call_ended"},
+        {"analyzed", "retell.call_analyzed"},
+        {"transcript", "retell.transcript_updated"}};
+    switchboard::Event e;
+    e.topic = kTopics.at(report.stage);
+    e.payload = report.toJson();
+    e.tenant = tenant;
+    host_->events().publish(std::move(e));
+  }
+
+  void process(const switchboard::InboxItem& item, soci::session& tx) {
+    const auto doc = json::parse(item.payload);
+    const auto root = doc.root();
+    const auto event = root.requireString("event");
+    const auto call = root["call"];
+    const auto company = companyOf(call);
+    const std::string call_id = call.string("call_id").value_or("");
+    const long long at = toMs(item.received_at);
+    // Upsert without ON CONFLICT's dialect differences: update, insert when nothing was.
+    soci::statement st =
+        (tx.prepare << "UPDATE retell_activity SET last_event = :e, last_call_id = :c, "
+                       "last_received_at_ms = :t WHERE company_id = :co AND "
+                       "last_received_at_ms <= :t2",
+         soci::use(event), soci::use(call_id), soci::use(at), soci::use(company), soci::use(at));
+    st.execute(true);
+    if (st.get_affected_rows() == 0) {
+      int known = 0;
+      tx << "SELECT COUNT(*) FROM retell_activity WHERE company_id = :co", soci::use(company),
+          soci::into(known);
+      if (known == 0)
+        tx << "INSERT INTO retell_activity (company_id, last_event, last_call_id, "
+              "last_received_at_ms) VALUES (:co, :e, :c, :t)",
+            soci::use(company), soci::use(event), soci::use(call_id), soci::use(at);
+    }
+    const auto stage = retell::stageOf(event);
+    if (stage.empty()) {
+      host_->log()->info("webhook {}: {} for call {} stored, nothing to do", item.id, event,
+                         call_id);
+      return;
+    }
+    publishReport({stage, retell::translateCall(call)}, company);
+  }
+
+  // ---- the inbound-call webhook ----
+  HttpResponse inbound(const HttpRequest& r) {
+    if (auto refusal = verify(r)) return *refusal;
+    json::Document doc;
+    try {
+      doc = json::parse(r.body);
+    } catch (const std::invalid_argument& e) {
+      return HttpResponse::error(r, 400, e.what());
+    }
+    const auto root = doc.root();
+    const auto in = root["call_inbound"];
+    if (root.string("event").value_or("") != "call_inbound" || !in.isObject())
+      return HttpResponse::error(r, 400, "expected {\"event\": \"call_inbound\", \"call_inbound\": {...}}");
+    contracts::InboundCall call{in.string("from_number").value_or(""),
+                                in.string("to_number").value_or(""),
+                                in.string("agent_id").value_or("")};
+    contracts::InboundAnswer answer;
+    if (auto live = host_->services().find<contracts::LiveFunctions>())
+      answer = live->inbound(call);
+    json::Builder b;
+    b.object().key("call_inbound").object();
+    if (!answer.agent.empty() && answer.agent != call.agent)
+      b.field("override_agent_id", answer.agent);
+    b.key("dynamic_variables").object();
+    if (!answer.known_number) b.field("line_status", "not_set_up");
+    for (const auto& [k, v] : answer.variables) b.field(k, v);
+    b.end().key("metadata").object();
+    for (const auto& [k, v] : answer.metadata) b.field(k, v);
+    b.end().end().end();
+    return HttpResponse::json(200, b.str());
+  }
+
+  // ---- diagnostic ----
+  HttpResponse diagnostic(const HttpRequest&) {
+    auto session = host_->store().session();
+    const auto now = host_->clock().now();
+    const auto failures = failures_.countsSince(now - kDay);
+    struct Activity {
+      std::string event, call;
+      long long at = 0;
+    };
+    std::map<std::string, Activity> activity;
+    {
+      soci::rowset<soci::row> rows =
+          (session->prepare << "SELECT company_id, last_event, last_call_id, "
+                               "last_received_at_ms FROM retell_activity");
+      for (const auto& row : rows)
+        activity[switchboard::sql::textAt(row, 0)] = {switchboard::sql::textAt(row, 1),
+                                                      switchboard::sql::textAt(row, 2),
+                                                      switchboard::sql::int64At(row, 3)};
+    }
+    auto putActivity = [&](json::Builder& b, const std::string& company) {
+      const auto it = activity.find(company);
+      if (it == activity.end()) {
+        b.key("last_webhook").null();
+      } else {
+        const auto at = TimePoint(std::chrono::milliseconds(it->second.at));
+        b.key("last_webhook")
+            .object()
+            .field("event", it->second.event)
+            .field("call_id", it->second.call)
+            .field("received_at", switchboard::time::formatUtc(at))
+            .field("age_s",
+                   std::chrono::duration_cast<std::chrono::seconds>(now - at).count())
+            .end();
+      }
+      const auto f = failures.find(company);
+      b.field("signature_failures_24h", f == failures.end() ? 0LL : (long long)f->second);
+    };
+    json::Builder b;
+    b.object().key("companies").array();
+    if (auto* d = directory()) {
+      for (const auto& c : d->adminCompanies(*session)) {
+        b.object().field("company", c.id).field("name", c.name).field("enabled",
+                                                                       c.retell_enabled);
+        b.key("agents").array();
+        std::set<std::string> agents;
+        if (!c.retell_agent_id.empty()) agents.insert(c.retell_agent_id);
+        const auto numbers = d->phoneNumbers(*session, c.id);
+        for (const auto& n : numbers)
+          if (!n.retell_agent_id.empty()) agents.insert(n.retell_agent_id);
+        for (const auto& a : agents) b.value(a);
+        b.end().key("numbers").array();
+        for (const auto& n : numbers)
+          b.object()
+              .field("number", n.e164)
+              .field("branch", n.branch_id)
+              .field("agent", n.retell_agent_id.empty() ? c.retell_agent_id : n.retell_agent_id)
+              .end();
+        b.end().field("own_api_key", keyOf(c.id) != api_key_);
+        putActivity(b, c.id);
+        b.end();
+      }
+    }
+    b.end().key("unassigned").object();
+    putActivity(b, "");
+    if (auto calls = host_->services().find<domain::Calls>())
+      b.field("calls_24h", calls->adminUnassignedSince(*session, now - kDay));
+    b.end();
+    long long total = 0;
+    for (const auto& [company, n] : failures) total += n;
+    b.field("signature_failures_24h", total).end();
+    return HttpResponse::json(200, b.str());
+  }
+
+  // ---- fetch-call ----
+  int fetchCallCommand(const std::vector<std::string>& args, std::ostream& out,
+                       std::ostream& err) {
+    std::string id, company;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      if (args[i] == "--company" && i + 1 < args.size())
+        company = args[++i];
+      else if (id.empty() && !args[i].empty() && args[i][0] != '-')
+        id = args[i];
+      else {
+        err << "usage: switchboard " << host_->name() << " fetch-call ID [--company COMPANY]\n";
+        return 2;
+      }
+    }
+    if (id.empty()) {
+      err << "usage: switchboard " << host_->name() << " fetch-call ID [--company COMPANY]\n";
+      return 2;
+    }
+    const auto call = api_->fetchCall(company, id);
+    if (!call) {
+      err << "Retell knows no call " << id << "\n";
+      return 1;
+    }
+    // What the lost webhooks would have said, in their order; the calls feature merges
+    // reports, so one that did arrive is not counted twice.
+    std::vector<std::string> stages;
+    if (call->started_at && call->status != "not_connected") stages.push_back("started");
+    if (call->status == "ended" || call->status == "error" || call->status == "not_connected" ||
+        call->ended_at)
+      stages.push_back("ended");
+    if (call->analyzed) stages.push_back("analyzed");
+    const auto now = host_->clock().now();
+    for (const auto& stage : stages) {
+      switchboard::events::VoiceCallReport report{stage, *call};
+      host_->jobs().enqueue("replay", report.toJson(), now,
+                            "fetch-call:" + id + ":" + stage + ":" + std::to_string(toMs(now)));
+    }
+    json::Builder b;
+    b.object()
+        .field("call_id", id)
+        .field("status", call->status)
+        .field("from_number", call->from_number)
+        .field("to_number", call->to_number)
+        .key("queued")
+        .array();
+    for (const auto& s : stages) b.value(s);
+    out << b.end().end().str() << "\n";
+    return 0;
+  }
+
+  switchboard::Host* host_ = nullptr;
+  std::string api_key_, base_url_;
+  std::int64_t tolerance_ms_ = 300000;
+  std::shared_ptr<retell::RetellApi> api_;
+  FailureLog failures_;
+};
+
+}  // namespace
+
+SWITCHBOARD_PLUGIN(RetellPlugin)

@@ -130,10 +130,10 @@ Intent extractIntent(const std::string& user_text, const std::string& analysis_j
       anyPrefix(said, {"absag", "stornier", "storno", "cancel", "reschedul", "verschieb"}) ||
       sequence(said, {"nicht", "kommen"}) || sequence(said, {"can", "not", "come"}) ||
       sequence(said, {"cant", "come"}) || sequence(said, {"cannot", "make", "it"});
-  const bool price_question =
-      sequence(said, {"was", "kostet"}) || sequence(said, {"wie", "viel"}) ||
-      sequence(said, {"wieviel"}) || sequence(said, {"how", "much"}) ||
-      anyPrefix(said, {"preis", "price", "kosten", "cost"});
+  const bool price_question = sequence(said, {"was", "kostet"}) ||
+                              sequence(said, {"wie", "viel"}) || sequence(said, {"wieviel"}) ||
+                              sequence(said, {"how", "much"}) ||
+                              anyPrefix(said, {"preis", "price", "kosten", "cost"});
   const bool booking_words =
       anyPrefix(said, {"termin", "buch", "book", "appointment", "reservier", "vorbeikommen"}) ||
       sequence(said, {"haette", "gern"}) || sequence(said, {"haette", "gerne"}) ||
@@ -198,7 +198,7 @@ Intent extractIntent(const std::string& user_text, const std::string& analysis_j
   double confidence = 0;
   if (service.id) {
     out.service = service.id;
-    const double part = service.ambiguous ? 0.15
+    const double part = service.ambiguous      ? 0.15
                         : service.score >= 1.0 ? 0.35
                         : service.score >= 0.9 ? 0.3
                                                : 0.25;

@@ -75,7 +75,9 @@ std::vector<std::string> userTurns(const switchboard::contracts::PlatformCall& c
 
 namespace {
 
-std::int64_t microsToCents(std::int64_t micros) { return (micros + 5000) / 10000; }
+std::int64_t microsToCents(std::int64_t micros) {
+  return (micros + 5000) / 10000;
+}
 
 std::string platformOf(const std::string& product) {
   if (product.rfind("retell", 0) == 0) return "retell";
@@ -89,22 +91,20 @@ std::vector<CallCompleted::Cost> callCosts(const switchboard::contracts::Platfor
                                            int duration_seconds, const CostRates& rates) {
   std::map<std::string, std::int64_t> reported;
   for (const auto& ch : call.charges) reported[platformOf(ch.product)] += ch.usd_micros;
-  if (reported.empty() && call.total_usd_micros)
-    reported["retell"] = *call.total_usd_micros;
+  if (reported.empty() && call.total_usd_micros) reported["retell"] = *call.total_usd_micros;
   std::vector<CallCompleted::Cost> out;
   for (const auto& [platform, micros] : reported)
     out.push_back({platform, {microsToCents(micros), "USD"}, "reported"});
   if (!reported.count("retell") && rates.retell_usd_micros_per_minute > 0 && duration_seconds > 0)
-    out.push_back({"retell",
-                   {microsToCents(rates.retell_usd_micros_per_minute * duration_seconds / 60),
-                    "USD"},
-                   "rate"});
-  if (!reported.count("twilio") && rates.twilio_usd_micros_per_minute > 0 &&
-      duration_seconds > 0 && call.call_type != "web_call") {
+    out.push_back(
+        {"retell",
+         {microsToCents(rates.retell_usd_micros_per_minute * duration_seconds / 60), "USD"},
+         "rate"});
+  if (!reported.count("twilio") && rates.twilio_usd_micros_per_minute > 0 && duration_seconds > 0 &&
+      call.call_type != "web_call") {
     const std::int64_t minutes = (duration_seconds + 59) / 60;
-    out.push_back({"twilio",
-                   {microsToCents(rates.twilio_usd_micros_per_minute * minutes), "USD"},
-                   "rate"});
+    out.push_back(
+        {"twilio", {microsToCents(rates.twilio_usd_micros_per_minute * minutes), "USD"}, "rate"});
   }
   return out;
 }

@@ -16,8 +16,8 @@ namespace calls {
 int statusRank(const std::string& status);
 
 // Merges `report` into `call`; `now` stamps analyzed_at.
-void mergeReport(switchboard::domain::Call& call, const switchboard::events::VoiceCallReport& report,
-                 switchboard::TimePoint now);
+void mergeReport(switchboard::domain::Call& call,
+                 const switchboard::events::VoiceCallReport& report, switchboard::TimePoint now);
 
 // The caller's turns (from the turn list, else the "User:" lines of the transcript).
 std::vector<std::string> userTurns(const switchboard::contracts::PlatformCall& call,

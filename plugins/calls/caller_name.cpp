@@ -43,10 +43,12 @@ bool isTitle(const std::string& folded) {
 
 // Words that start a sentence in capitals but are no name.
 bool notAName(const std::string& folded) {
-  for (const char* w : {"ich", "und", "der", "die", "das", "ein", "eine", "hier", "from", "von",
-                        "calling", "i", "the", "a", "and", "mit", "with", "gerne", "gern",
-                        "hallo", "hello", "hi", "ja", "yes", "nein", "no", "kunde", "kundin",
-                        "neu", "new", "termin", "stammkunde", "stammkundin", "interessiert", "salon", "morgen", "heute", "am", "im", "um"})
+  for (const char* w :
+       {"ich",         "und",          "der",     "die",    "das",   "ein", "eine",   "hier",
+        "from",        "von",          "calling", "i",      "the",   "a",   "and",    "mit",
+        "with",        "gerne",        "gern",    "hallo",  "hello", "hi",  "ja",     "yes",
+        "nein",        "no",           "kunde",   "kundin", "neu",   "new", "termin", "stammkunde",
+        "stammkundin", "interessiert", "salon",   "morgen", "heute", "am",  "im",     "um"})
     if (folded == w) return true;
   return false;
 }
@@ -70,9 +72,15 @@ std::optional<NameFound> findCallerName(const std::vector<std::string>& user_tur
     }
   }
   // Lead-ins, folded; the name is the capitalised words right after (titles skipped).
-  static const std::vector<std::vector<std::string>> kLeads = {
-      {"mein", "name", "ist"}, {"ich", "heisse"}, {"ich", "bin"}, {"hier", "ist"},
-      {"hier", "spricht"},     {"my", "name", "is"}, {"this", "is"}, {"its"}, {"i", "am"}};
+  static const std::vector<std::vector<std::string>> kLeads = {{"mein", "name", "ist"},
+                                                               {"ich", "heisse"},
+                                                               {"ich", "bin"},
+                                                               {"hier", "ist"},
+                                                               {"hier", "spricht"},
+                                                               {"my", "name", "is"},
+                                                               {"this", "is"},
+                                                               {"its"},
+                                                               {"i", "am"}};
   for (const auto& turn : user_turns) {
     const auto w = words(turn);
     std::vector<std::string> f;
@@ -95,8 +103,7 @@ std::optional<NameFound> findCallerName(const std::vector<std::string>& user_tur
         }
         if (name.empty()) continue;
         // "it's Jana Weber calling": the lead "its" needs "calling" after the name.
-        if (lead.size() == 1 && lead[0] == "its" && !(j < f.size() && f[j] == "calling"))
-          continue;
+        if (lead.size() == 1 && lead[0] == "its" && !(j < f.size() && f[j] == "calling")) continue;
         return NameFound{name, "transcript"};
       }
     }

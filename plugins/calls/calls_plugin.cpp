@@ -90,28 +90,28 @@ class CallsPlugin final : public switchboard::Plugin, public contracts::LiveFunc
   void configure(switchboard::Host& host) override {
     host_ = &host;
     std::int64_t cache_ms = 5000;
-    switchboard::readPluginConfig(host, [&](switchboard::config::YamlReader& r,
-                                            const YAML::Node& c) {
-      if (!c.IsDefined() || c.IsNull()) return;
-      if (!r.isMap(c, "config")) return;
-      r.map(c, "config", {"catalog_cache_ms", "rates"});
-      cache_ms = r.integer(c, "catalog_cache_ms", "config", 0, 3600000).value_or(5000);
-      if (const YAML::Node rates = c["rates"];
-          rates.IsDefined() &&
-          r.map(rates, "config.rates", {"retell_usd_per_minute", "twilio_usd_per_minute"})) {
-        auto rate = [&](const char* key, std::int64_t& into) {
-          if (auto text = r.string(rates, key, "config.rates")) {
-            if (auto micros = calls::parseUsdMicros(*text))
-              into = *micros;
-            else
-              r.error(rates[key], std::string("config.rates.") + key + " '" + *text +
-                                      "' is not an amount in US dollars (e.g. \"0.07\")");
+    switchboard::readPluginConfig(
+        host, [&](switchboard::config::YamlReader& r, const YAML::Node& c) {
+          if (!c.IsDefined() || c.IsNull()) return;
+          if (!r.isMap(c, "config")) return;
+          r.map(c, "config", {"catalog_cache_ms", "rates"});
+          cache_ms = r.integer(c, "catalog_cache_ms", "config", 0, 3600000).value_or(5000);
+          if (const YAML::Node rates = c["rates"];
+              rates.IsDefined() &&
+              r.map(rates, "config.rates", {"retell_usd_per_minute", "twilio_usd_per_minute"})) {
+            auto rate = [&](const char* key, std::int64_t& into) {
+              if (auto text = r.string(rates, key, "config.rates")) {
+                if (auto micros = calls::parseUsdMicros(*text))
+                  into = *micros;
+                else
+                  r.error(rates[key], std::string("config.rates.") + key + " '" + *text +
+                                          "' is not an amount in US dollars (e.g. \"0.07\")");
+              }
+            };
+            rate("retell_usd_per_minute", rates_.retell_usd_micros_per_minute);
+            rate("twilio_usd_per_minute", rates_.twilio_usd_micros_per_minute);
           }
-        };
-        rate("retell_usd_per_minute", rates_.retell_usd_micros_per_minute);
-        rate("twilio_usd_per_minute", rates_.twilio_usd_micros_per_minute);
-      }
-    });
+        });
     cache_ms_ = std::chrono::milliseconds(cache_ms);
     host.services().provide<contracts::LiveFunctions>(
         std::shared_ptr<contracts::LiveFunctions>(this, [](contracts::LiveFunctions*) {}));
@@ -214,18 +214,19 @@ class CallsPlugin final : public switchboard::Plugin, public contracts::LiveFunc
       host_->log()->warn("call {}: {}", call.ref.id, call.flag_reason);
     }
     if (!call.company_id.empty()) {
-      if (call.started_at && !before.started_at)
-        switchboard::publish(host_->events(),
-                             events::CallStarted{call.company_id, call.branch_id, call.ref,
-                                                 call.from_number, call.to_number,
-                                                 *call.started_at},
-                             call.company_id);
+      // A call that never connected (dial_no_answer, ...) has no start to announce.
+      if (call.started_at && !before.started_at && call.status != "not_connected")
+        switchboard::publish(
+            host_->events(),
+            events::CallStarted{call.company_id, call.branch_id, call.ref, call.from_number,
+                                call.to_number, *call.started_at},
+            call.company_id);
       if (statusRank(call.status) >= 2 && statusRank(before.status) < 2)
-        switchboard::publish(host_->events(),
-                             events::CallEnded{call.company_id, call.ref,
-                                               call.ended_at.value_or(now), call.duration_seconds,
-                                               call.disconnection_reason},
-                             call.company_id);
+        switchboard::publish(
+            host_->events(),
+            events::CallEnded{call.company_id, call.ref, call.ended_at.value_or(now),
+                              call.duration_seconds, call.disconnection_reason},
+            call.company_id);
     }
     std::optional<domain::Customer> customer;
     if (company) customer = recogniseCaller(tx, *company, call, report);
@@ -324,7 +325,9 @@ class CallsPlugin final : public switchboard::Plugin, public contracts::LiveFunc
     if (intent.start_local)
       start = switchboard::time::fromLocal(intent.start_local->substr(0, 10),
                                            intent.start_local->substr(11, 5), zone);
-    const std::string decision = intent.book && start ? "book" : intent.requested ? "review" : "none";
+    const std::string decision = intent.book && start ? "book"
+                                 : intent.requested   ? "review"
+                                                      : "none";
     {
       soci::indicator sv = intent.service ? soci::i_ok : soci::i_null,
                       st = intent.staff ? soci::i_ok : soci::i_null,
@@ -345,10 +348,9 @@ class CallsPlugin final : public switchboard::Plugin, public contracts::LiveFunc
       tx << "INSERT INTO call_intents (call_id, company_id, kind, decision, service_id, "
             "staff_id, start_local, start_utc_ms, confidence_permille, reasons, created_at_ms) "
             "VALUES (:id, :c, :k, :d, :s, :st, :sl, :su, :p, :r, :t)",
-          soci::use(call_id), soci::use(c.company.id), soci::use(intent.kind),
-          soci::use(decision), soci::use(service, sv), soci::use(staff, st),
-          soci::use(local, sl), soci::use(start_ms, su), soci::use(permille),
-          soci::use(reasons), soci::use(created);
+          soci::use(call_id), soci::use(c.company.id), soci::use(intent.kind), soci::use(decision),
+          soci::use(service, sv), soci::use(staff, st), soci::use(local, sl),
+          soci::use(start_ms, su), soci::use(permille), soci::use(reasons), soci::use(created);
     }
     if (decision == "book") {
       events::BookingRequested b;
@@ -371,9 +373,8 @@ class CallsPlugin final : public switchboard::Plugin, public contracts::LiveFunc
       switchboard::publish(host_->events(), b, c.company.id);
     } else if (decision == "review") {
       call.flagged = true;
-      call.flag_reason = "needs review: " + intent.reasons[intent.reasons.size() >= 2
-                                                               ? intent.reasons.size() - 2
-                                                               : 0];
+      call.flag_reason = "needs review: " +
+                         intent.reasons[intent.reasons.size() >= 2 ? intent.reasons.size() - 2 : 0];
       switchboard::publish(host_->events(),
                            events::NeedsReview{c.company.id, call.ref, call.flag_reason},
                            c.company.id);
@@ -391,8 +392,8 @@ class CallsPlugin final : public switchboard::Plugin, public contracts::LiveFunc
                .object()
                .field("input", args[0])
                .field("e164", where.e164)
-               .field("company", where.company ? std::optional(where.company->company.id)
-                                               : std::nullopt)
+               .field("company",
+                      where.company ? std::optional(where.company->company.id) : std::nullopt)
                .field("branch", where.company ? std::optional(where.branch) : std::nullopt)
                .field("reason", where.reason)
                .end()
@@ -436,7 +437,8 @@ class CallsPlugin final : public switchboard::Plugin, public contracts::LiveFunc
         .field("service", intent.service)
         .field("start_local", intent.start_local)
         .field("staff", intent.staff)
-        .field("confidence", static_cast<double>(static_cast<int>(intent.confidence * 100 + 0.5)) / 100)
+        .field("confidence",
+               static_cast<double>(static_cast<int>(intent.confidence * 100 + 0.5)) / 100)
         .field("book", intent.book)
         .field("kind", intent.kind)
         .key("reasons")

@@ -113,9 +113,9 @@ NumberResolution resolveNumber(const CatalogView& catalog, const std::string& te
   out.branch = owner.number->branch_id;
   out.agent = owner.number->retell_agent_id.empty() ? company->company.retell_agent_id
                                                     : owner.number->retell_agent_id;
-  out.reason = readings.size() == 1 ? "exact E.164 match"
-                                    : "one of " + std::to_string(readings.size()) +
-                                          " readings matches exactly";
+  out.reason = readings.size() == 1
+                   ? "exact E.164 match"
+                   : "one of " + std::to_string(readings.size()) + " readings matches exactly";
   return out;
 }
 

@@ -9,9 +9,9 @@ namespace calls {
 namespace {
 
 const char* weekdayName(int weekday_sunday0, bool german) {
-  static const char* de[] = {"Sonntag", "Montag", "Dienstag", "Mittwoch",
+  static const char* de[] = {"Sonntag",    "Montag",  "Dienstag", "Mittwoch",
                              "Donnerstag", "Freitag", "Samstag"};
-  static const char* en[] = {"Sunday", "Monday", "Tuesday", "Wednesday",
+  static const char* en[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
                              "Thursday", "Friday", "Saturday"};
   return (german ? de : en)[weekday_sunday0 % 7];
 }
@@ -38,10 +38,10 @@ switchboard::contracts::InboundAnswer inboundAnswer(const NumberResolution& wher
   switchboard::contracts::InboundAnswer a;
   if (!where.company) {
     a.known_number = false;
-    a.variables = {{"line_status", "not_set_up"},
-                   {"company_name", ""},
-                   {"message",
-                    "Diese Nummer ist noch nicht eingerichtet. / This line is not set up yet."}};
+    a.variables = {
+        {"line_status", "not_set_up"},
+        {"company_name", ""},
+        {"message", "Diese Nummer ist noch nicht eingerichtet. / This line is not set up yet."}};
     a.metadata = {{"unassigned", "true"}, {"reason", where.reason}};
     return a;
   }

@@ -13,13 +13,32 @@ std::string fold(const std::string& text) {
       const unsigned char d = static_cast<unsigned char>(text[i + 1]);
       const char* repl = nullptr;
       switch (d) {
-        case 0xA4: case 0x84: repl = "ae"; break;  // ä Ä
-        case 0xB6: case 0x96: repl = "oe"; break;  // ö Ö
-        case 0xBC: case 0x9C: repl = "ue"; break;  // ü Ü
-        case 0x9F: repl = "ss"; break;             // ß
-        case 0xA9: case 0xA8: case 0x89: repl = "e"; break;  // é è É
-        case 0xA1: case 0xA0: repl = "a"; break;   // á à
-        default: break;
+        case 0xA4:
+        case 0x84:
+          repl = "ae";
+          break;  // ä Ä
+        case 0xB6:
+        case 0x96:
+          repl = "oe";
+          break;  // ö Ö
+        case 0xBC:
+        case 0x9C:
+          repl = "ue";
+          break;  // ü Ü
+        case 0x9F:
+          repl = "ss";
+          break;  // ß
+        case 0xA9:
+        case 0xA8:
+        case 0x89:
+          repl = "e";
+          break;  // é è É
+        case 0xA1:
+        case 0xA0:
+          repl = "a";
+          break;  // á à
+        default:
+          break;
       }
       if (repl) {
         out += repl;
@@ -27,7 +46,7 @@ std::string fold(const std::string& text) {
         continue;
       }
     }
-    if (c == '\'' ) continue;
+    if (c == '\'') continue;
     if (c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
         static_cast<unsigned char>(text[i + 2]) == 0x99) {  // ’
       i += 2;
@@ -46,8 +65,12 @@ std::string fold(const std::string& text) {
 
 namespace {
 
-bool digit(char c) { return c >= '0' && c <= '9'; }
-bool letter(char c) { return (c >= 'a' && c <= 'z') || static_cast<unsigned char>(c) >= 0x80; }
+bool digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool letter(char c) {
+  return (c >= 'a' && c <= 'z') || static_cast<unsigned char>(c) >= 0x80;
+}
 
 // "14:30", "5.1.", "5.1.2027", "3.", "2025-11-27", "9.30", "14"
 Token numberToken(const std::string& s) {
@@ -116,15 +139,15 @@ std::vector<Token> tokenize(const std::string& folded) {
     const char c = folded[i];
     if (digit(c)) {
       std::size_t j = i;
-      while (j < n && (digit(folded[j]) || ((folded[j] == '.' || folded[j] == ':' ||
-                                             folded[j] == '-') &&
-                                            j + 1 <= n)))
+      while (j < n && (digit(folded[j]) ||
+                       ((folded[j] == '.' || folded[j] == ':' || folded[j] == '-') && j + 1 <= n)))
         ++j;
       std::string cluster = folded.substr(i, j - i);
       // A sentence's full stop after a number ("um 14.") stays a full stop when a capital or
       // the end follows: we cannot see capitals any more, so keep "3." as an ordinal only when
       // a word follows on the same line.
-      while (!cluster.empty() && (cluster.back() == '-' || cluster.back() == ':')) cluster.pop_back();
+      while (!cluster.empty() && (cluster.back() == '-' || cluster.back() == ':'))
+        cluster.pop_back();
       Token t = numberToken(cluster);
       // "2nd", "3rd", "1st", "4th"
       std::size_t k = i + cluster.size();

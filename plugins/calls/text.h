@@ -12,9 +12,9 @@ std::string fold(const std::string& text);
 
 struct Token {
   enum Kind { kWord, kNumber, kClock, kDate, kPair, kBreak } kind = kWord;
-  std::string text;     // the folded word (kWord), else the cluster as written
+  std::string text;         // the folded word (kWord), else the cluster as written
   int a = 0, b = 0, c = 0;  // kNumber: a; kClock: a:b; kDate: a.b.c (c = 0: no year); kPair: a.b
-  bool ordinal = false;  // kNumber written "3." or "3rd"
+  bool ordinal = false;     // kNumber written "3." or "3rd"
 };
 
 // kBreak between sentences and turns: phrases never span one.

@@ -16,33 +16,32 @@ using std::chrono::year_month_day;
 
 const std::map<std::string, int>& numberWords() {
   static const std::map<std::string, int> words = {
-      {"ein", 1},     {"eins", 1},    {"eine", 1},   {"zwei", 2},    {"drei", 3},
-      {"vier", 4},    {"fuenf", 5},   {"sechs", 6},  {"sieben", 7},  {"acht", 8},
-      {"neun", 9},    {"zehn", 10},   {"elf", 11},   {"zwoelf", 12}, {"one", 1},
-      {"two", 2},     {"three", 3},   {"four", 4},   {"five", 5},    {"six", 6},
-      {"seven", 7},   {"eight", 8},   {"nine", 9},   {"ten", 10},    {"eleven", 11},
-      {"twelve", 12}};
+      {"ein", 1},     {"eins", 1},    {"eine", 1},   {"zwei", 2},  {"drei", 3},  {"vier", 4},
+      {"fuenf", 5},   {"sechs", 6},   {"sieben", 7}, {"acht", 8},  {"neun", 9},  {"zehn", 10},
+      {"elf", 11},    {"zwoelf", 12}, {"one", 1},    {"two", 2},   {"three", 3}, {"four", 4},
+      {"five", 5},    {"six", 6},     {"seven", 7},  {"eight", 8}, {"nine", 9},  {"ten", 10},
+      {"eleven", 11}, {"twelve", 12}};
   return words;
 }
 
 const std::map<std::string, int>& ordinalWords() {
   static const std::map<std::string, int> words = {
-      {"ersten", 1},   {"erste", 1},   {"zweiten", 2}, {"dritten", 3},  {"vierten", 4},
-      {"fuenften", 5}, {"sechsten", 6}, {"siebten", 7}, {"achten", 8},   {"neunten", 9},
-      {"zehnten", 10}, {"first", 1},   {"second", 2},  {"third", 3},    {"fourth", 4},
-      {"fifth", 5},    {"sixth", 6},   {"seventh", 7}, {"eighth", 8},   {"ninth", 9},
+      {"ersten", 1},   {"erste", 1},    {"zweiten", 2}, {"dritten", 3}, {"vierten", 4},
+      {"fuenften", 5}, {"sechsten", 6}, {"siebten", 7}, {"achten", 8},  {"neunten", 9},
+      {"zehnten", 10}, {"first", 1},    {"second", 2},  {"third", 3},   {"fourth", 4},
+      {"fifth", 5},    {"sixth", 6},    {"seventh", 7}, {"eighth", 8},  {"ninth", 9},
       {"tenth", 10}};
   return words;
 }
 
 int monthOf(const std::string& w) {
   static const std::map<std::string, int> months = {
-      {"januar", 1},   {"jaenner", 1},  {"january", 1},  {"jan", 1},     {"februar", 2},
-      {"february", 2}, {"feb", 2},      {"maerz", 3},    {"march", 3},   {"april", 4},
-      {"apr", 4},      {"mai", 5},      {"may", 5},      {"juni", 6},    {"june", 6},
-      {"juli", 7},     {"july", 7},     {"august", 8},   {"aug", 8},     {"september", 9},
-      {"sept", 9},     {"sep", 9},      {"oktober", 10}, {"october", 10}, {"okt", 10},
-      {"oct", 10},     {"november", 11}, {"nov", 11},    {"dezember", 12}, {"december", 12},
+      {"januar", 1},   {"jaenner", 1},   {"january", 1},  {"jan", 1},       {"februar", 2},
+      {"february", 2}, {"feb", 2},       {"maerz", 3},    {"march", 3},     {"april", 4},
+      {"apr", 4},      {"mai", 5},       {"may", 5},      {"juni", 6},      {"june", 6},
+      {"juli", 7},     {"july", 7},      {"august", 8},   {"aug", 8},       {"september", 9},
+      {"sept", 9},     {"sep", 9},       {"oktober", 10}, {"october", 10},  {"okt", 10},
+      {"oct", 10},     {"november", 11}, {"nov", 11},     {"dezember", 12}, {"december", 12},
       {"dez", 12},     {"dec", 12}};
   const auto it = months.find(w);
   return it == months.end() ? 0 : it->second;
@@ -71,8 +70,9 @@ bool weekdayOrDateWordAt(const std::vector<Token>& t, std::size_t i) {
   if (t[i].kind == Token::kNumber || t[i].kind == Token::kDate) return true;
   return t[i].kind == Token::kWord &&
          (weekdayOf(t[i].text) >= 0 || monthOf(t[i].text) > 0 ||
-          isWord(t, i, {"naechsten", "kommenden", "ersten", "morgen", "wochenende", "vormittag",
-                        "nachmittag", "abend", "mittag"}));
+          isWord(t, i,
+                 {"naechsten", "kommenden", "ersten", "morgen", "wochenende", "vormittag",
+                  "nachmittag", "abend", "mittag"}));
 }
 
 year_month_day inYearAfter(int d, int m, std::optional<int> y, year_month_day today) {
@@ -91,11 +91,11 @@ int weekdayIndex(year_month_day d) {  // 0 = Monday
 
 int weekdayOf(const std::string& w) {
   static const std::map<std::string, int> days = {
-      {"montag", 0},   {"dienstag", 1}, {"mittwoch", 2},  {"donnerstag", 3}, {"freitag", 4},
-      {"samstag", 5},  {"sonnabend", 5}, {"sonntag", 6},  {"monday", 0},     {"tuesday", 1},
-      {"wednesday", 2}, {"thursday", 3}, {"friday", 4},   {"saturday", 5},   {"sunday", 6},
-      {"montags", 0},  {"dienstags", 1}, {"mittwochs", 2}, {"donnerstags", 3}, {"freitags", 4},
-      {"samstags", 5}, {"sonntags", 6}};
+      {"montag", 0},    {"dienstag", 1},  {"mittwoch", 2},  {"donnerstag", 3},  {"freitag", 4},
+      {"samstag", 5},   {"sonnabend", 5}, {"sonntag", 6},   {"monday", 0},      {"tuesday", 1},
+      {"wednesday", 2}, {"thursday", 3},  {"friday", 4},    {"saturday", 5},    {"sunday", 6},
+      {"montags", 0},   {"dienstags", 1}, {"mittwochs", 2}, {"donnerstags", 3}, {"freitags", 4},
+      {"samstags", 5},  {"sonntags", 6}};
   const auto it = days.find(w);
   return it == days.end() ? -1 : it->second;
 }
@@ -133,9 +133,10 @@ WhenFound findWhen(const std::vector<Token>& t, year_month_day today) {
         int ahead = (wd - today_wd + 7) % 7;
         const bool this_one = isWord(t, i - 1, {"diesen", "this", "heute"});
         if (ahead == 0 && !this_one) ahead = 7;
-        const bool nw = isWord(t, i - 2, {"naechste", "next"}) && isWord(t, i - 1, {"woche", "week"});
-        const bool nw_after = isWord(t, i + 1, {"next", "naechste"}) &&
-                              isWord(t, i + 2, {"week", "woche"});
+        const bool nw =
+            isWord(t, i - 2, {"naechste", "next"}) && isWord(t, i - 1, {"woche", "week"});
+        const bool nw_after =
+            isWord(t, i + 1, {"next", "naechste"}) && isWord(t, i + 2, {"week", "woche"});
         if (nw || nw_after) ahead = (7 - today_wd) + wd;  // in next week (Monday-based)
         out.date = year_month_day(base + days(ahead));
         out.reasons.push_back("date: " + w);
@@ -205,7 +206,8 @@ WhenFound findWhen(const std::vector<Token>& t, year_month_day today) {
         k.a >= 1 && k.a <= 31) {
       year_month_day date{today.year(), today.month(), day(static_cast<unsigned>(k.a))};
       if (!date.ok() || sys_days(date) < base) {
-        const auto next = std::chrono::year_month{today.year(), today.month()} + std::chrono::months(1);
+        const auto next =
+            std::chrono::year_month{today.year(), today.month()} + std::chrono::months(1);
         date = year_month_day{next.year(), next.month(), day(static_cast<unsigned>(k.a))};
       }
       if (date.ok()) {
@@ -242,10 +244,10 @@ WhenFound findWhen(const std::vector<Token>& t, year_month_day today) {
       minute = 0;
       said = k.text + " " + t[i + 1].text;
     } else if (isWord(t, i, {"um", "at", "gegen", "around", "ab"}) && i + 1 < t.size()) {
-      if (auto h3 = hourAt(t, i + 1); h3 && !isWord(t, i + 2, {"uhr", "oclock", "am", "pm"}) &&
-                                       !(i + 2 < t.size() && t[i + 2].kind == Token::kWord &&
-                                         monthOf(t[i + 2].text) > 0) &&
-                                       !isWord(t, i + 2, {"minuten", "minutes", "tage", "days"})) {
+      if (auto h3 = hourAt(t, i + 1);
+          h3 && !isWord(t, i + 2, {"uhr", "oclock", "am", "pm"}) &&
+          !(i + 2 < t.size() && t[i + 2].kind == Token::kWord && monthOf(t[i + 2].text) > 0) &&
+          !isWord(t, i + 2, {"minuten", "minutes", "tage", "days"})) {
         hour = *h3;
         minute = 0;
         said = k.text + " " + t[i + 1].text;
@@ -270,15 +272,22 @@ WhenFound findWhen(const std::vector<Token>& t, year_month_day today) {
           for (std::size_t j = i; j <= at; ++j) said += (j > i ? " " : "") + t[j].text;
         }
       };
-      if (isWord(t, i, {"halb"})) rel(i + 1, -1, 30);
-      else if (isWord(t, i, {"viertel"}) && isWord(t, i + 1, {"nach"})) rel(i + 2, 0, 15);
-      else if (isWord(t, i, {"viertel"}) && isWord(t, i + 1, {"vor"})) rel(i + 2, -1, 45);
-      else if (isWord(t, i, {"dreiviertel"})) rel(i + 1, -1, 45);
+      if (isWord(t, i, {"halb"}))
+        rel(i + 1, -1, 30);
+      else if (isWord(t, i, {"viertel"}) && isWord(t, i + 1, {"nach"}))
+        rel(i + 2, 0, 15);
+      else if (isWord(t, i, {"viertel"}) && isWord(t, i + 1, {"vor"}))
+        rel(i + 2, -1, 45);
+      else if (isWord(t, i, {"dreiviertel"}))
+        rel(i + 1, -1, 45);
       else if (isWord(t, i, {"viertel"}) && !isWord(t, i - 1, {"ein", "eine"}) && hourAt(t, i + 1))
         rel(i + 1, -1, 15);
-      else if (isWord(t, i, {"half"}) && isWord(t, i + 1, {"past"})) rel(i + 2, 0, 30);
-      else if (isWord(t, i, {"quarter"}) && isWord(t, i + 1, {"past", "after"})) rel(i + 2, 0, 15);
-      else if (isWord(t, i, {"quarter"}) && isWord(t, i + 1, {"to", "before"})) rel(i + 2, -1, 45);
+      else if (isWord(t, i, {"half"}) && isWord(t, i + 1, {"past"}))
+        rel(i + 2, 0, 30);
+      else if (isWord(t, i, {"quarter"}) && isWord(t, i + 1, {"past", "after"}))
+        rel(i + 2, 0, 15);
+      else if (isWord(t, i, {"quarter"}) && isWord(t, i + 1, {"to", "before"}))
+        rel(i + 2, -1, 45);
       if (hour && *hour == 0 && t[i].text != "halb") hour = 12;  // "viertel vor eins" 12:45
       if (hour && *hour == 0) hour = 12;
     }

@@ -17,10 +17,10 @@ std::optional<switchboard::contracts::PlatformCall> RetellApi::fetchCall(
   const auto response = client_.send(request);
   if (response.status == 404) return std::nullopt;
   if (!response.ok())
-    throw std::runtime_error("Retell GET /v2/get-call answered " +
-                             (response.status ? std::to_string(response.status)
-                                              : std::string("nothing")) +
-                             (response.error.empty() ? "" : ": " + response.error));
+    throw std::runtime_error(
+        "Retell GET /v2/get-call answered " +
+        (response.status ? std::to_string(response.status) : std::string("nothing")) +
+        (response.error.empty() ? "" : ": " + response.error));
   return translateCall(switchboard::json::parse(response.body).root());
 }
 

@@ -16,7 +16,9 @@ std::optional<switchboard::TimePoint> msTime(const switchboard::json::View& v,
 }
 
 // Retell reports costs in cents with fractions (17.5): kept exact as millionths of a dollar.
-std::int64_t centsToMicros(double cents) { return std::llround(cents * 10000.0); }
+std::int64_t centsToMicros(double cents) {
+  return std::llround(cents * 10000.0);
+}
 
 }  // namespace
 
@@ -33,15 +35,14 @@ switchboard::contracts::PlatformCall translateCall(const switchboard::json::View
   c.ended_at = msTime(v, "end_timestamp");
   c.duration_ms = static_cast<std::int64_t>(v.number("duration_ms").value_or(0));
   if (c.duration_ms == 0 && c.started_at && c.ended_at)
-    c.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(*c.ended_at -
-                                                                          *c.started_at)
-                        .count();
+    c.duration_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(*c.ended_at - *c.started_at).count();
   c.disconnection_reason = v.string("disconnection_reason").value_or("");
   c.transcript = v.string("transcript").value_or("");
   for (const auto& t : v["transcript_object"].items()) {
     const auto role = t.string("role").value_or("");
-    c.turns.push_back({role == "user" || role == "agent" ? role : "other",
-                       t.string("content").value_or("")});
+    c.turns.push_back(
+        {role == "user" || role == "agent" ? role : "other", t.string("content").value_or("")});
   }
   if (const auto a = v["call_analysis"]; a.isObject()) {
     c.analyzed = true;

@@ -9,9 +9,9 @@
 #include <soci/soci.h>
 
 #include <deque>
-#include <set>
 #include <map>
 #include <mutex>
+#include <set>
 
 #include "retell_api.h"
 #include "retell_call.h"
@@ -85,8 +85,7 @@ class RetellPlugin final : public switchboard::Plugin {
       api_key_ = r.string(c, "api_key", "config", /*required=*/true).value_or("");
       base_url_ = r.string(c, "base_url", "config").value_or("https://api.retellai.com");
       while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
-      tolerance_ms_ =
-          r.integer(c, "signature_tolerance_s", "config", 1, 3600).value_or(300) * 1000;
+      tolerance_ms_ = r.integer(c, "signature_tolerance_s", "config", 1, 3600).value_or(300) * 1000;
     });
     api_ = std::make_shared<retell::RetellApi>(host.client(), base_url_,
                                                [this](const std::string& c) { return keyOf(c); });
@@ -119,9 +118,7 @@ class RetellPlugin final : public switchboard::Plugin {
 
  private:
   // ---- keys and companies ----
-  domain::Directory* directory() const {
-    return host_->services().find<domain::Directory>().get();
-  }
+  domain::Directory* directory() const { return host_->services().find<domain::Directory>().get(); }
 
   std::string keyOf(const std::string& company) {
     if (company.empty()) return api_key_;
@@ -187,7 +184,8 @@ class RetellPlugin final : public switchboard::Plugin {
     // Transfers repeat per leg; transcript updates come many times per call, each kept (the
     // body's digest names them), the calls feature keeps the latest.
     if (event.rfind("transfer_", 0) == 0)
-      key += ":" + std::to_string(static_cast<long long>(call.number("start_timestamp").value_or(0)));
+      key +=
+          ":" + std::to_string(static_cast<long long>(call.number("start_timestamp").value_or(0)));
     if (event == "transcript_updated") key.clear();
     return {key, event, "", {}};
   }
@@ -251,7 +249,8 @@ class RetellPlugin final : public switchboard::Plugin {
     const auto root = doc.root();
     const auto in = root["call_inbound"];
     if (root.string("event").value_or("") != "call_inbound" || !in.isObject())
-      return HttpResponse::error(r, 400, "expected {\"event\": \"call_inbound\", \"call_inbound\": {...}}");
+      return HttpResponse::error(r, 400,
+                                 "expected {\"event\": \"call_inbound\", \"call_inbound\": {...}}");
     contracts::InboundCall call{in.string("from_number").value_or(""),
                                 in.string("to_number").value_or(""),
                                 in.string("agent_id").value_or("")};
@@ -301,8 +300,7 @@ class RetellPlugin final : public switchboard::Plugin {
             .field("event", it->second.event)
             .field("call_id", it->second.call)
             .field("received_at", switchboard::time::formatUtc(at))
-            .field("age_s",
-                   std::chrono::duration_cast<std::chrono::seconds>(now - at).count())
+            .field("age_s", std::chrono::duration_cast<std::chrono::seconds>(now - at).count())
             .end();
       }
       const auto f = failures.find(company);
@@ -312,8 +310,7 @@ class RetellPlugin final : public switchboard::Plugin {
     b.object().key("companies").array();
     if (auto* d = directory()) {
       for (const auto& c : d->adminCompanies(*session)) {
-        b.object().field("company", c.id).field("name", c.name).field("enabled",
-                                                                       c.retell_enabled);
+        b.object().field("company", c.id).field("name", c.name).field("enabled", c.retell_enabled);
         b.key("agents").array();
         std::set<std::string> agents;
         if (!c.retell_agent_id.empty()) agents.insert(c.retell_agent_id);
@@ -345,8 +342,7 @@ class RetellPlugin final : public switchboard::Plugin {
   }
 
   // ---- fetch-call ----
-  int fetchCallCommand(const std::vector<std::string>& args, std::ostream& out,
-                       std::ostream& err) {
+  int fetchCallCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     std::string id, company;
     for (std::size_t i = 0; i < args.size(); ++i) {
       if (args[i] == "--company" && i + 1 < args.size())

@@ -19,8 +19,8 @@ std::optional<SignatureHeader> parseSignatureHeader(std::string_view header) {
     const std::string_view value = part.substr(2);
     if (part[0] == 'v' && !have_v) {
       if (value.empty() || value.size() > 15) return std::nullopt;
-      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(),
-                                             out.timestamp_ms);
+      const auto [end, ec] =
+          std::from_chars(value.data(), value.data() + value.size(), out.timestamp_ms);
       if (ec != std::errc() || end != value.data() + value.size()) return std::nullopt;
       have_v = true;
     } else if (part[0] == 'd' && !have_d) {

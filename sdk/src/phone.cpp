@@ -63,7 +63,8 @@ std::optional<std::string> possibleE164(const std::string& text, const std::stri
 
 }  // namespace
 
-std::vector<std::string> readings(const std::string& text, const std::vector<std::string>& regions) {
+std::vector<std::string> readings(const std::string& text,
+                                  const std::vector<std::string>& regions) {
   std::string cleaned;
   std::string rest = text;
   if (const auto zero = rest.find("(0)"); zero != std::string::npos) rest.erase(zero, 3);

@@ -110,7 +110,9 @@ TEST(Process, CheckConfigChecksTheShippedDefault) {
                  sbtest::sourceDir() + "/config/switchboard.yaml"},
                 out,
                 {{"SWITCHBOARD_SECRETS_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="},
-                 {"SALON_MITTE_CALCOM_KEY", "cal_demo_key_123"}}),
+                 {"SALON_MITTE_CALCOM_KEY", "cal_demo_key_123"},
+                 {"RETELL_API_KEY", "retell_demo_key"},
+                 {"SWITCHBOARD_ADMIN_TOKEN", "demo-admin-token-change-me"}}),
             0)
       << out;
 }

@@ -51,20 +51,46 @@ std::string prepareProblems(const std::string& yaml) {
   return "";
 }
 
+// The values scripts/run provides for what the shipped config references.
+std::optional<std::string> scriptsRunEnv(const std::string& name) {
+  if (name == "SALON_MITTE_CALCOM_KEY") return "cal_demo_key_123";
+  if (name == "RETELL_API_KEY") return "retell_demo_key";
+  if (name == "SWITCHBOARD_ADMIN_TOKEN") return "demo-admin-token-change-me";
+  return std::nullopt;
+}
+
 TEST(Config, ShippedDefaultLoads) {
   const auto config = switchboard::kernel::config::loadConfig(
-      sbtest::sourceDir() + "/config/switchboard.yaml", options());
+      sbtest::sourceDir() + "/config/switchboard.yaml", options(scriptsRunEnv));
   EXPECT_EQ(config.server.host, "127.0.0.1");
   EXPECT_EQ(config.server.port, 8080);
   EXPECT_EQ(config.server.threads, 2);
   EXPECT_EQ(config.server.max_body_bytes, 1048576u);
-  ASSERT_EQ(config.plugins.size(), 2u);
-  EXPECT_EQ(config.plugins[0].library_path, sbtest::pluginDir() + "/directory.so");
-  EXPECT_EQ(config.plugins[1].library_path, sbtest::pluginDir() + "/hello.so");
-  ASSERT_EQ(config.routes.size(), 1u);
-  EXPECT_EQ(config.routes[0].path, "/hello");
-  ASSERT_EQ(config.subscriptions.size(), 1u);
-  EXPECT_EQ(config.subscriptions[0].topic, "hello.greeted");
+  std::vector<std::string> libraries;
+  for (const auto& p : config.plugins) libraries.push_back(p.library_path);
+  EXPECT_EQ(libraries, (std::vector<std::string>{sbtest::pluginDir() + "/directory.so",
+                                                 sbtest::pluginDir() + "/retell.so",
+                                                 sbtest::pluginDir() + "/calls.so",
+                                                 sbtest::pluginDir() + "/hello.so"}));
+  // Every route the issues name, with its contract (durable, admin-only).
+  std::vector<std::string> routes;
+  for (const auto& r : config.routes)
+    routes.push_back(r.method + " " + r.path + " " + r.plugin + "." + r.handler +
+                     (r.durable ? " durable" : "") + (r.admin ? " admin" : ""));
+  EXPECT_EQ(routes, (std::vector<std::string>{
+                        "GET /hello hello.greet",
+                        "POST /webhooks/retell retell.webhook durable",
+                        "POST /webhooks/retell/inbound retell.inbound",
+                        "GET /api/webhooks/retell/diagnostic retell.diagnostic admin"}));
+  std::vector<std::string> subscriptions;
+  for (const auto& s : config.subscriptions)
+    subscriptions.push_back(s.topic + " " + s.plugin + "." + s.handler + (s.async ? " async" : ""));
+  EXPECT_EQ(subscriptions, (std::vector<std::string>{
+                               "hello.greeted hello.count",
+                               "retell.call_started calls.on_call_report async",
+                               "retell.call_ended calls.on_call_report async",
+                               "retell.call_analyzed calls.on_call_report async",
+                               "retell.transcript_updated calls.on_call_report async"}));
   EXPECT_EQ(config.storage.url, "sqlite://" + sbtest::sourceDir() + "/var/switchboard.db");
 }
 
@@ -86,10 +112,7 @@ TEST(Config, ShippedDefaultPassesTheFullCheck) {
   switchboard::kernel::runtime::KernelOptions o;
   o.config_path = sbtest::sourceDir() + "/config/switchboard.yaml";
   // The example catalog's references, as scripts/run provides them.
-  o.load = options([](const std::string& name) -> std::optional<std::string> {
-    if (name == "SALON_MITTE_CALCOM_KEY") return "cal_demo_key_123";
-    return std::nullopt;
-  });
+  o.load = options(scriptsRunEnv);
   setenv("SWITCHBOARD_SECRETS_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", 1);
   switchboard::kernel::runtime::Kernel kernel(std::move(o));
   EXPECT_NO_THROW(kernel.prepare(false));  // as check-config: the repo's var/ stays untouched

@@ -43,7 +43,8 @@ CatalogView numbersCatalog() {
              {{"+49301234567", "mitte"}, {"+49307654321", "mitte"}, {"+49302345678", "pberg"}});
   // The old system's test numbers, owned by a company of their own here.
   addCompany(view, "legacy", "DE", {{"+491234567890", "a"}, {"+49123456789", "b"}});
-  addCompany(view, "brooklyn", "US", {{"+17185550142", "williamsburg"}, {"+12125550199", "williamsburg"}});
+  addCompany(view, "brooklyn", "US",
+             {{"+17185550142", "williamsburg"}, {"+12125550199", "williamsburg"}});
   addCompany(view, "wien", "AT", {{"+4315123456", "innere-stadt"}});
   addCompany(view, "london", "GB", {{"+442079460000", "soho"}});
   addCompany(view, "paused", "DE", {{"+49891234567", "muc"}}, /*enabled=*/false);
@@ -189,8 +190,8 @@ TEST(Extraction, TheAgentsAnalysisDecidesWhenItNamesServiceDayAndTime) {
       names.services, names.staff, today, 0.8);
   EXPECT_FALSE(declined.book);
   // A higher threshold turns a plain request into a review.
-  const auto strict = extractIntent("Haarschnitt morgen um 14 Uhr", "", names.services,
-                                    names.staff, today, 0.9);
+  const auto strict =
+      extractIntent("Haarschnitt morgen um 14 Uhr", "", names.services, names.staff, today, 0.9);
   EXPECT_FALSE(strict.book);
   EXPECT_TRUE(strict.requested);
 }

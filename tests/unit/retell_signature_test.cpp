@@ -1,9 +1,9 @@
 // X-Retell-Signature as PROVIDERS.md documents it, with Retell's published vector.
+#include "retell_signature.h"
+
 #include <gtest/gtest.h>
 
 #include <vector>
-
-#include "retell_signature.h"
 
 namespace {
 
@@ -52,12 +52,14 @@ TEST(RetellSignature, StaleAndFutureTimestampsAreRefused) {
 TEST(RetellSignature, MissingAndMalformedHeadersAreRefused) {
   EXPECT_EQ(retell::checkSignature("", kBody, "test-api-key", kV, kTolerance),
             SignatureCheck::kMissing);
-  for (const std::string& bad : std::vector<std::string>{"garbage", "v=1700000000000", "d=07024cabe7dd8f6d1c6e4a8324ca92c812e6ad4a7ee506c04f7e462e3321823e",
-        "v=abc,d=07024cabe7dd8f6d1c6e4a8324ca92c812e6ad4a7ee506c04f7e462e3321823e",
-        "v=1700000000000,d=07024CABE7DD8F6D1C6E4A8324CA92C812E6AD4A7EE506C04F7E462E3321823E",
-        "v=1700000000000,d=07024cabe7dd", "v=1700000000000,d=" + std::string(64, 'g'),
-        "v=1700000000000,d=" + std::string(64, 'a') + ",x=1",
-        "v=1700000000000,v=1700000000000,d=" + std::string(64, 'a')})
+  for (const std::string& bad : std::vector<std::string>{
+           "garbage", "v=1700000000000",
+           "d=07024cabe7dd8f6d1c6e4a8324ca92c812e6ad4a7ee506c04f7e462e3321823e",
+           "v=abc,d=07024cabe7dd8f6d1c6e4a8324ca92c812e6ad4a7ee506c04f7e462e3321823e",
+           "v=1700000000000,d=07024CABE7DD8F6D1C6E4A8324CA92C812E6AD4A7EE506C04F7E462E3321823E",
+           "v=1700000000000,d=07024cabe7dd", "v=1700000000000,d=" + std::string(64, 'g'),
+           "v=1700000000000,d=" + std::string(64, 'a') + ",x=1",
+           "v=1700000000000,v=1700000000000,d=" + std::string(64, 'a')})
     EXPECT_EQ(retell::checkSignature(bad, kBody, "test-api-key", kV, kTolerance),
               SignatureCheck::kMalformed)
         << bad;

@@ -45,8 +45,7 @@ std::string VoiceCallReport::toJson() const {
       .field("transcript", c.transcript)
       .key("turns")
       .array();
-  for (const auto& t : c.turns)
-    b.object().field("role", t.role).field("content", t.content).end();
+  for (const auto& t : c.turns) b.object().field("role", t.role).field("content", t.content).end();
   b.end()
       .field("analyzed", c.analyzed)
       .field("summary", c.summary)

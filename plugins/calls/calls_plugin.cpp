@@ -205,7 +205,8 @@ class CallsPlugin final : public switchboard::Plugin, public contracts::LiveFunc
     }
     const auto before = call;
     mergeReport(call, report, now);
-    call = save(tx, call);
+    if (is_new) call = save(tx, call);  // the row's id, for what refers to it below
+    const auto saved = call;
 
     if (is_new && call.company_id.empty()) {
       events::UnknownNumber u{call.ref, call.from_number, call.to_number,
@@ -232,7 +233,11 @@ class CallsPlugin final : public switchboard::Plugin, public contracts::LiveFunc
     if (company) customer = recogniseCaller(tx, *company, call, report);
     if (report.stage == "analyzed" && before.status != "analyzed")
       complete(tx, company, call, customer, report);
-    save(tx, call);
+    const bool changed = !is_new || call.customer_id != saved.customer_id ||
+                         call.customer_name != saved.customer_name ||
+                         call.cost_usd != saved.cost_usd || call.flagged != saved.flagged ||
+                         call.flag_reason != saved.flag_reason;
+    if (changed) save(tx, call);
   }
 
   domain::Call save(soci::session& tx, const domain::Call& call) {

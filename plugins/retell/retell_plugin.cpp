@@ -130,7 +130,8 @@ class RetellPlugin final : public switchboard::Plugin {
   }
 
   // The company a signed body is about: our metadata first (set at the inbound answer), else
-  // the owner of our side's number. '' when nobody's.
+  // the owner of our side's number (remembered for a minute: every webhook of a call asks).
+  // '' when nobody's.
   std::string companyOf(const json::View& call) {
     if (auto c = call["metadata"].string("company"); c && !c->empty()) return *c;
     auto* d = directory();
@@ -138,9 +139,21 @@ class RetellPlugin final : public switchboard::Plugin {
     const bool outbound = call.string("direction").value_or("") == "outbound";
     const auto ours = call.string(outbound ? "from_number" : "to_number").value_or("");
     if (ours.empty()) return "";
+    const auto now = std::chrono::steady_clock::now();
+    {
+      std::lock_guard lock(owners_mutex_);
+      if (now - owners_since_ > std::chrono::minutes(1)) {
+        owners_.clear();
+        owners_since_ = now;
+      }
+      if (auto it = owners_.find(ours); it != owners_.end()) return it->second;
+    }
     auto session = host_->store().session();
     const auto owner = d->adminOwnerOfNumber(*session, ours);
-    return owner ? owner->company_id : "";
+    std::string company = owner ? owner->company_id : "";
+    std::lock_guard lock(owners_mutex_);
+    if (owners_.size() < 100000) owners_[ours] = company;
+    return company;
   }
 
   static json::View callOf(const json::View& root) {
@@ -395,6 +408,9 @@ class RetellPlugin final : public switchboard::Plugin {
   std::int64_t tolerance_ms_ = 300000;
   std::shared_ptr<retell::RetellApi> api_;
   FailureLog failures_;
+  std::mutex owners_mutex_;
+  std::map<std::string, std::string> owners_;  // our number → company ('' nobody's)
+  std::chrono::steady_clock::time_point owners_since_{};
 };
 
 }  // namespace

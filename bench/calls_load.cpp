@@ -1,0 +1,197 @@
+// The full lifecycle of phone calls through the real routes, as Retell would send them: per
+// call the inbound-call webhook (answered synchronously), then call_started, call_ended and
+// call_analyzed (durable), each signed. `slots` calls are in progress at once (the old
+// system's design load is 100); each slot is one keep-alive connection.
+//
+//   calls_load URL KEY CALLS SLOTS FIXTURES_DIR [EVENTS_URL [CALLS_PER_SECOND]]
+//
+// CALLS_PER_SECOND > 0 paces the start of calls (an offered load below saturation, where the
+// latency figures mean something); 0 or absent: as fast as the slots go (throughput).
+// Prints calls/s and the inbound webhook's latency; with EVENTS_URL (the probe plugin's record
+// of calls.booking_requested) it waits until every call's booking request was published and
+// prints the latency from sending call_analyzed to its publication, and how many were lost.
+// Against nginx (`return 200`) it measures the same requests, the same-run reference.
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "switchboard/crypto.h"
+#include "switchboard/json.h"
+
+namespace {
+
+using Clock = std::chrono::system_clock;
+
+std::int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
+      .count();
+}
+
+double nowUs() {
+  return std::chrono::duration<double, std::micro>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string read(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  std::string t = s.str();
+  while (!t.empty() && (t.back() == '\n')) t.pop_back();
+  return t;
+}
+
+std::string replaceAll(std::string text, const std::string& from, const std::string& to) {
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+  return text;
+}
+
+size_t collect(char* data, size_t size, size_t n, void* out) {
+  static_cast<std::string*>(out)->append(data, size * n);
+  return size * n;
+}
+
+struct Poster {
+  CURL* curl = curl_easy_init();
+  std::string key;
+  ~Poster() { curl_easy_cleanup(curl); }
+  long post(const std::string& url, const std::string& body, std::string* answer = nullptr) {
+    const auto v = std::to_string(nowMs());
+    const std::string sig =
+        "X-Retell-Signature: v=" + v + ",d=" + switchboard::crypto::hmacSha256Hex(key, body + v);
+    curl_slist* headers = curl_slist_append(nullptr, sig.c_str());
+    headers = curl_slist_append(headers, "Content-Type: application/json");
+    headers = curl_slist_append(headers, "Expect:");
+    std::string sink;
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, answer ? answer : &sink);
+    long status = 0;
+    if (curl_easy_perform(curl) == CURLE_OK)
+      curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(headers);
+    return status;
+  }
+};
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * v.size()))];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 6) {
+    std::fprintf(stderr, "usage: calls_load URL KEY CALLS SLOTS FIXTURES_DIR [EVENTS_URL]\n");
+    return 2;
+  }
+  const std::string base = argv[1], key = argv[2], dir = argv[5];
+  const int calls = std::stoi(argv[3]), slots = std::stoi(argv[4]);
+  const std::string events_url = argc > 6 ? argv[6] : "";
+  const double rate = argc > 7 ? std::stod(argv[7]) : 0;
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  const std::string inbound = read(dir + "/call_inbound.json");
+  const std::string stages[3] = {read(dir + "/call_started.json"), read(dir + "/call_ended.json"),
+                                 read(dir + "/call_analyzed.json")};
+  std::atomic<int> next{0}, failures{0};
+  std::mutex mutex;
+  std::vector<double> inbound_us;
+  std::map<std::string, std::int64_t> analyzed_sent;  // call id → ms
+  const double start = nowUs();
+  std::vector<std::thread> threads;
+  for (int s = 0; s < slots; ++s)
+    threads.emplace_back([&] {
+      Poster p;
+      p.key = key;
+      std::vector<double> mine;
+      std::map<std::string, std::int64_t> sent;
+      for (int i = next++; i < calls; i = next++) {
+        if (rate > 0) {
+          const double due = start + i * 1e6 / rate;
+          while (nowUs() < due) std::this_thread::sleep_for(std::chrono::microseconds(200));
+        }
+        const std::string id = "call_bench_" + std::to_string(i);
+        char caller[32];
+        std::snprintf(caller, sizeof caller, "+4917%08d", i);
+        const auto t0 = std::to_string(nowMs());
+        const auto t1 = std::to_string(nowMs() + 135000);
+        auto body = replaceAll(inbound, "+491701234567", caller);
+        const double a = nowUs();
+        std::string answer;
+        if (p.post(base + "/webhooks/retell/inbound", body, &answer) != 200) ++failures;
+        mine.push_back(nowUs() - a);
+        for (int k = 0; k < 3; ++k) {
+          body = replaceAll(stages[k], "call_8f1c2d3e4b5a", id);
+          body = replaceAll(body, "+491701234567", caller);
+          body = replaceAll(body, "1764233700000", t0);
+          body = replaceAll(body, "1764233835000", t1);
+          if (k == 2) sent[id] = nowMs();
+          const long status = p.post(base + "/webhooks/retell", body);
+          if (status < 200 || status >= 300) ++failures;
+        }
+      }
+      std::lock_guard lock(mutex);
+      inbound_us.insert(inbound_us.end(), mine.begin(), mine.end());
+      analyzed_sent.insert(sent.begin(), sent.end());
+    });
+  for (auto& t : threads) t.join();
+  const double sent_s = (nowUs() - start) / 1e6;
+  std::printf("calls %d, %d in progress at once, offered %s, %d requests failed\n", calls, slots,
+              rate > 0 ? (std::to_string(static_cast<int>(rate)) + " calls/s").c_str()
+                       : "as fast as answered",
+              failures.load());
+  std::printf("sent: %.2f s = %.0f calls/s (%.0f requests/s)\n", sent_s, calls / sent_s,
+              4 * calls / sent_s);
+  std::printf("inbound webhook latency: p50 %.2f ms, p99 %.2f ms\n",
+              percentile(inbound_us, 0.5) / 1000, percentile(inbound_us, 0.99) / 1000);
+  if (events_url.empty()) return failures ? 1 : 0;
+
+  // Every call's calls.booking_requested, as the probe recorded it (publication time).
+  Poster g;
+  std::map<std::string, std::int64_t> published;
+  const double wait_from = nowUs();
+  while ((int)published.size() < calls && nowUs() - wait_from < 120e6) {
+    std::string body;
+    curl_easy_setopt(g.curl, CURLOPT_URL, events_url.c_str());
+    curl_easy_setopt(g.curl, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(g.curl, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(g.curl, CURLOPT_WRITEDATA, &body);
+    curl_easy_perform(g.curl);
+    try {
+      for (const auto& e : switchboard::json::parse(body).root().items()) {
+        if (e.string("topic") != "calls.booking_requested") continue;
+        const auto payload = switchboard::json::parse(*e.string("payload"));
+        published[*payload.root()["call"].string("id")] = *e.integer("time_ms");
+      }
+    } catch (const std::exception&) {
+    }
+    if ((int)published.size() < calls) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const double done_s = (nowUs() - start) / 1e6;
+  std::vector<double> latency;
+  for (const auto& [id, at] : published)
+    if (auto it = analyzed_sent.find(id); it != analyzed_sent.end())
+      latency.push_back(static_cast<double>(at - it->second));
+  std::printf("booking requests published: %zu of %d (lost: %d), all in %.2f s = %.0f calls/s\n",
+              published.size(), calls, calls - (int)published.size(), done_s, calls / done_s);
+  std::printf("call_analyzed sent -> calls.booking_requested published: p50 %.0f ms, p99 %.0f ms\n",
+              percentile(latency, 0.5), percentile(latency, 0.99));
+  return failures || (int)published.size() < calls ? 1 : 0;
+}

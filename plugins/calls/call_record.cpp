@@ -45,7 +45,9 @@ void mergeReport(Call& call, const switchboard::events::VoiceCallReport& report,
   take(call.disconnection_reason, c.disconnection_reason);
   // A live transcript only while the call is live; the final one from ended/analyzed.
   if (report.stage == "transcript") {
-    if (statusRank(call.status) < 2) take(call.transcript, c.transcript);
+    // Updates may be processed out of order: a transcript only grows, so the longest is latest.
+    if (statusRank(call.status) < 2 && c.transcript.size() >= call.transcript.size())
+      take(call.transcript, c.transcript);
   } else if (report.stage != "started") {
     take(call.transcript, c.transcript);
   }
@@ -107,6 +109,22 @@ std::vector<CallCompleted::Cost> callCosts(const switchboard::contracts::Platfor
         {"twilio", {microsToCents(rates.twilio_usd_micros_per_minute * minutes), "USD"}, "rate"});
   }
   return out;
+}
+
+std::string journeyOf(const std::vector<switchboard::domain::Appointment>& appointments,
+                      switchboard::TimePoint now) {
+  int came = 0;
+  bool ahead = false;
+  for (const auto& a : appointments) {
+    if (a.status == "cancelled" || a.status == "no_show" || a.status == "rescheduled") continue;
+    if (a.starts_at <= now)
+      ++came;
+    else
+      ahead = true;
+  }
+  if (came >= 3) return "regular";
+  if (came >= 1) return "customer";
+  return ahead ? "booked" : "lead";
 }
 
 std::optional<std::int64_t> parseUsdMicros(const std::string& text) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "switchboard/domain/appointment.h"
 #include "switchboard/domain/call.h"
 #include "switchboard/events/calls.h"
 #include "switchboard/events/voice.h"
@@ -33,6 +34,12 @@ struct CostRates {
 // started minutes).
 std::vector<switchboard::events::CallCompleted::Cost> callCosts(
     const switchboard::contracts::PlatformCall& call, int duration_seconds, const CostRates& rates);
+
+// Where a caller stands: lead (never booked), booked (an appointment ahead), customer (came at
+// least once), regular (came three times or more). Cancelled and no-show appointments count
+// for nothing.
+std::string journeyOf(const std::vector<switchboard::domain::Appointment>& appointments,
+                      switchboard::TimePoint now);
 
 // "0.07" (US dollars) → 70000 micro-dollars; nullopt when not a non-negative decimal.
 std::optional<std::int64_t> parseUsdMicros(const std::string& text);

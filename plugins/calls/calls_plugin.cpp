@@ -80,7 +80,8 @@ class CallsPlugin final : public switchboard::Plugin, public contracts::LiveFunc
             "1.0.0",
             {contracts::LiveFunctions::kServiceName},
             {domain::Directory::kServiceName, domain::Calls::kServiceName,
-             domain::Customers::kServiceName, domain::Ledger::kServiceName}};
+             domain::Customers::kServiceName, domain::Ledger::kServiceName,
+             domain::Appointments::kServiceName}};
   }
 
   std::vector<switchboard::Migration> migrations(const std::string& backend) const override {
@@ -160,6 +161,7 @@ class CallsPlugin final : public switchboard::Plugin, public contracts::LiveFunc
   domain::Calls& callsRepo() { return host_->services().get<domain::Calls>(); }
   domain::Customers& customers() { return host_->services().get<domain::Customers>(); }
   domain::Ledger& ledger() { return host_->services().get<domain::Ledger>(); }
+  domain::Appointments& appointments() { return host_->services().get<domain::Appointments>(); }
 
   CatalogCache& cache() {
     std::call_once(cache_once_, [this] {
@@ -265,6 +267,9 @@ class CallsPlugin final : public switchboard::Plugin, public contracts::LiveFunc
       }
       customer->call_count += 1;
       customer->last_call_at = call.started_at.value_or(host_->clock().now());
+      if (customer->id != 0)
+        customer->journey_status =
+            journeyOf(appointments().forCustomer(tx, company, customer->id), host_->clock().now());
       *customer = customers().save(tx, company, *customer);
       call.customer_id = customer->id;
     }

@@ -1,8 +1,8 @@
 // Customers, calls and appointments: what happens to a company, always scoped to it.
 #include <soci/soci.h>
 
-#include "switchboard/tenant_sql.h"
 #include "stores.h"
+#include "switchboard/tenant_sql.h"
 
 namespace directory {
 
@@ -155,9 +155,9 @@ domain::Call CallStore::write(soci::session& db, const std::optional<std::string
         soci::use(call.duration_seconds), soci::use(call.disconnection_reason),
         soci::use(call.transcript), soci::use(call.summary), soci::use(call.sentiment),
         soci::use(call.analysis_json), soci::use(cost), soci::use(call.cost.currency),
-        soci::use(cost_usd), soci::use(customer.value, customer.ind),
-        soci::use(call.customer_name), soci::use(appointment.value, appointment.ind),
-        soci::use(flagged), soci::use(call.flag_reason), soci::into(id);
+        soci::use(cost_usd), soci::use(customer.value, customer.ind), soci::use(call.customer_name),
+        soci::use(appointment.value, appointment.ind), soci::use(flagged),
+        soci::use(call.flag_reason), soci::into(id);
     call.id = id;
     return call;
   }
@@ -219,10 +219,10 @@ std::optional<domain::Call> CallStore::byRef(soci::session& db, const domain::Co
 
 std::optional<domain::Call> CallStore::adminByRef(soci::session& db,
                                                   const domain::ExternalRef& ref) {
-  return first(query<domain::Call>(
-      db,
-      std::string("SELECT ") + kCallColumns + " FROM calls WHERE provider = :p AND external_id = :x",
-      callFrom, soci::use(ref.provider), soci::use(ref.id)));
+  return first(query<domain::Call>(db,
+                                   std::string("SELECT ") + kCallColumns +
+                                       " FROM calls WHERE provider = :p AND external_id = :x",
+                                   callFrom, soci::use(ref.provider), soci::use(ref.id)));
 }
 
 std::vector<domain::Call> CallStore::between(soci::session& db, const domain::CompanyId& c,
@@ -336,6 +336,17 @@ std::optional<domain::Appointment> AppointmentStore::byCalcomUid(soci::session& 
       std::string("SELECT ") + kAppointmentColumns +
           " FROM appointments WHERE company_id = :c AND calcom_booking_uid = :u",
       appointmentFrom, soci::use(c), soci::use(uid)));
+}
+
+std::vector<domain::Appointment> AppointmentStore::forCustomer(soci::session& db,
+                                                               const domain::CompanyId& c,
+                                                               std::int64_t customer_id) {
+  const ll id = customer_id;
+  return query<domain::Appointment>(db,
+                                    std::string("SELECT ") + kAppointmentColumns +
+                                        " FROM appointments WHERE company_id = :c AND customer_id "
+                                        "= :cu ORDER BY starts_at_ms, id",
+                                    appointmentFrom, soci::use(c), soci::use(id));
 }
 
 std::vector<domain::Appointment> AppointmentStore::forBranch(soci::session& db,

@@ -2,8 +2,8 @@
 // data all companies share (exchange rates, pricing plans).
 #include <soci/soci.h>
 
-#include "switchboard/tenant_sql.h"
 #include "stores.h"
+#include "switchboard/tenant_sql.h"
 
 namespace directory {
 

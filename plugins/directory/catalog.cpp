@@ -1,15 +1,14 @@
 #include "catalog.h"
 
-
 #include <algorithm>
 #include <filesystem>
 #include <regex>
 #include <set>
 
-#include "switchboard/phone.h"
-#include "switchboard/time.h"
 #include "switchboard/config/yaml_reader.h"
 #include "switchboard/domain/money.h"
+#include "switchboard/phone.h"
+#include "switchboard/time.h"
 
 namespace directory {
 namespace {

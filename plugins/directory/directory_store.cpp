@@ -5,8 +5,8 @@
 
 #include <sstream>
 
-#include "switchboard/tenant_sql.h"
 #include "stores.h"
+#include "switchboard/tenant_sql.h"
 
 namespace directory {
 
@@ -67,8 +67,7 @@ void DirectoryStore::apply(soci::session& db, const Catalog& catalog, TimePoint 
         soci::use(c.id), soci::use(c.name), soci::use(c.currency), soci::use(c.language),
         soci::use(c.country), soci::use(c.billing_type), soci::use(c.pricing_plan),
         soci::use(team.value, team.ind), soci::use(c.retell_agent_id), soci::use(retell_enabled),
-        soci::use(c.telegram_chat_id), soci::use(settings),
-        soci::use(updated);
+        soci::use(c.telegram_chat_id), soci::use(settings), soci::use(updated);
     for (const auto& b : e.branches)
       db << "INSERT INTO branches (company_id, id, name, timezone, active) "
             "VALUES (:c, :id, :name, :tz, 1) ON CONFLICT (company_id, id) DO UPDATE SET "
@@ -235,9 +234,10 @@ std::vector<domain::Service> DirectoryStore::loadServices(soci::session& db,
   std::vector<domain::Service> out;
   const int all = only_id.empty();
   soci::rowset<soci::row> rows =
-      (db.prepare << "SELECT id, name, duration_minutes, price_minor, currency, "
-                     "calcom_event_type_id, aliases FROM services WHERE company_id = :c AND active = 1 "
-                     "AND (:all = 1 OR id = :id) ORDER BY id",
+      (db.prepare
+           << "SELECT id, name, duration_minutes, price_minor, currency, "
+              "calcom_event_type_id, aliases FROM services WHERE company_id = :c AND active = 1 "
+              "AND (:all = 1 OR id = :id) ORDER BY id",
        soci::use(c), soci::use(all), soci::use(only_id));
   for (const auto& r : rows) {
     domain::Service s;

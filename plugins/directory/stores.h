@@ -85,6 +85,8 @@ class AppointmentStore final : public domain::Appointments {
                                          std::int64_t id) override;
   std::optional<domain::Appointment> byCalcomUid(soci::session& db, const domain::CompanyId& c,
                                                  const std::string& uid) override;
+  std::vector<domain::Appointment> forCustomer(soci::session& db, const domain::CompanyId& c,
+                                               std::int64_t customer_id) override;
   std::vector<domain::Appointment> forBranch(soci::session& db, const domain::CompanyId& c,
                                              const std::string& branch_id, TimePoint from,
                                              TimePoint to) override;

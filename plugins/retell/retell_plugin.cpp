@@ -191,16 +191,23 @@ class RetellPlugin final : public switchboard::Plugin {
     const auto root = doc.root();
     const auto event = root.requireString("event");
     const auto call = root["call"];
+    if (retell::stageOf(event).empty()) {
+      // A type we do not act on (transfers, types Retell adds later): stored and acknowledged,
+      // named by the body's digest when it carries no call id.
+      const auto id = call.string("call_id");
+      if (!id) return {"", event, "", {}};
+      std::string key = event + ":" + *id;
+      if (event.rfind("transfer_", 0) == 0)
+        key += ":" +
+               std::to_string(static_cast<long long>(call.number("start_timestamp").value_or(0)));
+      return {key, event, "", {}};
+    }
     if (!call.isObject()) throw std::invalid_argument("missing object field 'call'");
     const auto call_id = call.requireString("call_id");
-    std::string key = event + ":" + call_id;
-    // Transfers repeat per leg; transcript updates come many times per call, each kept (the
-    // body's digest names them), the calls feature keeps the latest.
-    if (event.rfind("transfer_", 0) == 0)
-      key +=
-          ":" + std::to_string(static_cast<long long>(call.number("start_timestamp").value_or(0)));
-    if (event == "transcript_updated") key.clear();
-    return {key, event, "", {}};
+    // Transcript updates come many times per call, each kept (the body's digest names them);
+    // the calls feature keeps the latest.
+    if (event == "transcript_updated") return {"", event, "", {}};
+    return {event + ":" + call_id, event, "", {}};
   }
 
   void publishReport(const switchboard::events::VoiceCallReport& report,

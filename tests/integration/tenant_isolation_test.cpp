@@ -261,6 +261,13 @@ const std::vector<Case>& cases() {
                     ? "B's appointment"
                     : "";
        }},
+      {"Appointments::forCustomer",
+       [](auto& db, Repos& r, const Seeded& a, const Seeded& b) {
+         // B's customer id asked for as A: nothing; A's own: only A's.
+         if (!r.appointments.forCustomer(db, "alpha", b.customer.id).empty())
+           return std::string("B's appointments");
+         return allOf(r.appointments.forCustomer(db, "alpha", a.customer.id), "alpha");
+       }},
       {"Appointments::forBranch",
        [](auto& db, Repos& r, auto&, auto&) {
          return allOf(r.appointments.forBranch(db, "alpha", "main", kT0, kT0 + hours(48)), "alpha");

@@ -277,6 +277,22 @@ TEST(CallRecord, ACallThatNeverConnectedEndsNotConnected) {
   EXPECT_EQ(call.disconnection_reason, "dial_no_answer");
 }
 
+TEST(Journey, LeadBookedCustomerRegular) {
+  const auto now = switchboard::TimePoint(std::chrono::hours(24 * 20000));
+  auto at = [&](int days, const std::string& status) {
+    domain::Appointment a;
+    a.starts_at = now + std::chrono::hours(24 * days);
+    a.status = status;
+    return a;
+  };
+  EXPECT_EQ(journeyOf({}, now), "lead");
+  EXPECT_EQ(journeyOf({at(-3, "cancelled"), at(-2, "no_show")}, now), "lead");
+  EXPECT_EQ(journeyOf({at(2, "booked")}, now), "booked");
+  EXPECT_EQ(journeyOf({at(-10, "completed"), at(2, "booked")}, now), "customer");
+  EXPECT_EQ(journeyOf({at(-30, "completed"), at(-20, "booked"), at(-10, "completed")}, now),
+            "regular");
+}
+
 TEST(CallCosts, ReportedCentsWinOverRates) {
   switchboard::contracts::PlatformCall c;
   c.charges = {{"retell_platform", 157500}, {"twilio", 17500}};  // 15.75 and 1.75 cents

@@ -106,6 +106,9 @@ class BOOST_SYMBOL_VISIBLE Appointments {
                                          std::int64_t id) = 0;
   virtual std::optional<Appointment> byCalcomUid(soci::session& db, const CompanyId& company,
                                                  const std::string& uid) = 0;
+  // The customer's appointments, earliest first.
+  virtual std::vector<Appointment> forCustomer(soci::session& db, const CompanyId& company,
+                                               std::int64_t customer_id) = 0;
   // Starting in [from, to) at the branch, earliest first.
   virtual std::vector<Appointment> forBranch(soci::session& db, const CompanyId& company,
                                              const std::string& branch_id, TimePoint from,

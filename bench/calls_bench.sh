@@ -49,21 +49,20 @@ events:
   retell.call_analyzed: [ { handler: calls.on_call_report, async: true } ]
   calls.booking_requested: [ probe.record ]
 YAML
-SWITCHBOARD_SECRETS_KEY=$(head -c 32 /dev/urandom | base64) SALON_MITTE_CALCOM_KEY=bench \
-  build/bin/switchboard serve --config "$work/switchboard.yaml" 2>>"$work/switchboard.log" &
-sb_pid=$!
-until curl -sf "http://127.0.0.1:$SB_PORT/api/health" >/dev/null 2>&1; do :; done
+serve() {  # a fresh database each time: the probe's record starts empty too
+  rm -f "$work"/sb.db*
+  SWITCHBOARD_SECRETS_KEY=$(head -c 32 /dev/urandom | base64) SALON_MITTE_CALCOM_KEY=bench \
+    build/bin/switchboard serve --config "$work/switchboard.yaml" 2>>"$work/switchboard.log" &
+  sb_pid=$!
+  until curl -sf "http://127.0.0.1:$SB_PORT/api/health" >/dev/null 2>&1; do :; done
+}
 
+serve
 echo "== switchboard (SQLite, 2 server threads, 2 inbox workers), as fast as it answers"
 build/bin/calls_load "http://127.0.0.1:$SB_PORT" "$KEY" "$CALLS" "$SLOTS" tests/fixtures/retell \
   "http://127.0.0.1:$SB_PORT/events" || echo "(calls_load reported failures or losses)"
-# A fresh server for the paced run: the probe's record starts empty.
 kill "$sb_pid"; wait "$sb_pid" || true
-rm -f "$work"/sb.db*
-SWITCHBOARD_SECRETS_KEY=$(head -c 32 /dev/urandom | base64) SALON_MITTE_CALCOM_KEY=bench \
-  build/bin/switchboard serve --config "$work/switchboard.yaml" 2>>"$work/switchboard.log" &
-sb_pid=$!
-until curl -sf "http://127.0.0.1:$SB_PORT/api/health" >/dev/null 2>&1; do :; done
+serve
 echo "== switchboard, paced at $PACED calls/s"
 build/bin/calls_load "http://127.0.0.1:$SB_PORT" "$KEY" "$((PACED * 20))" "$SLOTS" tests/fixtures/retell \
   "http://127.0.0.1:$SB_PORT/events" "$PACED" || echo "(calls_load reported failures or losses)"

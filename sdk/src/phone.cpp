@@ -12,13 +12,17 @@ namespace {
 using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
 
-std::optional<std::string> validE164(const std::string& text, const std::string& region) {
+// `text` as E.164 when libphonenumber reads it with `region`: a valid number, or with
+// `possible_only` one of a possible length (for matching exactly against known numbers).
+std::optional<std::string> parsedE164(const std::string& text, const std::string& region,
+                                      bool possible_only = false) {
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
   PhoneNumber number;
   if (util.Parse(text, region.empty() ? "ZZ" : region, &number) !=
       PhoneNumberUtil::NO_PARSING_ERROR)
     return std::nullopt;
-  if (!util.IsValidNumber(number)) return std::nullopt;
+  if (!(possible_only ? util.IsPossibleNumber(number) : util.IsValidNumber(number)))
+    return std::nullopt;
   std::string out;
   util.Format(number, PhoneNumberUtil::E164, &out);
   return out;
@@ -31,9 +35,9 @@ PhoneParse toE164(const std::string& text, const std::string& region) {
   const bool international =
       first != std::string::npos && (text[first] == '+' || text.compare(first, 2, "00") == 0);
   std::vector<std::string> readings;
-  if (auto national = validE164(text, region)) readings.push_back(*national);
+  if (auto national = parsedE164(text, region)) readings.push_back(*national);
   if (!international && first != std::string::npos && text[first] != '0')
-    if (auto plus = validE164("+" + text.substr(first), "");
+    if (auto plus = parsedE164("+" + text.substr(first), "");
         plus && (readings.empty() || *plus != readings[0]))
       readings.push_back(*plus);
   if (readings.size() == 1) return {readings[0], ""};
@@ -47,21 +51,6 @@ PhoneParse toE164(const std::string& text, const std::string& region) {
                    : std::string(" (write it with a leading +, or set company.country)"))};
 }
 
-namespace {
-
-std::optional<std::string> possibleE164(const std::string& text, const std::string& region) {
-  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
-  PhoneNumber number;
-  if (util.Parse(text, region.empty() ? "ZZ" : region, &number) !=
-      PhoneNumberUtil::NO_PARSING_ERROR)
-    return std::nullopt;
-  if (!util.IsPossibleNumber(number)) return std::nullopt;
-  std::string out;
-  util.Format(number, PhoneNumberUtil::E164, &out);
-  return out;
-}
-
-}  // namespace
 
 std::vector<std::string> readings(const std::string& text,
                                   const std::vector<std::string>& regions) {
@@ -86,15 +75,15 @@ std::vector<std::string> readings(const std::string& text,
     if (e164 && std::find(out.begin(), out.end(), *e164) == out.end()) out.push_back(*e164);
   };
   if (cleaned[0] == '+') {
-    add(possibleE164(cleaned, ""));
+    add(parsedE164(cleaned, "", true));
     return out;
   }
   if (cleaned.rfind("00", 0) == 0) {
-    add(possibleE164("+" + cleaned.substr(2), ""));
+    add(parsedE164("+" + cleaned.substr(2), "", true));
     return out;
   }
-  for (const auto& region : regions) add(possibleE164(cleaned, region));
-  if (cleaned[0] != '0') add(possibleE164("+" + cleaned, ""));
+  for (const auto& region : regions) add(parsedE164(cleaned, region, true));
+  if (cleaned[0] != '0') add(parsedE164("+" + cleaned, "", true));
   return out;
 }
 

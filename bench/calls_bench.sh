@@ -44,9 +44,9 @@ routes:
   - { method: POST, path: /webhooks/retell/inbound, plugin: retell, handler: inbound }
   - { method: GET, path: /events, plugin: probe, handler: events }
 events:
-  retell.call_started: [ { handler: calls.on_call_report, async: true } ]
-  retell.call_ended: [ { handler: calls.on_call_report, async: true } ]
-  retell.call_analyzed: [ { handler: calls.on_call_report, async: true } ]
+  retell.call_started: [ { handler: calls.on_call_report, transaction: true } ]
+  retell.call_ended: [ { handler: calls.on_call_report, transaction: true } ]
+  retell.call_analyzed: [ { handler: calls.on_call_report, transaction: true } ]
   calls.booking_requested: [ probe.record ]
 YAML
 serve() {  # a fresh database each time: the probe's record starts empty too

@@ -103,6 +103,9 @@ struct SubscriptionConfig {
   std::string plugin;
   std::string handler;
   bool async = false;  // delivered through the inbox by workers, with retries
+  // Run inside the publisher's transaction when it has one (an inbox item's processing), so
+  // both commit or roll back together; else delivered as async.
+  bool in_transaction = false;
   Position at;
 };
 

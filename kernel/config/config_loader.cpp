@@ -228,10 +228,10 @@ void readRoutes(YamlReader& r, const YAML::Node& node, Config& out) {
   }
   std::set<std::pair<std::string, std::string>> seen;
   for (const auto& item : node) {
-    if (!r.map(item, "route", {"method", "path", "plugin", "handler", "durable", "auth"}))
-      continue;
+    if (!r.map(item, "route", {"method", "path", "plugin", "handler", "durable", "auth"})) continue;
     const bool durable = r.boolean(item, "durable", "route").value_or(false);
-    const bool admin = r.oneOf(item, "auth", "route", {"none", "admin"}).value_or("none") == "admin";
+    const bool admin =
+        r.oneOf(item, "auth", "route", {"none", "admin"}).value_or("none") == "admin";
     if (durable && out.storage.url.empty())
       r.error(item["durable"], "durable routes need a storage: section");
     auto method = r.oneOf(item, "method", "route",
@@ -277,12 +277,22 @@ void readEvents(YamlReader& r, const YAML::Node& node, Config& out) {
       continue;
     }
     for (const auto& entry : kv.second) {
-      // `plugin.handler`, or `{ handler: plugin.handler, async: true }`
+      // `plugin.handler`, or `{ handler: plugin.handler, async: true }`, or
+      // `{ handler: plugin.handler, transaction: true }`
       YAML::Node item = entry;
-      bool async = false;
+      bool async = false, in_transaction = false;
       if (entry.IsMap()) {
-        if (!r.map(entry, "events." + topic, {"handler", "async"})) continue;
+        if (!r.map(entry, "events." + topic, {"handler", "async", "transaction"})) continue;
         async = r.boolean(entry, "async", "events." + topic).value_or(false);
+        in_transaction = r.boolean(entry, "transaction", "events." + topic).value_or(false);
+        if (async && in_transaction) {
+          r.error(entry, "events." + topic + ": async and transaction exclude each other");
+          continue;
+        }
+        if (in_transaction && out.storage.url.empty()) {
+          r.error(entry["transaction"], "transactional event delivery needs a storage: section");
+          continue;
+        }
         item.reset(entry["handler"]);  // reset: `=` would overwrite the referenced node
         if (!item.IsDefined()) {
           r.error(entry, "events." + topic + ": handler is required");
@@ -303,7 +313,8 @@ void readEvents(YamlReader& r, const YAML::Node& node, Config& out) {
         r.error(item, "events." + topic + ": plugin '" + m[1].str() + "' is not under plugins:");
         continue;
       }
-      out.subscriptions.push_back({topic, m[1], m[2], async, Position::of(r.file(), item)});
+      out.subscriptions.push_back(
+          {topic, m[1], m[2], async, in_transaction, Position::of(r.file(), item)});
     }
   }
 }

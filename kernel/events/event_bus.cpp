@@ -24,7 +24,13 @@ std::string Dispatcher::publish(switchboard::Event event) {
   PublishScope* scope = PublishScope::current();
   std::exception_ptr not_stored;
   for (const auto& subscriber : it->second) {
-    if (!subscriber.async) {
+    if (subscriber.in_transaction && scope) {
+      // Part of the publisher's attempt: its failure is the publisher's (retried together).
+      (*subscriber.handler)(event, switchboard::EventDelivery{&scope->tx(), scope->attempt()});
+      metrics_.events_handled.fetch_add(1, std::memory_order_relaxed);
+      continue;
+    }
+    if (!subscriber.async && !subscriber.in_transaction) {
       if (scope)
         scope->defer([this, subscriber, event] { deliver(subscriber, event); });
       else

@@ -27,6 +27,9 @@ struct Subscriber {
   std::string plugin;
   std::string name;
   bool async = false;  // through the inbox (see setAsyncSink)
+  // In the publisher's transaction when it has one (a throw fails the publisher's attempt),
+  // else as async.
+  bool in_transaction = false;
 };
 
 // Stores an event for one async subscriber, inside `tx` when there is one; throws when it cannot.

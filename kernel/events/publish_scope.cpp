@@ -5,7 +5,8 @@ namespace {
 thread_local PublishScope* installed = nullptr;
 }
 
-PublishScope::PublishScope(soci::session& tx) : tx_(tx), outer_(installed) {
+PublishScope::PublishScope(soci::session& tx, int attempt)
+    : tx_(tx), attempt_(attempt), outer_(installed) {
   installed = this;
 }
 

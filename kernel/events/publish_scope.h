@@ -15,7 +15,8 @@ namespace switchboard::kernel::events {
 
 class PublishScope {
  public:
-  explicit PublishScope(soci::session& tx);
+  // `attempt`: the publishing item's (1 first), for subscribers delivered in its transaction.
+  explicit PublishScope(soci::session& tx, int attempt = 1);
   ~PublishScope();
   PublishScope(const PublishScope&) = delete;
   PublishScope& operator=(const PublishScope&) = delete;
@@ -24,6 +25,7 @@ class PublishScope {
   static PublishScope* current();
 
   soci::session& tx() { return tx_; }
+  int attempt() const { return attempt_; }
   void defer(std::function<void()> delivery) { deferred_.push_back(std::move(delivery)); }
   // The inline deliveries to run once the transaction has committed.
   std::vector<std::function<void()>> takeDeferred() { return std::move(deferred_); }
@@ -43,6 +45,7 @@ class PublishScope {
 
  private:
   soci::session& tx_;
+  int attempt_;
   PublishScope* outer_;
   std::vector<std::function<void()>> deferred_;
 };

@@ -143,7 +143,7 @@ std::optional<Workers::Failure> Workers::processCall(const Record& record,
     }
     std::vector<std::function<void()>> after_commit;
     {
-      events::PublishScope scope(sql);
+      events::PublishScope scope(sql, record.item.attempt);
       job.record(record.item, result, sql);
       after_commit = scope.takeDeferred();
     }
@@ -196,7 +196,7 @@ std::vector<Workers::Failure> Workers::processBatch(const std::vector<const Reco
         sql << "SAVEPOINT inbox_item";
         Failure failure{&record, {}, std::nullopt};
         try {
-          events::PublishScope scope(sql);  // its events commit or roll back with it
+          events::PublishScope scope(sql, record.item.attempt);  // its events go with it
           runHandler(record, sql);
           sql << "RELEASE SAVEPOINT inbox_item";
           done.push_back(record.item.id);

@@ -75,7 +75,7 @@ std::shared_ptr<const events::SubscriptionTable> buildSubscriptions(
       continue;
     }
     (*table)[s.topic].push_back(
-        {s.plugin + "." + s.handler, handler, s.plugin, s.handler, s.async});
+        {s.plugin + "." + s.handler, handler, s.plugin, s.handler, s.async, s.in_transaction});
   }
   return table;
 }

@@ -118,7 +118,7 @@ class CallsPlugin final : public switchboard::Plugin, public contracts::LiveFunc
         std::shared_ptr<contracts::LiveFunctions>(this, [](contracts::LiveFunctions*) {}));
     host.events().transactionalHandler(
         "on_call_report", [this](const switchboard::Event& e, const switchboard::EventDelivery& d) {
-          if (!d.tx) throw std::logic_error("calls.on_call_report must be subscribed async: true");
+          if (!d.tx) throw std::logic_error("calls.on_call_report must be subscribed transaction: true or async: true");
           onReport(e, *d.tx);
         });
     host.command({"resolve-number", "NUMBER",

@@ -114,7 +114,8 @@ class RetellServer : public ::testing::Test {
     c += "  - { method: GET, path: /events, plugin: probe, handler: events }\n";
     c += "events:\n";
     for (const char* t : {"call_started", "call_ended", "call_analyzed", "transcript_updated"})
-      c += std::string("  retell.") + t + ": [ { handler: calls.on_call_report, async: true } ]\n";
+      c += std::string("  retell.") + t +
+           ": [ { handler: calls.on_call_report, transaction: true } ]\n";
     for (const char* t : {"booking_requested", "needs_review", "unknown_number", "completed",
                           "call_started", "call_ended"})
       c += std::string("  calls.") + t + ": [ probe.record ]\n";

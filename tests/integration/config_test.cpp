@@ -68,29 +68,29 @@ TEST(Config, ShippedDefaultLoads) {
   EXPECT_EQ(config.server.max_body_bytes, 1048576u);
   std::vector<std::string> libraries;
   for (const auto& p : config.plugins) libraries.push_back(p.library_path);
-  EXPECT_EQ(libraries, (std::vector<std::string>{sbtest::pluginDir() + "/directory.so",
-                                                 sbtest::pluginDir() + "/retell.so",
-                                                 sbtest::pluginDir() + "/calls.so",
-                                                 sbtest::pluginDir() + "/hello.so"}));
+  EXPECT_EQ(libraries,
+            (std::vector<std::string>{
+                sbtest::pluginDir() + "/directory.so", sbtest::pluginDir() + "/retell.so",
+                sbtest::pluginDir() + "/calls.so", sbtest::pluginDir() + "/hello.so"}));
   // Every route the issues name, with its contract (durable, admin-only).
   std::vector<std::string> routes;
   for (const auto& r : config.routes)
     routes.push_back(r.method + " " + r.path + " " + r.plugin + "." + r.handler +
                      (r.durable ? " durable" : "") + (r.admin ? " admin" : ""));
   EXPECT_EQ(routes, (std::vector<std::string>{
-                        "GET /hello hello.greet",
-                        "POST /webhooks/retell retell.webhook durable",
+                        "GET /hello hello.greet", "POST /webhooks/retell retell.webhook durable",
                         "POST /webhooks/retell/inbound retell.inbound",
                         "GET /api/webhooks/retell/diagnostic retell.diagnostic admin"}));
   std::vector<std::string> subscriptions;
   for (const auto& s : config.subscriptions)
-    subscriptions.push_back(s.topic + " " + s.plugin + "." + s.handler + (s.async ? " async" : ""));
+    subscriptions.push_back(s.topic + " " + s.plugin + "." + s.handler + (s.async ? " async" : "") +
+                            (s.in_transaction ? " in_transaction" : ""));
   EXPECT_EQ(subscriptions, (std::vector<std::string>{
                                "hello.greeted hello.count",
-                               "retell.call_started calls.on_call_report async",
-                               "retell.call_ended calls.on_call_report async",
-                               "retell.call_analyzed calls.on_call_report async",
-                               "retell.transcript_updated calls.on_call_report async"}));
+                               "retell.call_started calls.on_call_report in_transaction",
+                               "retell.call_ended calls.on_call_report in_transaction",
+                               "retell.call_analyzed calls.on_call_report in_transaction",
+                               "retell.transcript_updated calls.on_call_report in_transaction"}));
   EXPECT_EQ(config.storage.url, "sqlite://" + sbtest::sourceDir() + "/var/switchboard.db");
 }
 

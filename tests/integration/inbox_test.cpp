@@ -6,7 +6,9 @@
 #include "support/eventually.h"
 #include "support/http_client.h"
 #include "support/kernel_harness.h"
+#include "support/paths.h"
 #include "support/postgres_server.h"
+#include "support/server_process.h"
 #include "support/webhooks.h"
 #include "switchboard/json.h"
 
@@ -303,6 +305,46 @@ TEST(AsyncEvents, AHandlerWritesThroughItsDeliverysTransactionExactlyOnce) {
     return audit != "[]";
   }));
   EXPECT_EQ(audit, R"([{"event":")" + id + R"(","attempt":2}])");
+}
+
+// `transaction: true`: the subscriber runs in the publisher's transaction. relay (async) writes
+// a row and publishes booker.relayed; audit, in relay's transaction, fails the first attempt:
+// relay's row goes with it, and both run again, once, in attempt 2.
+TEST(TransactionalEvents, ASubscriberInThePublishersTransactionCommitsAndFailsWithIt) {
+  sbtest::TempDir dir;
+  sbtest::KernelHarness h(
+      "storage: { url: \"sqlite://" + (dir.path() / "events.db").string() + "\" }\n" +
+      "inbox: { poll_ms: 10, retry: { base_ms: 1, cap_ms: 5 } }\n"
+      "plugins:\n  booker: { library: booker, config: { base_url: \"http://127.0.0.1:9\" } }\n"
+      "routes:\n"
+      "  - { method: POST, path: /announce, plugin: booker, handler: announce }\n"
+      "  - { method: GET, path: /audit, plugin: booker, handler: audit }\n"
+      "events:\n"
+      "  booker.announced: [{ handler: booker.relay, async: true }]\n"
+      "  booker.relayed: [{ handler: booker.audit, transaction: true }]\n");
+  h.start();
+  const auto published = sbtest::request(h.port(), "POST", "/announce", R"({"fail_first":true})");
+  ASSERT_EQ(published.status, 202);
+  const auto id = switchboard::json::parse(published.body).root().requireString("id");
+  std::string audit;
+  EXPECT_TRUE(sbtest::eventually([&] {
+    audit = sbtest::request(h.port(), "GET", "/audit").body;
+    return audit != "[]";
+  }));
+  EXPECT_EQ(audit, R"([{"event":")" + id + R"(","attempt":2},{"event":")" + id +
+                       R"(:relay","attempt":2}])");
+}
+
+TEST(TransactionalEvents, AsyncAndTransactionExcludeEachOther) {
+  sbtest::TempDir dir;
+  const auto file = dir.write(
+      "c.yaml",
+      "storage: { url: \"sqlite://" + (dir.path() / "e.db").string() + "\" }\n" +
+          "plugins:\n  booker: { library: booker, config: { base_url: \"http://x\" } }\n"
+          "events:\n  a.b: [{ handler: booker.audit, async: true, transaction: true }]\n");
+  std::string out;
+  EXPECT_EQ(sbtest::runCommand({sbtest::serverBinary(), "check-config", file}, out), 1);
+  EXPECT_NE(out.find("async and transaction exclude each other"), std::string::npos) << out;
 }
 
 }  // namespace

@@ -78,10 +78,25 @@ class BookerPlugin final : public switchboard::Plugin {
           if (d.attempt == 1 && json::parse(e.payload).root().boolean("fail_first").value_or(false))
             throw std::runtime_error("first attempt fails on purpose");
         });
+    // `relay`, subscribed async to booker.announced, writes its own audit row and publishes
+    // booker.relayed: subscribed with `transaction: true`, audit then runs in relay's attempt.
+    host.events().transactionalHandler(
+        "relay", [this](const switchboard::Event& e, const switchboard::EventDelivery& d) {
+          if (!d.tx) throw std::logic_error("relay must be subscribed async");
+          const std::string id = e.id + ":relay";
+          *d.tx << "INSERT INTO booker_audit (event_id, attempt) VALUES (:id, :a)", soci::use(id),
+              soci::use(d.attempt);
+          switchboard::Event next;
+          next.topic = "booker.relayed";
+          next.payload = e.payload;
+          next.id = e.id;
+          host_->events().publish(next);
+        });
     host.http().handler("audit", [this](const HttpRequest&) {
       auto session = host_->store().session();
       soci::rowset<soci::row> rows =
-          (session->prepare << "SELECT event_id, attempt FROM booker_audit ORDER BY attempt");
+          (session->prepare
+           << "SELECT event_id, attempt FROM booker_audit ORDER BY attempt, event_id");
       json::Builder b;
       b.array();
       for (const auto& row : rows)

@@ -26,7 +26,9 @@ using EventHandler = std::function<void(const Event&)>;
 
 // How an event reached a handler. For an `async: true` subscription: the transaction that also
 // marks the delivery done (write through it and the write happens exactly once) and the
-// attempt (1 first). Inline: no transaction, attempt 1.
+// attempt (1 first). For `transaction: true`: the publisher's transaction and attempt when it
+// published while processing an inbox item (a throw fails that attempt: both are retried
+// together), else as async. Inline: no transaction, attempt 1.
 struct EventDelivery {
   soci::session* tx = nullptr;
   int attempt = 1;

@@ -500,6 +500,35 @@ TEST_P(RetellCalls, TheCallersJourneyFollowsTheirAppointments) {
   EXPECT_EQ(count, 2);
 }
 
+TEST_P(RetellCalls, EventTypesItDoesNotActOnAreStoredAndAcknowledged) {
+  const std::string transfer = replaceAll(fixture("call_started.json"), R"("event":"call_started")",
+                                          R"("event":"transfer_started")");
+  EXPECT_EQ(post("/webhooks/retell", transfer).status, 204);
+  EXPECT_EQ(post("/webhooks/retell", R"({"event":"something_new","data":{"x":1}})").status, 204);
+  EXPECT_EQ(post("/webhooks/retell", R"({"no_event":true})").status, 400);
+  // Both stored and processed (nothing to do), nothing published.
+  ASSERT_TRUE(sbtest::eventually([&] {
+    const auto r = sbtest::request(port_, "GET", "/api/admin/inbox?state=done", "",
+                                   {{"Authorization", "Bearer " + kAdmin}});
+    return json::parse(r.body).root()["items"].items().size() == 2;
+  })) << server_->output();
+  EXPECT_TRUE(events("calls.call_started").empty());
+}
+
+TEST_P(RetellCalls, ANameAPersonEnteredIsNeverOverwritten) {
+  auto db = database();
+  db << "INSERT INTO customers (company_id, phone_e164, name, name_source, created_at_ms) "
+        "VALUES ('salon-mitte', '+491701234567', 'Jana Weber-Schulz', 'person', 0)";
+  for (const char* f : {"call_started.json", "call_ended.json", "call_analyzed.json"})
+    ASSERT_EQ(post("/webhooks/retell", fixture(f)).status, 204);
+  ASSERT_TRUE(waitForEvents("calls.completed", 1)) << server_->output();
+  std::string name, source;
+  db << "SELECT name, name_source FROM customers", soci::into(name), soci::into(source);
+  EXPECT_EQ(name, "Jana Weber-Schulz");
+  EXPECT_EQ(source, "person");
+  EXPECT_EQ(events("calls.booking_requested")[0].string("customer_name"), "Jana Weber-Schulz");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, RetellCalls, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 

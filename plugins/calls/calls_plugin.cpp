@@ -256,6 +256,8 @@ class CallsPlugin final : public switchboard::Plugin, public contracts::LiveFunc
     if (e164.empty()) return std::nullopt;
     const auto& company = c.company.id;
     std::optional<domain::Customer> customer;
+    const bool names = report.stage == "ended" || report.stage == "analyzed";
+    if (call.customer_id && !names) return std::nullopt;  // known already; nothing to learn
     if (call.customer_id) customer = customers().get(tx, company, *call.customer_id);
     if (!customer) {
       customer = customers().byPhone(tx, company, e164);
@@ -268,12 +270,12 @@ class CallsPlugin final : public switchboard::Plugin, public contracts::LiveFunc
       customer->call_count += 1;
       customer->last_call_at = call.started_at.value_or(host_->clock().now());
       if (customer->id != 0)
-        customer->journey_status =
-            journeyOf(appointments().forCustomer(tx, company, customer->id), host_->clock().now());
+        customer->journey_status = journeyOf(
+            appointments().forCustomer(tx, company, customer->id), host_->clock().now());
       *customer = customers().save(tx, company, *customer);
       call.customer_id = customer->id;
     }
-    if (report.stage == "ended" || report.stage == "analyzed") {
+    if (names) {
       if (auto name = findCallerName(userTurns(report.call, call.transcript), call.analysis_json)) {
         const bool person = customer->name_source == "person";
         const bool better = customer->name.empty() ||

@@ -82,7 +82,7 @@ domain::Customer CustomerStore::save(soci::session& db, const domain::CompanyId&
        soci::use(last_call.value, last_call.ind), soci::use(id), soci::use(c));
   st.execute(true);
   requireUpdated(st, "customer", customer.id, c);
-  return *get(db, c, customer.id);
+  return customer;  // created_at is not updated: the stored row is this one
 }
 
 // ---- calls ----

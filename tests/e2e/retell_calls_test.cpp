@@ -143,7 +143,9 @@ class RetellServer : public ::testing::Test {
   }
 
   soci::session database() {
-    if (backend() == "sqlite") return soci::session(*soci::factory_sqlite3(), url_.substr(9));
+    // The server writes meanwhile: wait for its write lock as it does (10 s), never fail on it.
+    if (backend() == "sqlite")
+      return soci::session(*soci::factory_sqlite3(), "db=" + url_.substr(9) + " timeout=10");
     // postgresql://postgres@127.0.0.1:PORT/DB as libpq key=value pairs (what SOCI passes on)
     const auto at = url_.find('@'), colon = url_.rfind(':'), slash = url_.rfind('/');
     return soci::session(*soci::factory_postgresql(),

@@ -176,18 +176,14 @@ Intent extractIntent(const std::string& user_text, const std::string& analysis_j
   std::optional<int> minute = when.minute_of_day;
   bool from_analysis = false;
   if (a_date && a_time) {
-    int y = 0, mo = 0, d = 0, h = 0, mi = 0;
-    if (std::sscanf(a_date->c_str(), "%d-%d-%d", &y, &mo, &d) == 3 &&
-        std::sscanf(a_time->c_str(), "%d:%d", &h, &mi) == 2 && h < 24 && mi < 60) {
-      const std::chrono::year_month_day ymd{std::chrono::year(y),
-                                            std::chrono::month(static_cast<unsigned>(mo)),
-                                            std::chrono::day(static_cast<unsigned>(d))};
-      if (ymd.ok()) {
-        date = ymd;
-        minute = h * 60 + mi;
-        from_analysis = true;
-        out.reasons.push_back("date and time from the agent's analysis");
-      }
+    int h = 0, mi = 0;
+    const auto ymd = parseIsoDate(*a_date);
+    if (ymd && std::sscanf(a_time->c_str(), "%d:%d", &h, &mi) == 2 && h >= 0 && h < 24 && mi >= 0 &&
+        mi < 60) {
+      date = *ymd;
+      minute = h * 60 + mi;
+      from_analysis = true;
+      out.reasons.push_back("date and time from the agent's analysis");
     }
   }
   if (!from_analysis)

@@ -21,7 +21,9 @@
 #include "switchboard/events/voice.h"
 #include "switchboard/phone.h"
 #include "switchboard/sdk.h"
+#include "switchboard/tenant_sql.h"
 #include "switchboard/typed_event.h"
+#include "when_phrases.h"
 
 namespace calls {
 std::vector<switchboard::Migration> migrations(const std::string& backend);  // generated
@@ -34,14 +36,6 @@ using switchboard::TimePoint;
 namespace json = switchboard::json;
 namespace events = switchboard::events;
 namespace contracts = switchboard::contracts;
-
-std::optional<std::chrono::year_month_day> parseDate(const std::string& text) {
-  int y = 0;
-  unsigned m = 0, d = 0;
-  if (std::sscanf(text.c_str(), "%d-%u-%u", &y, &m, &d) != 3) return std::nullopt;
-  std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(m), std::chrono::day(d)};
-  return ymd.ok() ? std::optional(ymd) : std::nullopt;
-}
 
 std::string reasonsJson(const std::vector<std::string>& reasons) {
   json::Builder b;
@@ -118,7 +112,9 @@ class CallsPlugin final : public switchboard::Plugin, public contracts::LiveFunc
         std::shared_ptr<contracts::LiveFunctions>(this, [](contracts::LiveFunctions*) {}));
     host.events().transactionalHandler(
         "on_call_report", [this](const switchboard::Event& e, const switchboard::EventDelivery& d) {
-          if (!d.tx) throw std::logic_error("calls.on_call_report must be subscribed transaction: true or async: true");
+          if (!d.tx)
+            throw std::logic_error(
+                "calls.on_call_report must be subscribed transaction: true or async: true");
           onReport(e, *d.tx);
         });
     host.command({"resolve-number", "NUMBER",
@@ -180,7 +176,7 @@ class CallsPlugin final : public switchboard::Plugin, public contracts::LiveFunc
   // ---- a report of a call ----
   void onReport(const switchboard::Event& e, soci::session& tx) {
     const auto report = events::VoiceCallReport::fromJson(e.payload);
-    const auto catalog = cache().get();
+    const auto catalog = cache().get(&tx);
     const auto now = host_->clock().now();
     auto existing = callsRepo().adminByRef(tx, report.call.ref);
     domain::Call call = existing.value_or(domain::Call{});
@@ -270,8 +266,8 @@ class CallsPlugin final : public switchboard::Plugin, public contracts::LiveFunc
       customer->call_count += 1;
       customer->last_call_at = call.started_at.value_or(host_->clock().now());
       if (customer->id != 0)
-        customer->journey_status = journeyOf(
-            appointments().forCustomer(tx, company, customer->id), host_->clock().now());
+        customer->journey_status =
+            journeyOf(appointments().forCustomer(tx, company, customer->id), host_->clock().now());
       *customer = customers().save(tx, company, *customer);
       call.customer_id = customer->id;
     }
@@ -329,7 +325,7 @@ class CallsPlugin final : public switchboard::Plugin, public contracts::LiveFunc
     const BranchView* branch = c.findBranch(call.branch_id);
     const std::string zone = branch ? branch->branch.timezone : "UTC";
     const auto at = call.started_at.value_or(host_->clock().now());
-    const auto today = parseDate(switchboard::time::toLocal(at, zone).date);
+    const auto today = parseIsoDate(switchboard::time::toLocal(at, zone).date);
     const auto text = joined(userTurns(report.call, call.transcript));
     const Intent intent = extractIntent(text, call.analysis_json, serviceNames(c, call.branch_id),
                                         staffNames(c), *today, c.booking_min_confidence);
@@ -347,13 +343,8 @@ class CallsPlugin final : public switchboard::Plugin, public contracts::LiveFunc
                       su = start ? soci::i_ok : soci::i_null;
       const std::string service = intent.service.value_or(""), staff = intent.staff.value_or(""),
                         local = intent.start_local.value_or("");
-      const long long start_ms =
-          start ? std::chrono::duration_cast<std::chrono::milliseconds>(start->time_since_epoch())
-                      .count()
-                : 0;
-      const long long created = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    host_->clock().now().time_since_epoch())
-                                    .count();
+      const long long start_ms = start ? switchboard::sql::toMs(*start) : 0;
+      const long long created = switchboard::sql::toMs(host_->clock().now());
       const int permille = static_cast<int>(intent.confidence * 1000 + 0.5);
       const long long call_id = call.id;
       const std::string reasons = reasonsJson(intent.reasons);
@@ -426,7 +417,7 @@ class CallsPlugin final : public switchboard::Plugin, public contracts::LiveFunc
       else
         text += (text.empty() ? "" : " ") + args[i];
     }
-    const auto today = at.size() >= 10 ? parseDate(at.substr(0, 10)) : std::nullopt;
+    const auto today = at.size() >= 10 ? parseIsoDate(at.substr(0, 10)) : std::nullopt;
     if (company.empty() || !today || text.empty()) {
       err << "usage: switchboard " << host_->name()
           << " extract --company ID [--branch ID] --at YYYY-MM-DDTHH:MM TEXT\n";

@@ -20,19 +20,21 @@ const CompanyView* CatalogView::findCompany(const std::string& id) const {
   return it == companies.end() ? nullptr : &it->second;
 }
 
-std::shared_ptr<const CatalogView> CatalogCache::get() {
+std::shared_ptr<const CatalogView> CatalogCache::get(soci::session* within) {
   std::lock_guard lock(mutex_);
   const auto now = std::chrono::steady_clock::now();
   if (!view_ || now - loaded_ > max_age_) {
-    view_ = load();
+    view_ = load(within);
     loaded_ = now;
   }
   return view_;
 }
 
-std::shared_ptr<const CatalogView> CatalogCache::load() {
+std::shared_ptr<const CatalogView> CatalogCache::load(soci::session* within) {
   auto view = std::make_shared<CatalogView>();
-  auto db = store_.session();
+  std::unique_ptr<soci::session> leased;
+  if (!within) leased = store_.session();
+  soci::session* db = within ? within : leased.get();
   std::set<std::string> regions;
   for (auto& company : directory_.adminCompanies(*db)) {
     CompanyView c;

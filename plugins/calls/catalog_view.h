@@ -44,10 +44,12 @@ class CatalogCache {
   CatalogCache(switchboard::Store& store, domain::Directory& directory,
                std::chrono::milliseconds max_age)
       : store_(store), directory_(directory), max_age_(max_age) {}
-  std::shared_ptr<const CatalogView> get();
+  // `within`: a transaction the caller holds, read through when the view must be (re)loaded
+  // rather than leasing a second pooled connection while holding one.
+  std::shared_ptr<const CatalogView> get(soci::session* within = nullptr);
 
  private:
-  std::shared_ptr<const CatalogView> load();
+  std::shared_ptr<const CatalogView> load(soci::session* within);
   switchboard::Store& store_;
   domain::Directory& directory_;
   std::chrono::milliseconds max_age_;

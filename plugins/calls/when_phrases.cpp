@@ -1,5 +1,6 @@
 #include "when_phrases.h"
 
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -88,6 +89,14 @@ int weekdayIndex(year_month_day d) {  // 0 = Monday
 }
 
 }  // namespace
+
+std::optional<year_month_day> parseIsoDate(const std::string& text) {
+  int y = 0;
+  unsigned m = 0, d = 0;
+  if (std::sscanf(text.c_str(), "%d-%u-%u", &y, &m, &d) != 3) return std::nullopt;
+  const year_month_day ymd{year(y), month(m), day(d)};
+  return ymd.ok() ? std::optional(ymd) : std::nullopt;
+}
 
 int weekdayOf(const std::string& w) {
   static const std::map<std::string, int> days = {

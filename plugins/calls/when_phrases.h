@@ -24,6 +24,9 @@ struct WhenFound {
 // correct themselves).
 WhenFound findWhen(const std::vector<Token>& tokens, std::chrono::year_month_day today);
 
+// "2026-11-24" (anything after the tenth character ignored); nullopt when not a real date.
+std::optional<std::chrono::year_month_day> parseIsoDate(const std::string& text);
+
 // 0 = Monday ... 6 = Sunday, for a German or English weekday name; -1 otherwise.
 int weekdayOf(const std::string& word);
 

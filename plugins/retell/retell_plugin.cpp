@@ -37,9 +37,7 @@ namespace contracts = switchboard::contracts;
 
 constexpr auto kDay = std::chrono::hours(24);
 
-std::int64_t toMs(TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
+using switchboard::sql::toMs;
 
 // Signature failures per company ('' when the body names no known number), the last 24 h.
 // Kept in memory: writing each refused request to the database would let anybody fill it.
@@ -132,7 +130,9 @@ class RetellPlugin final : public switchboard::Plugin {
   // The company a signed body is about: our metadata first (set at the inbound answer), else
   // the owner of our side's number (remembered for a minute: every webhook of a call asks).
   // '' when nobody's.
-  std::string companyOf(const json::View& call) {
+  // `within`: the transaction the caller holds (an inbox item's), read through rather than
+  // leasing a second connection from the pool while holding one.
+  std::string companyOf(const json::View& call, soci::session* within = nullptr) {
     if (auto c = call["metadata"].string("company"); c && !c->empty()) return *c;
     auto* d = directory();
     if (!d) return "";
@@ -148,8 +148,9 @@ class RetellPlugin final : public switchboard::Plugin {
       }
       if (auto it = owners_.find(ours); it != owners_.end()) return it->second;
     }
-    auto session = host_->store().session();
-    const auto owner = d->adminOwnerOfNumber(*session, ours);
+    std::unique_ptr<soci::session> leased;
+    if (!within) leased = host_->store().session();
+    const auto owner = d->adminOwnerOfNumber(within ? *within : *leased, ours);
     std::string company = owner ? owner->company_id : "";
     std::lock_guard lock(owners_mutex_);
     if (owners_.size() < 100000) owners_[ours] = company;
@@ -229,7 +230,7 @@ class RetellPlugin final : public switchboard::Plugin {
     const auto root = doc.root();
     const auto event = root.requireString("event");
     const auto call = root["call"];
-    const auto company = companyOf(call);
+    const auto company = companyOf(call, &tx);
     const std::string call_id = call.string("call_id").value_or("");
     const long long at = toMs(item.received_at);
     // Upsert without ON CONFLICT's dialect differences: update, insert when nothing was.

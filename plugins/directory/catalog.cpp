@@ -131,8 +131,10 @@ void readCompanySection(YamlReader& r, const YAML::Node& node, CompanyEntry& e) 
     c.pricing_plan = "standard";
   }
   if (const YAML::Node cal = node["calcom"];
-      cal.IsDefined() && r.map(cal, "company.calcom", {"api_key", "team_id"})) {
+      cal.IsDefined() && r.map(cal, "company.calcom", {"api_key", "team_id", "webhook_secret"})) {
     if (auto key = r.string(cal, "api_key", "company.calcom")) e.secrets["calcom.api_key"] = *key;
+    if (auto secret = r.string(cal, "webhook_secret", "company.calcom"))
+      e.secrets["calcom.webhook_secret"] = *secret;
     if (auto team = r.integer(cal, "team_id", "company.calcom", 1, INT64_MAX))
       c.calcom_team_id = *team;
   }

@@ -1,0 +1,215 @@
+#include "support/fake_calcom.h"
+
+#include "switchboard/json.h"
+#include "switchboard/time.h"
+
+namespace sbtest {
+
+namespace json = switchboard::json;
+using switchboard::TimePoint;
+using switchboard::testing::RecordedRequest;
+using switchboard::testing::Reply;
+
+namespace {
+
+Reply error(int status, const std::string& code, const std::string& message) {
+  return Reply::json(status, json::Builder()
+                                 .object()
+                                 .field("status", "error")
+                                 .field("timestamp", "2026-11-28T00:00:00.000Z")
+                                 .key("error")
+                                 .object()
+                                 .field("code", code)
+                                 .field("message", message)
+                                 .end()
+                                 .end()
+                                 .str());
+}
+
+// "2026-11-25T09:00:00.000+01:00": Cal.com writes slots in the asked zone.
+std::string localIso(TimePoint t, const std::string& zone) {
+  const auto local = switchboard::time::toLocal(t, zone);
+  const auto utc = switchboard::time::toLocal(t, "UTC");
+  int offset = local.minutes_of_day - utc.minutes_of_day;
+  if (local.date > utc.date) offset += 1440;
+  if (local.date < utc.date) offset -= 1440;
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%c%02d:%02d", offset < 0 ? '-' : '+', std::abs(offset) / 60,
+                std::abs(offset) % 60);
+  return local.date + "T" + local.time + ":00.000" + buf;
+}
+
+std::string utcIso(TimePoint t) {
+  auto s = switchboard::time::formatUtc(t);
+  s.insert(s.size() - 1, ".000");
+  return s;
+}
+
+void putBooking(json::Builder& b, const FakeCalcom::Booking& k) {
+  b.object()
+      .field("id", k.id)
+      .field("uid", k.uid)
+      .field("title", "Booking")
+      .field("status", k.status)
+      .field("start", utcIso(k.start))
+      .field("end", utcIso(k.end))
+      .field("duration",
+             static_cast<long long>(
+                 std::chrono::duration_cast<std::chrono::minutes>(k.end - k.start).count()))
+      .field("eventTypeId", k.event_type)
+      .key("metadata")
+      .object();
+  for (const auto& [key, v] : k.metadata) b.field(key, v);
+  b.end().end();
+}
+
+}  // namespace
+
+FakeCalcom::FakeCalcom(std::string api_key, long long team_id, std::set<long long> team_types)
+    : key_(std::move(api_key)), team_(team_id), team_types_(std::move(team_types)) {
+  api_.on("GET", "/v2/slots", [this](const RecordedRequest& r) { return slots(r); });
+  api_.on("POST", "/v2/bookings", [this](const RecordedRequest& r) { return create(r); });
+  api_.on("GET", "/v2/bookings", [this](const RecordedRequest& r) { return list(r); });
+  api_.on("POST", "/v2/bookings/*", [this](const RecordedRequest& r) { return cancel(r); });
+  api_.on("GET", "/v2/teams/*", [this](const RecordedRequest& r) { return eventTypes(r); });
+}
+
+void FakeCalcom::addFree(long long event_type, TimePoint start, int minutes) {
+  std::lock_guard lock(mutex_);
+  free_[event_type][start] = minutes;
+}
+
+std::vector<FakeCalcom::Booking> FakeCalcom::bookings() const {
+  std::lock_guard lock(mutex_);
+  return bookings_;
+}
+
+std::optional<Reply> FakeCalcom::refuse(const RecordedRequest& r, const char* version) const {
+  if (r.header("authorization") != "Bearer " + key_)
+    return error(401, "UnauthorizedException", "Invalid API key");
+  // Without the header Cal.com answers with its legacy handlers: a different shape we must
+  // never rely on. The fake refuses instead, so a missing version fails the test.
+  if (r.header("cal-api-version") != version)
+    return error(400, "BadRequestException",
+                 "cal-api-version " + std::string(version) + " expected for " + r.path);
+  return std::nullopt;
+}
+
+bool FakeCalcom::taken(long long event_type, TimePoint start) const {
+  for (const auto& b : bookings_)
+    if (b.event_type == event_type && b.start == start && b.status != "cancelled") return true;
+  return false;
+}
+
+Reply FakeCalcom::slots(const RecordedRequest& r) {
+  if (auto no = refuse(r, "2024-09-04")) return *no;
+  const auto type = std::stoll(r.queryParam("eventTypeId").value_or("0"));
+  const auto from = switchboard::time::parseUtc(r.queryParam("start").value_or(""));
+  const auto to = switchboard::time::parseUtc(r.queryParam("end").value_or(""));
+  const auto zone = r.queryParam("timeZone").value_or("UTC");
+  if (!from || !to) return error(400, "BadRequestException", "start and end must be ISO times");
+  std::map<std::string, std::vector<std::pair<TimePoint, int>>> by_day;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [start, minutes] : free_[type])
+      if (start >= *from && start < *to && !taken(type, start))
+        by_day[switchboard::time::toLocal(start, zone).date].emplace_back(start, minutes);
+  }
+  json::Builder b;
+  b.object().field("status", "success").key("data").object();
+  for (const auto& [day, slots] : by_day) {
+    b.key(day).array();
+    for (const auto& [start, minutes] : slots)
+      b.object()
+          .field("start", localIso(start, zone))
+          .field("end", localIso(start + std::chrono::minutes(minutes), zone))
+          .end();
+    b.end();
+  }
+  return Reply::json(200, b.end().end().str());
+}
+
+Reply FakeCalcom::create(const RecordedRequest& r) {
+  if (auto no = refuse(r, "2024-08-13")) return *no;
+  json::Document doc;
+  try {
+    doc = json::parse(r.body);
+  } catch (const std::exception& e) {
+    return error(400, "BadRequestException", e.what());
+  }
+  const auto v = doc.root();
+  const auto start = switchboard::time::parseUtc(v.string("start").value_or(""));
+  const auto type = v.integer("eventTypeId");
+  const auto attendee = v["attendee"];
+  if (!start || !type || !attendee.string("name") || !attendee.string("timeZone"))
+    return error(400, "BadRequestException",
+                 "start, eventTypeId, attendee.name and "
+                 "attendee.timeZone are required");
+  if (!attendee.string("email") && !attendee.string("phoneNumber"))
+    return error(400, "BadRequestException", "attendee.email or attendee.phoneNumber required");
+  std::lock_guard lock(mutex_);
+  const auto it = free_[*type].find(*start);
+  if (it == free_[*type].end() || taken(*type, *start))
+    return error(400, "BadRequestException",
+                 "User either already has booking at this time or is not available");
+  Booking k;
+  k.id = 90000 + static_cast<long long>(bookings_.size()) + 1;
+  k.uid = "bk_fake_" + std::to_string(k.id);
+  k.event_type = *type;
+  k.start = *start;
+  k.end = *start + std::chrono::minutes(it->second);
+  k.body = r.body;
+  for (const auto& key : v["metadata"].keys())
+    if (auto s = v["metadata"].string(key)) k.metadata[key] = *s;
+  bookings_.push_back(k);
+  json::Builder b;
+  b.object().field("status", "success").key("data");
+  putBooking(b, k);
+  return Reply::json(201, b.end().str());
+}
+
+Reply FakeCalcom::list(const RecordedRequest& r) {
+  if (auto no = refuse(r, "2024-08-13")) return *no;
+  std::lock_guard lock(mutex_);
+  json::Builder b;
+  b.object().field("status", "success").key("data").array();
+  for (auto it = bookings_.rbegin(); it != bookings_.rend(); ++it) putBooking(b, *it);
+  return Reply::json(200, b.end().end().str());
+}
+
+Reply FakeCalcom::cancel(const RecordedRequest& r) {
+  if (auto no = refuse(r, "2024-08-13")) return *no;
+  const std::string prefix = "/v2/bookings/", suffix = "/cancel";
+  if (r.path.size() <= prefix.size() + suffix.size() ||
+      r.path.compare(r.path.size() - suffix.size(), suffix.size(), suffix) != 0)
+    return error(404, "NotFoundException", "no route " + r.path);
+  const auto uid = r.path.substr(prefix.size(), r.path.size() - prefix.size() - suffix.size());
+  std::lock_guard lock(mutex_);
+  for (auto& k : bookings_)
+    if (k.uid == uid) {
+      k.status = "cancelled";
+      json::Builder b;
+      b.object().field("status", "success").key("data");
+      putBooking(b, k);
+      return Reply::json(200, b.end().str());
+    }
+  return error(404, "NotFoundException", "no booking " + uid);
+}
+
+Reply FakeCalcom::eventTypes(const RecordedRequest& r) {
+  if (auto no = refuse(r, "2024-06-14")) return *no;
+  if (r.path != "/v2/teams/" + std::to_string(team_) + "/event-types")
+    return error(403, "ForbiddenException", "not a member of that team");
+  json::Builder b;
+  b.object().field("status", "success").key("data").array();
+  for (const auto id : team_types_)
+    b.object()
+        .field("id", id)
+        .field("title", "Event " + std::to_string(id))
+        .field("lengthInMinutes", 30)
+        .field("teamId", team_)
+        .end();
+  return Reply::json(200, b.end().end().str());
+}
+
+}  // namespace sbtest

@@ -1,0 +1,60 @@
+// A fake Cal.com (API v2, as PROVIDERS.md documents it) on the SDK's FakeUpstream: a real HTTP
+// server on loopback that enforces the bearer key and each endpoint's cal-api-version, serves
+// slots from the free times a test gives it (minus what is booked), keeps bookings in memory,
+// refuses a taken time as Cal.com does, lists a team's event types, and cancels. Tests script
+// failures on top through upstream() (FakeUpstream::failNext).
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "switchboard/clock.h"
+#include "switchboard/testing/fake_upstream.h"
+
+namespace sbtest {
+
+class FakeCalcom {
+ public:
+  struct Booking {
+    long long id = 0;
+    std::string uid;
+    long long event_type = 0;
+    switchboard::TimePoint start{}, end{};
+    std::string status = "accepted";
+    std::string body;  // the create request's JSON
+    std::map<std::string, std::string> metadata;
+  };
+
+  FakeCalcom(std::string api_key, long long team_id, std::set<long long> team_event_types);
+
+  std::string url() const { return api_.url(); }
+  switchboard::testing::FakeUpstream& upstream() { return api_; }
+
+  // Free start times of an event type (each `minutes` long).
+  void addFree(long long event_type, switchboard::TimePoint start, int minutes = 30);
+  std::vector<Booking> bookings() const;
+
+ private:
+  switchboard::testing::Reply slots(const switchboard::testing::RecordedRequest& r);
+  switchboard::testing::Reply create(const switchboard::testing::RecordedRequest& r);
+  switchboard::testing::Reply list(const switchboard::testing::RecordedRequest& r);
+  switchboard::testing::Reply cancel(const switchboard::testing::RecordedRequest& r);
+  switchboard::testing::Reply eventTypes(const switchboard::testing::RecordedRequest& r);
+  // nullopt: the request may go on; else Cal.com's refusal.
+  std::optional<switchboard::testing::Reply> refuse(const switchboard::testing::RecordedRequest& r,
+                                                    const char* version) const;
+  bool taken(long long event_type, switchboard::TimePoint start) const;
+
+  std::string key_;
+  long long team_;
+  std::set<long long> team_types_;
+  mutable std::mutex mutex_;
+  std::map<long long, std::map<switchboard::TimePoint, int>> free_;  // event type → start → min
+  std::vector<Booking> bookings_;
+  switchboard::testing::FakeUpstream api_;  // last: its threads stop first
+};
+
+}  // namespace sbtest

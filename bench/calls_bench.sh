@@ -51,7 +51,7 @@ events:
 YAML
 serve() {  # a fresh database each time: the probe's record starts empty too
   rm -f "$work"/sb.db*
-  SWITCHBOARD_SECRETS_KEY=$(head -c 32 /dev/urandom | base64) SALON_MITTE_CALCOM_KEY=bench \
+  SWITCHBOARD_SECRETS_KEY=$(head -c 32 /dev/urandom | base64) SALON_MITTE_CALCOM_KEY=bench SALON_MITTE_CALCOM_WEBHOOK_SECRET=bench \
     build/bin/switchboard serve --config "$work/switchboard.yaml" 2>>"$work/switchboard.log" &
   sb_pid=$!
   until curl -sf "http://127.0.0.1:$SB_PORT/api/health" >/dev/null 2>&1; do :; done

@@ -111,6 +111,7 @@ TEST(Process, CheckConfigChecksTheShippedDefault) {
                 out,
                 {{"SWITCHBOARD_SECRETS_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="},
                  {"SALON_MITTE_CALCOM_KEY", "cal_demo_key_123"},
+                 {"SALON_MITTE_CALCOM_WEBHOOK_SECRET", "calcom_demo_webhook_secret"},
                  {"RETELL_API_KEY", "retell_demo_key"},
                  {"SWITCHBOARD_ADMIN_TOKEN", "demo-admin-token-change-me"}}),
             0)

@@ -89,7 +89,8 @@ class RetellServer : public ::testing::Test {
 
   std::vector<std::pair<std::string, std::string>> env() const {
     return {{"SWITCHBOARD_SECRETS_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="},
-            {"SALON_MITTE_CALCOM_KEY", "cal_test"}};
+            {"SALON_MITTE_CALCOM_KEY", "cal_test"},
+            {"SALON_MITTE_CALCOM_WEBHOOK_SECRET", "calcom_test_webhook_secret"}};
   }
 
   std::string configYaml() const {

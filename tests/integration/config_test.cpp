@@ -54,6 +54,7 @@ std::string prepareProblems(const std::string& yaml) {
 // The values scripts/run provides for what the shipped config references.
 std::optional<std::string> scriptsRunEnv(const std::string& name) {
   if (name == "SALON_MITTE_CALCOM_KEY") return "cal_demo_key_123";
+  if (name == "SALON_MITTE_CALCOM_WEBHOOK_SECRET") return "calcom_demo_webhook_secret";
   if (name == "RETELL_API_KEY") return "retell_demo_key";
   if (name == "SWITCHBOARD_ADMIN_TOKEN") return "demo-admin-token-change-me";
   return std::nullopt;
@@ -71,7 +72,8 @@ TEST(Config, ShippedDefaultLoads) {
   EXPECT_EQ(libraries,
             (std::vector<std::string>{
                 sbtest::pluginDir() + "/directory.so", sbtest::pluginDir() + "/retell.so",
-                sbtest::pluginDir() + "/calls.so", sbtest::pluginDir() + "/hello.so"}));
+                sbtest::pluginDir() + "/calls.so", sbtest::pluginDir() + "/calcom.so",
+                sbtest::pluginDir() + "/booking.so", sbtest::pluginDir() + "/hello.so"}));
   // Every route the issues name, with its contract (durable, admin-only).
   std::vector<std::string> routes;
   for (const auto& r : config.routes)
@@ -80,7 +82,8 @@ TEST(Config, ShippedDefaultLoads) {
   EXPECT_EQ(routes, (std::vector<std::string>{
                         "GET /hello hello.greet", "POST /webhooks/retell retell.webhook durable",
                         "POST /webhooks/retell/inbound retell.inbound",
-                        "GET /api/webhooks/retell/diagnostic retell.diagnostic admin"}));
+                        "GET /api/webhooks/retell/diagnostic retell.diagnostic admin",
+                        "POST /webhooks/calcom calcom.webhook durable"}));
   std::vector<std::string> subscriptions;
   for (const auto& s : config.subscriptions)
     subscriptions.push_back(s.topic + " " + s.plugin + "." + s.handler + (s.async ? " async" : "") +
@@ -90,7 +93,14 @@ TEST(Config, ShippedDefaultLoads) {
                                "retell.call_started calls.on_call_report in_transaction",
                                "retell.call_ended calls.on_call_report in_transaction",
                                "retell.call_analyzed calls.on_call_report in_transaction",
-                               "retell.transcript_updated calls.on_call_report in_transaction"}));
+                               "retell.transcript_updated calls.on_call_report in_transaction",
+                               "calls.booking_requested booking.on_booking_requested async",
+                               "calcom.booking_created booking.on_calendar_change async",
+                               "calcom.booking_rescheduled booking.on_calendar_change async",
+                               "calcom.booking_cancelled booking.on_calendar_change async",
+                               "calcom.booking_rejected booking.on_calendar_change async",
+                               "calcom.booking_ended booking.on_calendar_change async",
+                               "calcom.booking_no_show booking.on_calendar_change async"}));
   EXPECT_EQ(config.storage.url, "sqlite://" + sbtest::sourceDir() + "/var/switchboard.db");
 }
 

@@ -1,0 +1,463 @@
+// The booking feature: what a caller asked for becomes an appointment, once.
+//  - `on_booking_requested` (calls.booking_requested): records the request under its key
+//    (call:<provider>:<call id>) and queues the `book` job in the same transaction; a second
+//    request for the call finds the row and queues nothing.
+//  - job `book` (the SDK's call-then-record pattern, switchboard/inbox.h): outside any
+//    transaction, the search window's slots in one Calendar request (or the cache), the
+//    requested time if free, else the best alternative (alternative_finder.h) booked or, by
+//    the company's settings.alternative_policy = offer, only offered; a repeat of the job first
+//    looks up the booking its earlier try may have made. Then, in one transaction: the
+//    Appointment, the call's link to it, the customer's journey, booking_requests, and
+//    booking.appointment_booked / booking.alternative_booked / booking.failed.
+//  - `on_calendar_change` (calcom.booking_*): changes made in the calendar itself reach our
+//    appointments (cancelled, rescheduled, rejected, ended, no-show); our own bookings are
+//    recognised by their reference and never recorded twice.
+// config: slots_cache_ms (300000), horizon_days (3), alternatives (3).
+#include <soci/soci.h>
+
+#include "alternative_finder.h"
+#include "availability_cache.h"
+#include "switchboard/config/plugin_config.h"
+#include "switchboard/contracts/calendar.h"
+#include "switchboard/domain/repositories.h"
+#include "switchboard/events/booking.h"
+#include "switchboard/events/calendar.h"
+#include "switchboard/events/calls.h"
+#include "switchboard/sdk.h"
+#include "switchboard/sql_row.h"
+#include "switchboard/tenant_sql.h"
+#include "switchboard/time.h"
+#include "switchboard/typed_event.h"
+
+namespace booking {
+std::vector<switchboard::Migration> migrations(const std::string& backend);  // generated
+}
+
+namespace {
+
+using switchboard::TimePoint;
+namespace json = switchboard::json;
+namespace domain = switchboard::domain;
+namespace contracts = switchboard::contracts;
+namespace events = switchboard::events;
+namespace time = switchboard::time;
+using switchboard::sql::toMs;
+using Kind = contracts::CalendarError::Kind;
+
+// What the `book` job's upstream step decided; recorded by its second step.
+struct Outcome {
+  std::string status;  // booked | alternative_booked | offered | failed
+  std::string uid;
+  TimePoint start{}, end{};
+  std::string reason;
+  std::vector<TimePoint> offered;
+
+  std::string toJson() const {
+    json::Builder b;
+    b.object().field("status", status).field("uid", uid);
+    b.field("start", time::formatUtc(start)).field("end", time::formatUtc(end));
+    b.field("reason", reason).key("offered").array();
+    for (const auto& t : offered) b.value(time::formatUtc(t));
+    return b.end().end().str();
+  }
+  static Outcome fromJson(const std::string& text) {
+    const auto doc = json::parse(text);
+    const auto v = doc.root();
+    Outcome o;
+    o.status = v.requireString("status");
+    o.uid = v.string("uid").value_or("");
+    o.start = time::parseUtc(v.string("start").value_or("")).value_or(TimePoint{});
+    o.end = time::parseUtc(v.string("end").value_or("")).value_or(TimePoint{});
+    o.reason = v.string("reason").value_or("");
+    for (const auto& t : v["offered"].items())
+      if (auto p = time::parseUtc(t.asString().value_or(""))) o.offered.push_back(*p);
+    return o;
+  }
+};
+
+std::string requestKey(const events::BookingRequested& r) {
+  return "call:" + r.call.provider + ":" + r.call.id;
+}
+
+class BookingPlugin final : public switchboard::Plugin {
+ public:
+  switchboard::PluginInfo info() const override { return {"booking", "1.0.0", {}, {}}; }
+
+  std::vector<switchboard::Migration> migrations(const std::string& backend) const override {
+    return booking::migrations(backend);
+  }
+
+  void configure(switchboard::Host& host) override {
+    host_ = &host;
+    std::int64_t cache_ms = 300000;
+    switchboard::readPluginConfig(host, [&](switchboard::config::YamlReader& r,
+                                            const YAML::Node& c) {
+      if (!r.isMap(c, "config")) return;
+      r.map(c, "config", {"slots_cache_ms", "horizon_days", "alternatives"});
+      cache_ms = r.integer(c, "slots_cache_ms", "config", 0, 86400000).value_or(300000);
+      horizon_days_ = static_cast<int>(r.integer(c, "horizon_days", "config", 0, 60).value_or(3));
+      top_ = static_cast<std::size_t>(r.integer(c, "alternatives", "config", 1, 20).value_or(3));
+    });
+    cache_ = std::make_unique<booking::AvailabilityCache>(std::chrono::milliseconds(cache_ms));
+
+    host.events().transactionalHandler(
+        "on_booking_requested",
+        [this](const switchboard::Event& e, const switchboard::EventDelivery& d) {
+          if (!d.tx) throw std::logic_error("on_booking_requested must be subscribed async");
+          onBookingRequested(e, *d.tx);
+        });
+    host.events().transactionalHandler(
+        "on_calendar_change",
+        [this](const switchboard::Event& e, const switchboard::EventDelivery& d) {
+          if (!d.tx) throw std::logic_error("on_calendar_change must be subscribed async");
+          onCalendarChange(events::CalendarChange::fromJson(e.payload), *d.tx);
+        });
+    host.jobs().upstreamCall(
+        "book", {[this](const switchboard::InboxItem& job) { return book(job).toJson(); },
+                 [this](const switchboard::InboxItem& job, const std::string& result,
+                        soci::session& tx) { record(job, Outcome::fromJson(result), tx); }});
+    host.healthCheck("slots_cache", [this] {
+      switchboard::HealthStatus s;
+      s.ok = true;
+      s.figures = {{"hits", static_cast<double>(cache_->hits())},
+                   {"misses", static_cast<double>(cache_->misses())}};
+      return s;
+    });
+  }
+
+ private:
+  template <class T>
+  T* service() const {
+    return host_->services().find<T>().get();
+  }
+
+  // ---- the request ----
+  void onBookingRequested(const switchboard::Event& e, soci::session& tx) {
+    const auto r = events::BookingRequested::fromJson(e.payload);
+    const auto key = requestKey(r);
+    int known = 0;
+    tx << "SELECT COUNT(*) FROM booking_requests WHERE request_key = :k", soci::use(key),
+        soci::into(known);
+    if (known > 0) {
+      host_->log()->info("booking request {} is known already: not booked again", key);
+      return;
+    }
+    const long long requested = toMs(r.requested_start), now = toMs(host_->clock().now());
+    long long call_id = r.call_id.value_or(0), customer_id = r.customer_id.value_or(0);
+    soci::indicator call_ind = r.call_id ? soci::i_ok : soci::i_null;
+    soci::indicator customer_ind = r.customer_id ? soci::i_ok : soci::i_null;
+    tx << "INSERT INTO booking_requests (request_key, company_id, branch_id, service_id, "
+          "call_id, customer_id, requested_start_ms, requested_local, time_zone, status, "
+          "created_at_ms, updated_at_ms) VALUES (:k, :c, :b, :s, :call, :cust, :rs, :rl, :tz, "
+          "'pending', :now, :now2)",
+        soci::use(key), soci::use(r.company), soci::use(r.branch), soci::use(r.service),
+        soci::use(call_id, call_ind), soci::use(customer_id, customer_ind), soci::use(requested),
+        soci::use(r.start_local), soci::use(r.time_zone), soci::use(now), soci::use(now);
+    host_->jobs().enqueue("book", e.payload, host_->clock().now(), key, &tx);
+  }
+
+  // ---- the upstream step: no transaction is open here ----
+  Outcome book(const switchboard::InboxItem& job) {
+    const auto r = events::BookingRequested::fromJson(job.payload);
+    auto* calendar = service<contracts::Calendar>();
+    if (!calendar) throw std::runtime_error("no calendar plugin provides contract.calendar");
+    auto* directory = service<domain::Directory>();
+    if (!directory) throw std::runtime_error("no directory plugin");
+    std::optional<domain::Company> company;
+    std::optional<domain::Service> svc;
+    std::vector<domain::WorkingHour> hours;
+    {
+      auto session = host_->store().session();  // read, released before any network call
+      company = directory->company(*session, r.company);
+      svc = directory->service(*session, r.company, r.service);
+      hours = directory->workingHours(*session, r.company, r.branch);
+    }
+    Outcome out;
+    out.start = r.requested_start;
+    auto failed = [&](std::string reason) {
+      out.status = "failed";
+      out.reason = std::move(reason);
+      return out;
+    };
+    if (!company || !svc) return failed("the company or its service " + r.service + " is gone");
+    if (!svc->calcom_event_type_id)
+      return failed("service " + svc->id + " has no calendar event type (calcom_event_type_id)");
+    const std::string event_type = std::to_string(*svc->calcom_event_type_id);
+
+    // A repeat (a crash or a lost answer after the create): the first try's booking, if any.
+    if (job.attempt > 1) {
+      if (auto found = calendar->findBooking(r.company, job.key)) {
+        out.status = found->start == r.requested_start ? "booked" : "alternative_booked";
+        out.uid = found->ref.id;
+        out.start = found->start;
+        out.end = found->end;
+        out.reason = out.status == "booked" ? "" : "booked on an earlier try";
+        return out;
+      }
+    }
+
+    booking::FinderInput in;
+    in.requested = r.requested_start;
+    in.time_zone = r.time_zone;
+    in.duration_minutes = svc->duration_minutes;
+    in.hours = hours;
+    in.horizon_days = horizon_days_;
+    in.now = host_->clock().now();
+    in.staff = r.staff;
+    in.top = top_;
+    const auto local = time::toLocal(r.requested_start, r.time_zone);
+    std::vector<std::string> days;
+    for (int d = 0; d <= horizon_days_; ++d) days.push_back(booking::addDays(local.date, d));
+    contracts::SlotQuery q;
+    q.company = r.company;
+    q.event_type = event_type;
+    q.time_zone = r.time_zone;
+    q.from = time::fromLocal(days.front(), "00:00", r.time_zone).value_or(r.requested_start);
+    q.to = time::fromLocal(booking::addDays(days.back(), 1), "00:00", r.time_zone)
+               .value_or(q.from + std::chrono::hours(24 * (horizon_days_ + 1)));
+
+    contracts::BookingRequest request;
+    request.company = r.company;
+    request.event_type = event_type;
+    request.attendee = {r.customer_name, r.customer_phone, r.customer_email,
+                        r.language.empty() ? company->language : r.language, r.time_zone};
+    request.metadata = {{"switchboard_company", r.company},
+                        {"switchboard_call", r.call.provider + ":" + r.call.id}};
+    request.reference = job.key;
+
+    try {
+      auto slots = cache_->get(q, days);
+      if (!slots) {
+        slots = calendar->slots(q);
+        cache_->put(q, days, *slots);
+      }
+      auto tryBook = [&](TimePoint start) -> std::optional<contracts::Booking> {
+        request.start = start;
+        try {
+          auto made = calendar->book(request);
+          cache_->invalidate(r.company, event_type);
+          return made;
+        } catch (const contracts::CalendarError& e) {
+          if (e.kind() != Kind::SlotTaken) throw;
+          host_->log()->info("{}: {} was taken meanwhile: {}", job.key, time::formatUtc(start),
+                             e.what());
+          cache_->invalidate(r.company, event_type);
+          return std::nullopt;
+        }
+      };
+      if (booking::requestedIsFree(*slots, in)) {
+        if (auto made = tryBook(r.requested_start)) {
+          out.status = "booked";
+          out.uid = made->ref.id;
+          out.start = made->start;
+          out.end = made->end;
+          return out;
+        }
+        slots = calendar->slots(q);  // it went: look again, once
+        cache_->put(q, days, *slots);
+      }
+      const auto alternatives = booking::rankAlternatives(*slots, in);
+      if (alternatives.empty())
+        return failed("nothing free within " + std::to_string(horizon_days_) +
+                      " days of the requested time in the branch's working hours");
+      for (const auto& a : alternatives) out.offered.push_back(a.start);
+      const auto policy = company->settings.count("alternative_policy")
+                              ? company->settings.at("alternative_policy")
+                              : std::string("book");
+      if (policy == "offer") {
+        out.status = "offered";
+        out.reason = "the requested time is taken; alternatives offered (" +
+                     alternatives.front().reason + " first)";
+        return out;
+      }
+      for (const auto& a : alternatives) {
+        if (auto made = tryBook(a.start)) {
+          out.status = "alternative_booked";
+          out.uid = made->ref.id;
+          out.start = made->start;
+          out.end = made->end;
+          out.reason = a.reason;
+          return out;
+        }
+      }
+      return failed("the requested time and its alternatives were taken meanwhile");
+    } catch (const contracts::CalendarError& e) {
+      switch (e.kind()) {
+        case Kind::Unavailable:
+          // The job waits (with backoff, behind the breaker) and completes once it is back.
+          if (e.retryAfter()) throw switchboard::RetryLater(*e.retryAfter(), e.what());
+          throw;
+        case Kind::Refused:
+        case Kind::NotFound:
+        case Kind::SlotTaken:
+          return failed(e.what());
+      }
+      throw;
+    }
+  }
+
+  // ---- the record step: one transaction, with the job marked done ----
+  void record(const switchboard::InboxItem& job, const Outcome& o, soci::session& tx) {
+    const auto r = events::BookingRequested::fromJson(job.payload);
+    const long long now = toMs(host_->clock().now());
+    std::string offered = "[]";
+    {
+      json::Builder b;
+      b.array();
+      for (const auto& t : o.offered) b.value(time::formatUtc(t));
+      offered = b.end().str();
+    }
+    if (o.status == "failed" || o.status == "offered") {
+      tx << "UPDATE booking_requests SET status = :s, reason = :r, offered = :o, "
+            "updated_at_ms = :now WHERE request_key = :k",
+          soci::use(o.status), soci::use(o.reason), soci::use(offered), soci::use(now),
+          soci::use(job.key);
+      events::BookingFailed failed{r.company,         r.call,   r.service,
+                                   r.requested_start, o.reason, o.offered};
+      switchboard::publish(host_->events(), failed, r.company);
+      host_->log()->info("{}: not booked: {}", job.key, o.reason);
+      return;
+    }
+    auto* appointments = service<domain::Appointments>();
+    if (!appointments) throw std::runtime_error("no directory plugin provides appointments");
+    domain::Appointment a;
+    if (auto existing = appointments->byCalcomUid(tx, r.company, o.uid)) {
+      a = *existing;  // its webhook came first and recorded it: ours, so complete it
+    }
+    a.company_id = r.company;
+    a.branch_id = r.branch;
+    a.service_id = r.service;
+    a.staff_id = r.staff;
+    a.customer_id = r.customer_id;
+    a.call_id = r.call_id;
+    a.starts_at = o.start;
+    a.ends_at = o.end;
+    a.status = "booked";
+    a.calcom_booking_uid = o.uid;
+    a.source = "phone";
+    a = appointments->save(tx, r.company, a);
+    const long long booked = toMs(o.start);
+    tx << "UPDATE booking_requests SET status = :s, reason = :r, offered = :o, "
+          "booked_start_ms = :b, appointment_id = :a, booking_uid = :u, updated_at_ms = :now "
+          "WHERE request_key = :k",
+        soci::use(o.status), soci::use(o.reason), soci::use(offered), soci::use(booked),
+        soci::use(a.id), soci::use(o.uid), soci::use(now), soci::use(job.key);
+    if (r.call_id)
+      if (auto* calls = service<domain::Calls>())
+        if (auto call = calls->get(tx, r.company, *r.call_id); call && !call->appointment_id) {
+          call->appointment_id = a.id;
+          calls->save(tx, r.company, *call);
+        }
+    if (r.customer_id)
+      if (auto* customers = service<domain::Customers>())
+        if (auto c = customers->get(tx, r.company, *r.customer_id);
+            c && c->journey_status == "lead") {
+          c->journey_status = "booked";
+          customers->save(tx, r.company, *c);
+        }
+    events::AppointmentFacts facts;
+    facts.appointment_id = a.id;
+    facts.company = r.company;
+    facts.branch = r.branch;
+    facts.call = r.call;
+    facts.booking = {"calcom", o.uid};
+    facts.customer_name = r.customer_name;
+    facts.customer_phone = r.customer_phone;
+    facts.language = r.language;
+    facts.service = r.service;
+    facts.staff = r.staff;
+    facts.start = o.start;
+    facts.end = o.end;
+    facts.time_zone = r.time_zone;
+    if (o.status == "booked") {
+      switchboard::publish(host_->events(), events::AppointmentBooked{facts}, r.company);
+    } else {
+      switchboard::publish(host_->events(),
+                           events::AlternativeBooked{facts, r.requested_start, o.reason},
+                           r.company);
+    }
+    host_->log()->info("{}: {} at {} ({})", job.key, o.status, time::formatUtc(o.start), o.uid);
+  }
+
+  // ---- changes made in the calendar ----
+  void onCalendarChange(const events::CalendarChange& c, soci::session& tx) {
+    auto* appointments = service<domain::Appointments>();
+    if (!appointments || c.company.empty()) return;
+    if (!c.event_type.empty()) cache_->invalidate(c.company, c.event_type);
+    auto a = appointments->byCalcomUid(tx, c.company, c.booking.id);
+    if (c.change == "rescheduled" && !a && !c.previous_id.empty()) {
+      if (auto old = appointments->byCalcomUid(tx, c.company, c.previous_id)) {
+        const auto previous = old->starts_at;
+        old->calcom_booking_uid = c.booking.id;
+        old->starts_at = c.start;
+        old->ends_at = c.end;
+        old->status = "booked";
+        auto saved = appointments->save(tx, c.company, *old);
+        events::AppointmentRescheduled e{factsOf(saved, tx), previous, "calendar"};
+        switchboard::publish(host_->events(), e, c.company);
+      }
+      return;
+    }
+    if (!a) return;  // created: ours is recorded by its job; others' are not ours to keep (yet)
+    if (c.change == "cancelled" || c.change == "rejected") {
+      if (a->status == "cancelled") return;
+      a->status = "cancelled";
+      auto saved = appointments->save(tx, c.company, *a);
+      events::AppointmentCancelled e{factsOf(saved, tx),
+                                     c.reason.empty() ? c.change + " in the calendar" : c.reason,
+                                     "calendar"};
+      switchboard::publish(host_->events(), e, c.company);
+    } else if (c.change == "ended" && a->status == "booked") {
+      a->status = "completed";
+      appointments->save(tx, c.company, *a);
+      if (a->customer_id)
+        if (auto* customers = service<domain::Customers>())
+          if (auto cu = customers->get(tx, c.company, *a->customer_id);
+              cu && (cu->journey_status == "lead" || cu->journey_status == "booked")) {
+            cu->journey_status = "customer";
+            customers->save(tx, c.company, *cu);
+          }
+    } else if (c.change == "no_show") {
+      a->status = c.no_show ? "no_show" : "booked";
+      appointments->save(tx, c.company, *a);
+    } else if (c.change == "rescheduled" && a->starts_at != c.start) {
+      const auto previous = a->starts_at;
+      a->starts_at = c.start;
+      a->ends_at = c.end;
+      auto saved = appointments->save(tx, c.company, *a);
+      events::AppointmentRescheduled e{factsOf(saved, tx), previous, "calendar"};
+      switchboard::publish(host_->events(), e, c.company);
+    }
+  }
+
+  events::AppointmentFacts factsOf(const domain::Appointment& a, soci::session& tx) {
+    events::AppointmentFacts f;
+    f.appointment_id = a.id;
+    f.company = a.company_id;
+    f.branch = a.branch_id;
+    f.booking = {"calcom", a.calcom_booking_uid};
+    f.service = a.service_id;
+    f.staff = a.staff_id;
+    f.start = a.starts_at;
+    f.end = a.ends_at;
+    if (a.customer_id)
+      if (auto* customers = service<domain::Customers>())
+        if (auto c = customers->get(tx, a.company_id, *a.customer_id)) {
+          f.customer_name = c->name;
+          f.customer_phone = c->phone_e164;
+        }
+    if (auto* d = service<domain::Directory>())
+      for (const auto& b : d->branches(tx, a.company_id))
+        if (b.id == a.branch_id) f.time_zone = b.timezone;
+    return f;
+  }
+
+  switchboard::Host* host_ = nullptr;
+  std::unique_ptr<booking::AvailabilityCache> cache_;
+  int horizon_days_ = 3;
+  std::size_t top_ = 3;
+};
+
+}  // namespace
+
+SWITCHBOARD_PLUGIN(BookingPlugin)

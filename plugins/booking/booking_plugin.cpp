@@ -355,19 +355,12 @@ class BookingPlugin final : public switchboard::Plugin {
           c->journey_status = "booked";
           customers->save(tx, r.company, *c);
         }
-    events::AppointmentFacts facts;
-    facts.appointment_id = a.id;
-    facts.company = r.company;
-    facts.branch = r.branch;
+    // What the people told need: the stored appointment, with what the caller said.
+    auto facts = factsOf(a, tx);
     facts.call = r.call;
-    facts.booking = {"calcom", o.uid};
-    facts.customer_name = r.customer_name;
-    facts.customer_phone = r.customer_phone;
+    if (!r.customer_name.empty()) facts.customer_name = r.customer_name;
+    if (!r.customer_phone.empty()) facts.customer_phone = r.customer_phone;
     facts.language = r.language;
-    facts.service = r.service;
-    facts.staff = r.staff;
-    facts.start = o.start;
-    facts.end = o.end;
     facts.time_zone = r.time_zone;
     if (o.status == "booked") {
       switchboard::publish(host_->events(), events::AppointmentBooked{facts}, r.company);

@@ -30,16 +30,19 @@ long dayNumber(const std::string& date) {
       .count();
 }
 
-}  // namespace
-
-bool withinHours(TimePoint start, int minutes, const FinderInput& in) {
+bool fitsHours(const time::LocalTime& local, int minutes, const FinderInput& in) {
   if (in.hours.empty()) return true;
-  const auto local = time::toLocal(start, in.time_zone);
   const int monday_based = (local.weekday + 6) % 7;  // LocalTime counts from Sunday
   const int from = local.minutes_of_day, to = from + std::max(minutes, 0);
   return std::any_of(in.hours.begin(), in.hours.end(), [&](const auto& h) {
     return h.weekday == monday_based && h.start_minute <= from && to <= h.end_minute;
   });
+}
+
+}  // namespace
+
+bool withinHours(TimePoint start, int minutes, const FinderInput& in) {
+  return in.hours.empty() || fitsHours(time::toLocal(start, in.time_zone), minutes, in);
 }
 
 bool requestedIsFree(const std::vector<switchboard::contracts::Slot>& free, const FinderInput& in) {
@@ -58,8 +61,8 @@ std::vector<Alternative> rankAlternatives(const std::vector<switchboard::contrac
   for (const auto& slot : free) {
     if (slot.start == in.requested || slot.start <= in.now) continue;
     const int minutes = slot.duration_minutes > 0 ? slot.duration_minutes : in.duration_minutes;
-    if (!withinHours(slot.start, std::max(minutes, in.duration_minutes), in)) continue;
-    const auto local = time::toLocal(slot.start, in.time_zone);
+    const auto local = time::toLocal(slot.start, in.time_zone);  // once per slot: the cost
+    if (!fitsHours(local, std::max(minutes, in.duration_minutes), in)) continue;
     const long offset = dayNumber(local.date) - wanted_day;
     if (offset < 0 || offset > in.horizon_days) continue;
     const int distance = std::abs(local.minutes_of_day - wanted.minutes_of_day);

@@ -15,6 +15,7 @@
 #include "support/eventually.h"
 #include "support/fake_calcom.h"
 #include "support/http_client.h"
+#include "support/inbox_idle.h"
 #include "support/paths.h"
 #include "support/server_process.h"
 #include "support/temp_dir.h"
@@ -128,18 +129,6 @@ class Booking : public ::testing::Test {
     return out;
   }
 
-  // Nothing pending or running in the inbox: everything caused so far has happened. One look
-  // at both counts (the metrics read them in one query): two looks could miss an item that
-  // went from running to done while publishing a new pending one in between.
-  bool drained() {
-    return sbtest::eventually([&] {
-      const auto r = sbtest::request(port_, "GET", "/api/health/metrics");
-      return r.status == 200 &&
-             r.body.find("switchboard_inbox_items{state=\"pending\"} 0\n") != std::string::npos &&
-             r.body.find("switchboard_inbox_items{state=\"running\"} 0\n") != std::string::npos;
-    });
-  }
-
   int postRetell(const std::string& body) {
     return sbtest::request(
                port_, "POST", "/webhooks/retell", body,
@@ -200,7 +189,7 @@ TEST_F(Booking, ACallIsBookedOnceInCalcomAndLinkedToItsCallAndCaller) {
       << server_->output();
   // A second request for the same call (a replayed event) books nothing more.
   requestBooking("call_8f1c2d3e4b5a", "cut", "2025-11-27", "15:30");
-  ASSERT_TRUE(drained());
+  ASSERT_TRUE(sbtest::inboxIdle(port_));
   EXPECT_EQ(events("booking.appointment_booked").size(), 1u);
   EXPECT_TRUE(events("booking.failed").empty());
 
@@ -242,7 +231,7 @@ TEST_F(Booking, ACallIsBookedOnceInCalcomAndLinkedToItsCallAndCaller) {
       R"(","eventTypeId":101,"startTime":"2025-11-27T14:00:00Z","endTime":"2025-11-27T14:30:00Z","status":"CANCELLED","cancellationReason":"Kundin krank","metadata":{"switchboard_company":"salon-mitte"}}})";
   EXPECT_EQ(postCalcom(cancel, calcom::signatureOf(cancel, kWebhookSecret)), 200);
   EXPECT_EQ(postCalcom(cancel, "sha256=" + calcom::signatureOf(cancel, kWebhookSecret)), 200);
-  ASSERT_TRUE(drained());
+  ASSERT_TRUE(sbtest::inboxIdle(port_));
   db << "SELECT status FROM appointments", soci::into(status);
   EXPECT_EQ(status, "cancelled");
   const auto cancelled = events("booking.appointment_cancelled");
@@ -316,7 +305,7 @@ TEST_F(Booking, CalcomWebhooksWithoutTheCompanysSignatureAre401AndNotStored) {
   EXPECT_EQ(postCalcom(ping, "no-secret-provided"), 401);
   EXPECT_EQ(sbtest::request(port_, "POST", "/webhooks/calcom", ping).status, 401);
   EXPECT_EQ(postCalcom(ping, calcom::signatureOf(ping, kWebhookSecret)), 200);  // stored, no-op
-  ASSERT_TRUE(drained());
+  ASSERT_TRUE(sbtest::inboxIdle(port_));
   const auto inbox = sbtest::request(port_, "GET", "/api/admin/inbox?state=done", "",
                                      {{"Authorization", "Bearer " + kAdmin}});
   EXPECT_EQ(json::parse(inbox.body).root()["items"].items().size(), 1u) << inbox.body;

@@ -15,6 +15,7 @@
 #include "support/eventually.h"
 #include "support/extraction_cases.h"
 #include "support/http_client.h"
+#include "support/inbox_idle.h"
 #include "support/paths.h"
 #include "support/postgres_server.h"
 #include "support/server_process.h"
@@ -312,11 +313,7 @@ TEST_P(RetellCalls, EveryEventTwiceAndInReverseOrderMakesTheSameOneCall) {
   }
   ASSERT_TRUE(waitForEvents("calls.completed", 1)) << server_->output();
   // Everything the three reports cause has been delivered once the inbox is drained.
-  ASSERT_TRUE(sbtest::eventually([&] {
-    const auto r = sbtest::request(port_, "GET", "/api/admin/inbox?state=pending", "",
-                                   {{"Authorization", "Bearer " + kAdmin}});
-    return json::parse(r.body).root()["items"].items().empty();
-  }));
+  ASSERT_TRUE(sbtest::inboxIdle(port_));
   EXPECT_EQ(events("calls.booking_requested").size(), 1u);
   EXPECT_EQ(events("calls.completed").size(), 1u);
   EXPECT_EQ(events("calls.call_started").size(), 1u);

@@ -5,6 +5,7 @@
 #include "storage/database.h"
 #include "support/eventually.h"
 #include "support/http_client.h"
+#include "support/inbox_idle.h"
 #include "support/kernel_harness.h"
 #include "support/paths.h"
 #include "support/postgres_server.h"
@@ -212,11 +213,7 @@ TEST_P(Inbox, EventsPublishedWhileProcessingFollowItsTransaction) {
     return events.find("courier.processed") != std::string::npos;
   });
   // Everything the inbox holds is finished: no delivery is still on its way.
-  sbtest::eventually([&] {
-    const auto open = admin(h->port(), "GET", "/api/admin/inbox?state=pending").body +
-                      admin(h->port(), "GET", "/api/admin/inbox?state=running").body;
-    return open == R"({"items":[]}{"items":[]})";
-  });
+  ASSERT_TRUE(sbtest::inboxIdle(h->port()));
   events = request(h->port(), "GET", "/events").body;
   const auto first = events.find(R"("topic":"courier.processed","id":")");
   ASSERT_NE(first, std::string::npos) << events;

@@ -19,6 +19,26 @@ std::string addDays(const std::string& date, int n) {
   return out;
 }
 
+SlotWindow windowOf(const std::string& first_day, int horizon_days, const std::string& zone) {
+  SlotWindow w;
+  for (int d = 0; d <= horizon_days; ++d) w.days.push_back(addDays(first_day, d));
+  w.query.time_zone = zone;
+  w.query.from = switchboard::time::fromLocal(w.days.front(), "00:00", zone)
+                     .value_or(switchboard::TimePoint{});
+  w.query.to = switchboard::time::fromLocal(addDays(w.days.back(), 1), "00:00", zone)
+                   .value_or(w.query.from + std::chrono::hours(24 * (horizon_days + 1)));
+  return w;
+}
+
+std::vector<switchboard::contracts::Slot> AvailabilityCache::getOrLoad(
+    const SlotWindow& window,
+    const std::function<std::vector<switchboard::contracts::Slot>()>& load) {
+  if (auto cached = get(window.query, window.days)) return *cached;
+  auto slots = load();
+  put(window.query, window.days, slots);
+  return slots;
+}
+
 std::optional<std::vector<switchboard::contracts::Slot>> AvailabilityCache::get(
     const switchboard::contracts::SlotQuery& q, const std::vector<std::string>& days) {
   if (ttl_.count() == 0) {

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -18,6 +19,14 @@ namespace booking {
 // "2026-11-27" + n days.
 std::string addDays(const std::string& date, int n);
 
+// The search window: `first_day` and the `horizon_days` after it, whole local days in `zone`,
+// asked of the calendar in one request.
+struct SlotWindow {
+  switchboard::contracts::SlotQuery query;  // company and event type left to the caller
+  std::vector<std::string> days;            // the window's local dates
+};
+SlotWindow windowOf(const std::string& first_day, int horizon_days, const std::string& zone);
+
 class AvailabilityCache {
  public:
   explicit AvailabilityCache(std::chrono::milliseconds ttl) : ttl_(ttl) {}
@@ -29,6 +38,10 @@ class AvailabilityCache {
   void put(const switchboard::contracts::SlotQuery& q, const std::vector<std::string>& days,
            const std::vector<switchboard::contracts::Slot>& slots);
   void invalidate(const std::string& company, const std::string& event_type);
+  // The window's slots from the cache, else from `load` (the calendar), kept for next time.
+  std::vector<switchboard::contracts::Slot> getOrLoad(
+      const SlotWindow& window,
+      const std::function<std::vector<switchboard::contracts::Slot>()>& load);
 
   std::uint64_t hits() const { return hits_; }
   std::uint64_t misses() const { return misses_; }

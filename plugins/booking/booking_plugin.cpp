@@ -12,11 +12,16 @@
 //  - `on_calendar_change` (calcom.booking_*): changes made in the calendar itself reach our
 //    appointments (cancelled, rescheduled, rejected, ended, no-show); our own bookings are
 //    recognised by their reference and never recorded twice.
-// config: slots_cache_ms (300000), horizon_days (3), alternatives (3).
+//  - CallTools (live_desk.h): the agent's functions while the caller is on the line; a call
+//    that booked so is not booked again from its post-call request (status booked_live).
+// config: slots_cache_ms (300000), horizon_days (3), alternatives (3), min_notice_hours (24).
 #include <soci/soci.h>
 
 #include "alternative_finder.h"
+#include "appointment_facts.h"
 #include "availability_cache.h"
+#include "booking_outcome.h"
+#include "live_desk.h"
 #include "switchboard/config/plugin_config.h"
 #include "switchboard/contracts/calendar.h"
 #include "switchboard/domain/repositories.h"
@@ -44,36 +49,7 @@ namespace time = switchboard::time;
 using switchboard::sql::toMs;
 using Kind = contracts::CalendarError::Kind;
 
-// What the `book` job's upstream step decided; recorded by its second step.
-struct Outcome {
-  std::string status;  // booked | alternative_booked | offered | failed
-  std::string uid;
-  TimePoint start{}, end{};
-  std::string reason;
-  std::vector<TimePoint> offered;
-
-  std::string toJson() const {
-    json::Builder b;
-    b.object().field("status", status).field("uid", uid);
-    b.field("start", time::formatUtc(start)).field("end", time::formatUtc(end));
-    b.field("reason", reason).key("offered").array();
-    for (const auto& t : offered) b.value(time::formatUtc(t));
-    return b.end().end().str();
-  }
-  static Outcome fromJson(const std::string& text) {
-    const auto doc = json::parse(text);
-    const auto v = doc.root();
-    Outcome o;
-    o.status = v.requireString("status");
-    o.uid = v.string("uid").value_or("");
-    o.start = time::parseUtc(v.string("start").value_or("")).value_or(TimePoint{});
-    o.end = time::parseUtc(v.string("end").value_or("")).value_or(TimePoint{});
-    o.reason = v.string("reason").value_or("");
-    for (const auto& t : v["offered"].items())
-      if (auto p = time::parseUtc(t.asString().value_or(""))) o.offered.push_back(*p);
-    return o;
-  }
-};
+using booking::Outcome;
 
 std::string requestKey(const events::BookingRequested& r) {
   return "call:" + r.call.provider + ":" + r.call.id;
@@ -81,7 +57,9 @@ std::string requestKey(const events::BookingRequested& r) {
 
 class BookingPlugin final : public switchboard::Plugin {
  public:
-  switchboard::PluginInfo info() const override { return {"booking", "1.0.0", {}, {}}; }
+  switchboard::PluginInfo info() const override {
+    return {"booking", "1.0.0", {contracts::CallTools::kServiceName}, {}};
+  }
 
   std::vector<switchboard::Migration> migrations(const std::string& backend) const override {
     return booking::migrations(backend);
@@ -93,12 +71,20 @@ class BookingPlugin final : public switchboard::Plugin {
     switchboard::readPluginConfig(host, [&](switchboard::config::YamlReader& r,
                                             const YAML::Node& c) {
       if (!r.isMap(c, "config")) return;
-      r.map(c, "config", {"slots_cache_ms", "horizon_days", "alternatives"});
+      r.map(c, "config", {"slots_cache_ms", "horizon_days", "alternatives", "min_notice_hours"});
+      min_notice_hours_ = r.integer(c, "min_notice_hours", "config", 0, 24 * 60).value_or(24);
       cache_ms = r.integer(c, "slots_cache_ms", "config", 0, 86400000).value_or(300000);
       horizon_days_ = static_cast<int>(r.integer(c, "horizon_days", "config", 0, 60).value_or(3));
       top_ = static_cast<std::size_t>(r.integer(c, "alternatives", "config", 1, 20).value_or(3));
     });
     cache_ = std::make_unique<booking::AvailabilityCache>(std::chrono::milliseconds(cache_ms));
+    desk_ = std::make_shared<booking::LiveDesk>(
+        host, *cache_,
+        booking::DeskSettings{horizon_days_, top_, std::chrono::minutes(min_notice_hours_ * 60)},
+        [this](const events::BookingRequested& r, const std::string& key, const Outcome& o,
+               soci::session& tx) { record(r, key, o, tx); });
+    desk_->registerJobs();
+    host.services().provide<contracts::CallTools>(desk_);
 
     host.events().transactionalHandler(
         "on_booking_requested",
@@ -113,9 +99,12 @@ class BookingPlugin final : public switchboard::Plugin {
           onCalendarChange(events::CalendarChange::fromJson(e.payload), *d.tx);
         });
     host.jobs().upstreamCall(
-        "book", {[this](const switchboard::InboxItem& job) { return book(job).toJson(); },
-                 [this](const switchboard::InboxItem& job, const std::string& result,
-                        soci::session& tx) { record(job, Outcome::fromJson(result), tx); }});
+        "book",
+        {[this](const switchboard::InboxItem& job) { return book(job).toJson(); },
+         [this](const switchboard::InboxItem& job, const std::string& result, soci::session& tx) {
+           record(events::BookingRequested::fromJson(job.payload), job.key,
+                  Outcome::fromJson(result), tx);
+         }});
     host.healthCheck("slots_cache", [this] {
       switchboard::HealthStatus s;
       s.ok = true;
@@ -146,13 +135,32 @@ class BookingPlugin final : public switchboard::Plugin {
     long long call_id = r.call_id.value_or(0), customer_id = r.customer_id.value_or(0);
     soci::indicator call_ind = r.call_id ? soci::i_ok : soci::i_null;
     soci::indicator customer_ind = r.customer_id ? soci::i_ok : soci::i_null;
+    const std::string call_ref = r.call.provider + ":" + r.call.id;
+    // Booked while the caller was on the line (the tool functions): the call has its
+    // appointment; what the report asks for is that booking, not a second one.
+    int live = 0;
+    long long live_appointment = 0;
+    soci::indicator live_ind = soci::i_null;
+    tx << "SELECT COUNT(*), MIN(appointment_id) FROM booking_requests WHERE call_ref = :r AND "
+          "status IN ('booked', 'alternative_booked', 'queued')",
+        soci::use(call_ref), soci::into(live), soci::into(live_appointment, live_ind);
+    const bool booked_live = live > 0;
     tx << "INSERT INTO booking_requests (request_key, company_id, branch_id, service_id, "
           "call_id, customer_id, requested_start_ms, requested_local, time_zone, status, "
-          "created_at_ms, updated_at_ms) VALUES (:k, :c, :b, :s, :call, :cust, :rs, :rl, :tz, "
-          "'pending', :now, :now2)",
+          "created_at_ms, updated_at_ms, call_ref, appointment_id) VALUES (:k, :c, :b, :s, :call, "
+          ":cust, :rs, :rl, :tz, :st, :now, :now2, :ref, :a)",
         soci::use(key), soci::use(r.company), soci::use(r.branch), soci::use(r.service),
         soci::use(call_id, call_ind), soci::use(customer_id, customer_ind), soci::use(requested),
-        soci::use(r.start_local), soci::use(r.time_zone), soci::use(now), soci::use(now);
+        soci::use(r.start_local), soci::use(r.time_zone),
+        soci::use(std::string(booked_live ? "booked_live" : "pending")), soci::use(now),
+        soci::use(now), soci::use(call_ref), soci::use(live_appointment, live_ind);
+    if (booked_live) {
+      if (r.call_id && live_ind == soci::i_ok)
+        linkCall(tx, r.company, *r.call_id, live_appointment);
+      host_->log()->info("booking request {}: booked during the call (appointment {})", key,
+                         live_appointment);
+      return;
+    }
     host_->jobs().enqueue("book", e.payload, host_->clock().now(), key, &tx);
   }
 
@@ -205,16 +213,11 @@ class BookingPlugin final : public switchboard::Plugin {
     in.now = host_->clock().now();
     in.staff = r.staff;
     in.top = top_;
-    const auto local = time::toLocal(r.requested_start, r.time_zone);
-    std::vector<std::string> days;
-    for (int d = 0; d <= horizon_days_; ++d) days.push_back(booking::addDays(local.date, d));
-    contracts::SlotQuery q;
-    q.company = r.company;
-    q.event_type = event_type;
-    q.time_zone = r.time_zone;
-    q.from = time::fromLocal(days.front(), "00:00", r.time_zone).value_or(r.requested_start);
-    q.to = time::fromLocal(booking::addDays(days.back(), 1), "00:00", r.time_zone)
-               .value_or(q.from + std::chrono::hours(24 * (horizon_days_ + 1)));
+    auto window = booking::windowOf(time::toLocal(r.requested_start, r.time_zone).date,
+                                    horizon_days_, r.time_zone);
+    window.query.company = r.company;
+    window.query.event_type = event_type;
+    const auto& q = window.query;
 
     contracts::BookingRequest request;
     request.company = r.company;
@@ -226,11 +229,7 @@ class BookingPlugin final : public switchboard::Plugin {
     request.reference = job.key;
 
     try {
-      auto slots = cache_->get(q, days);
-      if (!slots) {
-        slots = calendar->slots(q);
-        cache_->put(q, days, *slots);
-      }
+      auto slots = cache_->getOrLoad(window, [&] { return calendar->slots(q); });
       auto tryBook = [&](TimePoint start) -> std::optional<contracts::Booking> {
         request.start = start;
         try {
@@ -245,7 +244,7 @@ class BookingPlugin final : public switchboard::Plugin {
           return std::nullopt;
         }
       };
-      if (booking::requestedIsFree(*slots, in)) {
+      if (booking::requestedIsFree(slots, in)) {
         if (auto made = tryBook(r.requested_start)) {
           out.status = "booked";
           out.uid = made->ref.id;
@@ -254,9 +253,9 @@ class BookingPlugin final : public switchboard::Plugin {
           return out;
         }
         slots = calendar->slots(q);  // it went: look again, once
-        cache_->put(q, days, *slots);
+        cache_->put(q, window.days, slots);
       }
-      const auto alternatives = booking::rankAlternatives(*slots, in);
+      const auto alternatives = booking::rankAlternatives(slots, in);
       if (alternatives.empty())
         return failed("nothing free within " + std::to_string(horizon_days_) +
                       " days of the requested time in the branch's working hours");
@@ -297,8 +296,8 @@ class BookingPlugin final : public switchboard::Plugin {
   }
 
   // ---- the record step: one transaction, with the job marked done ----
-  void record(const switchboard::InboxItem& job, const Outcome& o, soci::session& tx) {
-    const auto r = events::BookingRequested::fromJson(job.payload);
+  void record(const events::BookingRequested& r, const std::string& key, const Outcome& o,
+              soci::session& tx) {
     const long long now = toMs(host_->clock().now());
     std::string offered = "[]";
     {
@@ -311,11 +310,11 @@ class BookingPlugin final : public switchboard::Plugin {
       tx << "UPDATE booking_requests SET status = :s, reason = :r, offered = :o, "
             "updated_at_ms = :now WHERE request_key = :k",
           soci::use(o.status), soci::use(o.reason), soci::use(offered), soci::use(now),
-          soci::use(job.key);
+          soci::use(key);
       events::BookingFailed failed{r.company,         r.call,   r.service,
                                    r.requested_start, o.reason, o.offered};
       switchboard::publish(host_->events(), failed, r.company);
-      host_->log()->info("{}: not booked: {}", job.key, o.reason);
+      host_->log()->info("{}: not booked: {}", key, o.reason);
       return;
     }
     auto* appointments = service<domain::Appointments>();
@@ -341,13 +340,8 @@ class BookingPlugin final : public switchboard::Plugin {
           "booked_start_ms = :b, appointment_id = :a, booking_uid = :u, updated_at_ms = :now "
           "WHERE request_key = :k",
         soci::use(o.status), soci::use(o.reason), soci::use(offered), soci::use(booked),
-        soci::use(a.id), soci::use(o.uid), soci::use(now), soci::use(job.key);
-    if (r.call_id)
-      if (auto* calls = service<domain::Calls>())
-        if (auto call = calls->get(tx, r.company, *r.call_id); call && !call->appointment_id) {
-          call->appointment_id = a.id;
-          calls->save(tx, r.company, *call);
-        }
+        soci::use(a.id), soci::use(o.uid), soci::use(now), soci::use(key);
+    if (r.call_id) linkCall(tx, r.company, *r.call_id, a.id);
     if (r.customer_id)
       if (auto* customers = service<domain::Customers>())
         if (auto c = customers->get(tx, r.company, *r.customer_id);
@@ -369,7 +363,17 @@ class BookingPlugin final : public switchboard::Plugin {
                            events::AlternativeBooked{facts, r.requested_start, o.reason},
                            r.company);
     }
-    host_->log()->info("{}: {} at {} ({})", job.key, o.status, time::formatUtc(o.start), o.uid);
+    host_->log()->info("{}: {} at {} ({})", key, o.status, time::formatUtc(o.start), o.uid);
+  }
+
+  // The call's link to what it produced (the first appointment, when it made several).
+  void linkCall(soci::session& tx, const std::string& company, std::int64_t call_id,
+                std::int64_t appointment_id) {
+    if (auto* calls = service<domain::Calls>())
+      if (auto call = calls->get(tx, company, call_id); call && !call->appointment_id) {
+        call->appointment_id = appointment_id;
+        calls->save(tx, company, *call);
+      }
   }
 
   // ---- changes made in the calendar ----
@@ -424,29 +428,13 @@ class BookingPlugin final : public switchboard::Plugin {
   }
 
   events::AppointmentFacts factsOf(const domain::Appointment& a, soci::session& tx) {
-    events::AppointmentFacts f;
-    f.appointment_id = a.id;
-    f.company = a.company_id;
-    f.branch = a.branch_id;
-    f.booking = {"calcom", a.calcom_booking_uid};
-    f.service = a.service_id;
-    f.staff = a.staff_id;
-    f.start = a.starts_at;
-    f.end = a.ends_at;
-    if (a.customer_id)
-      if (auto* customers = service<domain::Customers>())
-        if (auto c = customers->get(tx, a.company_id, *a.customer_id)) {
-          f.customer_name = c->name;
-          f.customer_phone = c->phone_e164;
-        }
-    if (auto* d = service<domain::Directory>())
-      for (const auto& b : d->branches(tx, a.company_id))
-        if (b.id == a.branch_id) f.time_zone = b.timezone;
-    return f;
+    return booking::factsOf(*host_, a, tx);
   }
 
   switchboard::Host* host_ = nullptr;
   std::unique_ptr<booking::AvailabilityCache> cache_;
+  std::shared_ptr<booking::LiveDesk> desk_;
+  std::int64_t min_notice_hours_ = 24;
   int horizon_days_ = 3;
   std::size_t top_ = 3;
 };

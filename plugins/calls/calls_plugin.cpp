@@ -148,10 +148,6 @@ class CallsPlugin final : public switchboard::Plugin, public contracts::LiveFunc
     return inboundAnswer(where, caller, caller_e164, host_->clock().now());
   }
 
-  std::string call(const contracts::LiveFunctionCall& call) override {
-    throw std::invalid_argument("the calls feature offers no live function '" + call.name + "'");
-  }
-
  private:
   domain::Directory& directory() { return host_->services().get<domain::Directory>(); }
   domain::Calls& callsRepo() { return host_->services().get<domain::Calls>(); }

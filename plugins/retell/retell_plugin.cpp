@@ -3,6 +3,9 @@
 //    a provider-neutral VoiceCallReport (switchboard/events/voice.h);
 //  - POST /webhooks/retell/inbound: the inbound-call webhook, answered on the request thread
 //    from the LiveFunctions a feature provides (the calls feature);
+//  - POST /retell/functions/{name}: the agent's custom functions (tools) during the call,
+//    signed like webhooks, handed to the CallTools a feature provides (the booking feature);
+//    answered {"result": "<speakable text>"};
 //  - VoicePlatform (fetch a call from Retell's API) and `switchboard retell fetch-call ID`,
 //    which queues the fetched call as if its webhooks had come;
 //  - GET /api/webhooks/retell/diagnostic (auth: admin): the integration's state per company.
@@ -17,6 +20,7 @@
 #include "retell_call.h"
 #include "retell_signature.h"
 #include "switchboard/config/plugin_config.h"
+#include "switchboard/contracts/call_tools.h"
 #include "switchboard/domain/repositories.h"
 #include "switchboard/events/voice.h"
 #include "switchboard/sdk.h"
@@ -98,6 +102,7 @@ class RetellPlugin final : public switchboard::Plugin {
     webhook.acknowledge = [](const HttpRequest&) { return HttpResponse::empty(204); };
     host.http().durable("webhook", webhook);
     host.http().handler("inbound", [this](const HttpRequest& r) { return inbound(r); });
+    host.http().handler("function", [this](const HttpRequest& r) { return function(r); });
     host.http().handler("diagnostic", [this](const HttpRequest& r) { return diagnostic(r); });
 
     // A call fetched by `fetch-call`, replayed through the same events as its webhooks.
@@ -289,6 +294,51 @@ class RetellPlugin final : public switchboard::Plugin {
     for (const auto& [k, v] : answer.metadata) b.field(k, v);
     b.end().end().end();
     return HttpResponse::json(200, b.str());
+  }
+
+  // ---- custom functions (tools) during the call ----
+  HttpResponse function(const HttpRequest& r) {
+    if (auto refusal = verify(r)) return *refusal;
+    json::Document doc;
+    try {
+      doc = json::parse(r.body);
+    } catch (const std::invalid_argument& e) {
+      return HttpResponse::error(r, 400, e.what());
+    }
+    const auto root = doc.root();
+    const auto call = root["call"];
+    if (!root.isObject() || !call.isObject())
+      return HttpResponse::error(
+          r, 400,
+          "expected {\"name\", \"call\": {...}, \"args\": {...}}: switch off 'args only' for "
+          "this function in Retell, the call names the company and the caller");
+    std::string name(r.param("name").value_or(""));
+    if (name.empty()) name = root.string("name").value_or("");
+    if (const auto named = root.string("name"); named && *named != name)
+      return HttpResponse::error(
+          r, 400, "the body names function '" + *named + "' but the path names '" + name + "'");
+    const auto args = root["args"];
+    if (args.exists() && !args.isObject())
+      return HttpResponse::error(r, 400, "'args' must be an object");
+    const auto metadata = call["metadata"];
+    contracts::ToolCall tool;
+    tool.company = companyOf(call);
+    tool.branch = metadata.string("branch").value_or("");
+    tool.call = {"retell", call.string("call_id").value_or("")};
+    tool.caller = metadata.string("caller").value_or(call.string("from_number").value_or(""));
+    tool.name = name;
+    tool.arguments_json = args.exists() ? args.text() : "{}";
+    if (tool.company.empty())
+      return HttpResponse::error(r, 422, "the call's number belongs to no company");
+    auto tools = host_->services().find<contracts::CallTools>();
+    if (!tools) return HttpResponse::error(r, 503, "no feature provides the call's functions");
+    try {
+      const auto answer = tools->call(tool);
+      return HttpResponse::json(
+          200, json::Builder().object().field("result", answer.result).end().str());
+    } catch (const contracts::ToolError& e) {
+      return HttpResponse::error(r, e.unknownFunction() ? 404 : 400, e.what());
+    }
   }
 
   // ---- diagnostic ----

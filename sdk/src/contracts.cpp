@@ -1,6 +1,7 @@
 // One home for the contracts' vtables and typeinfo (see interfaces.cpp).
 #include "switchboard/contracts/admin_notifier.h"
 #include "switchboard/contracts/calendar.h"
+#include "switchboard/contracts/call_tools.h"
 #include "switchboard/contracts/payments.h"
 #include "switchboard/contracts/sms.h"
 #include "switchboard/contracts/voice_platform.h"
@@ -15,5 +16,7 @@ AdminNotifier::~AdminNotifier() = default;
 Payments::~Payments() = default;
 VoicePlatform::~VoicePlatform() = default;
 LiveFunctions::~LiveFunctions() = default;
+ToolError::~ToolError() = default;
+CallTools::~CallTools() = default;
 
 }  // namespace switchboard::contracts

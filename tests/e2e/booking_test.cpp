@@ -97,13 +97,16 @@ class Booking : public ::testing::Test {
     c += "  calls: { library: calls, config: { catalog_cache_ms: 0 } }\n";
     c += "  calcom:\n    library: calcom\n    http_client: { max_attempts: 1 }\n";
     c += "    config: { base_url: \"" + calcom_.url() + "\" }\n";
-    c += "  booking: { library: booking }\n";
+    c += "  booking: { library: booking, config: { min_notice_hours: " +
+         std::to_string(min_notice_hours_) + " } }\n";
     c += "  probe: { library: probe }\n";
     c += "routes:\n";
     c += "  - { method: POST, path: /webhooks/retell, plugin: retell, handler: webhook, durable: "
          "true }\n";
     c += "  - { method: POST, path: /webhooks/calcom, plugin: calcom, handler: webhook, durable: "
          "true }\n";
+    c += "  - { method: POST, path: \"/retell/functions/{name}\", plugin: retell, handler: "
+         "function }\n";
     c += "  - { method: GET, path: /events, plugin: probe, handler: events }\n";
     c += "  - { method: POST, path: /publish, plugin: probe, handler: publish }\n";
     c += "events:\n";
@@ -135,6 +138,22 @@ class Booking : public ::testing::Test {
                {{"Content-Type", "application/json"},
                 {"X-Retell-Signature", retell::signatureHeader(body, kRetellKey, nowMs())}})
         .status;
+  }
+
+  // The agent calls a custom function during the fixture's call (from +491701234567 to
+  // Mitte's number), signed as Retell signs it.
+  sbtest::Response tool(const std::string& name, const std::string& args_json,
+                        const std::string& key = kRetellKey) {
+    const std::string body =
+        R"({"name":")" + name +
+        R"(","call":{"call_type":"phone_call","call_id":"call_8f1c2d3e4b5a","agent_id":"agent_123","call_status":"ongoing","direction":"inbound","from_number":"+491701234567","to_number":"+49301234567"},"args":)" +
+        args_json + "}";
+    return sbtest::request(port_, "POST", "/retell/functions/" + name, body,
+                           {{"Content-Type", "application/json"},
+                            {"X-Retell-Signature", retell::signatureHeader(body, key, nowMs())}});
+  }
+  static std::string said(const sbtest::Response& r) {
+    return json::parse(r.body).root().string("result").value_or("<no result: " + r.body + ">");
   }
 
   int postCalcom(const std::string& body, const std::string& signature) {
@@ -176,6 +195,7 @@ class Booking : public ::testing::Test {
   sbtest::FakeCalcom calcom_{kCalKey, kTeam, {kCut}};  // 102 (colour) is not the team's
   std::unique_ptr<sbtest::ServerProcess> server_;
   std::uint16_t port_ = 0;
+  int min_notice_hours_ = 24;
 };
 
 TEST_F(Booking, ACallIsBookedOnceInCalcomAndLinkedToItsCallAndCaller) {
@@ -312,3 +332,182 @@ TEST_F(Booking, CalcomWebhooksWithoutTheCompanysSignatureAre401AndNotStored) {
 }
 
 }  // namespace
+
+// ---- the agent's functions while the caller is on the line ----
+
+TEST_F(Booking, LiveFunctionsCheckAndBookOnceAndTheCallIsNotBookedAgainAfterwards) {
+  ASSERT_EQ(postRetell(retellFixture("call_started.json")), 204);  // the caller becomes known
+  ASSERT_TRUE(sbtest::inboxIdle(port_));
+  const auto day = nextWednesday();
+  for (const char* t : {"14:30", "15:00", "16:00"})
+    calcom_.addFree(kCut, *time::fromLocal(day, t, kZone));
+
+  auto r = tool("check_availability",
+                R"({"service":"Haarschnitt","date":")" + day + R"(","time":"14:00"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(said(r).find("14:00 Uhr ist leider belegt. Frei wäre um 14:30 Uhr, um 15:00 Uhr oder "
+                         "um 16:00 Uhr."),
+            std::string::npos)
+      << said(r);
+  r = tool("check_availability", R"({"service":"Haarschnitt","date":")" + day + R"("})");
+  EXPECT_NE(said(r).find("Frei ist "), std::string::npos) << said(r);
+  EXPECT_NE(said(r).find("um 14:30 Uhr, um 15:00 Uhr oder um 16:00 Uhr."), std::string::npos)
+      << said(r);
+  EXPECT_EQ(calcom_.upstream().requests("GET", "/v2/slots").size(), 1u);  // then the cache
+
+  // Booked; Retell repeating the function (a retry) books nothing more.
+  for (int i = 0; i < 3; ++i) {
+    r = tool("book_appointment",
+             R"({"service":"Haarschnitt","start":")" + day + R"(T14:30","name":"Jana Weber"})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(said(r).rfind("Gebucht: Haarschnitt ", 0), 0u) << said(r);
+    EXPECT_NE(said(r).find("um 14:30 Uhr"), std::string::npos) << said(r);
+  }
+  ASSERT_EQ(calcom_.bookings().size(), 1u);
+  EXPECT_EQ(calcom_.bookings()[0].start, *time::fromLocal(day, "14:30", kZone));
+  EXPECT_EQ(
+      json::parse(calcom_.bookings()[0].body).root()["metadata"].string("switchboard_ref"),
+      "live:retell:call_8f1c2d3e4b5a:" + time::formatUtc(*time::fromLocal(day, "14:30", kZone)));
+  ASSERT_TRUE(sbtest::eventually([&] { return events("booking.appointment_booked").size() == 1; }))
+      << server_->output();
+  EXPECT_EQ(events("booking.appointment_booked")[0]["appointment"]["call"].string("id"),
+            "call_8f1c2d3e4b5a");
+
+  // Now free again at 14:30? No: the slot went, and the cache was dropped with the booking.
+  r = tool("check_availability", R"({"service":"cut","date":")" + day + R"(","time":"14:30"})");
+  EXPECT_NE(said(r).find("ist leider belegt. Frei wäre um 15:00 Uhr"), std::string::npos)
+      << said(r);
+
+  // The call ends and its analysis asks for a booking: it booked live, so nothing more.
+  for (const char* f : {"call_ended.json", "call_analyzed.json"})
+    ASSERT_EQ(postRetell(retellFixture(f)), 204) << f;
+  ASSERT_TRUE(sbtest::eventually([&] {
+    auto db = database();
+    int n = 0;
+    db << "SELECT COUNT(*) FROM booking_requests WHERE status = 'booked_live'", soci::into(n);
+    return n == 1;
+  })) << server_->output();
+  ASSERT_TRUE(sbtest::inboxIdle(port_));
+  EXPECT_EQ(calcom_.bookings().size(), 1u);
+  EXPECT_EQ(events("booking.appointment_booked").size(), 1u);
+  EXPECT_TRUE(events("booking.failed").empty());
+  auto db = database();
+  long long appointment = 0, call_link = 0, customer = 0;
+  std::string source;
+  db << "SELECT id, source, customer_id FROM appointments", soci::into(appointment),
+      soci::into(source), soci::into(customer);
+  EXPECT_EQ(source, "phone");
+  EXPECT_GT(customer, 0);
+  db << "SELECT appointment_id FROM calls", soci::into(call_link);
+  EXPECT_EQ(call_link, appointment);
+}
+
+TEST_F(Booking, LiveFunctionsRefuseWhatTheyCannotActOn) {
+  const auto day = nextWednesday();
+  auto r = tool("check_availability", R"({"service":"Haarschnitt","date":")" + day + R"("})",
+                "not-the-key");
+  EXPECT_EQ(r.status, 401) << r.body;
+  r = tool("order_pizza", "{}");
+  EXPECT_EQ(r.status, 404) << r.body;
+  r = tool("check_availability", R"({"date":")" + day + R"("})");
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("missing argument 'service'"), std::string::npos) << r.body;
+  r = tool("book_appointment", R"({"service":"Haarschnitt","start":"morgen"})");
+  EXPECT_EQ(r.status, 400) << r.body;
+  // A service the salon does not offer is answered, with what it offers.
+  r = tool("check_availability", R"({"service":"Ölwechsel","date":")" + day + R"("})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(said(r).find("kenne ich nicht. Wir bieten an: "), std::string::npos) << said(r);
+  // The caller has no appointment to cancel.
+  r = tool("cancel_appointment", "{}");
+  EXPECT_NE(said(r).find("keinen Termin"), std::string::npos) << said(r);
+  EXPECT_TRUE(calcom_.upstream().requests("POST", "/v2/bookings").empty());
+}
+
+TEST_F(Booking, LiveFunctionsMoveAndCancelTheCallersOwnAppointment) {
+  ASSERT_EQ(postRetell(retellFixture("call_started.json")), 204);
+  ASSERT_TRUE(sbtest::inboxIdle(port_));
+  const auto day = nextWednesday();
+  for (const char* t : {"10:00", "11:00"}) calcom_.addFree(kCut, *time::fromLocal(day, t, kZone));
+  auto r = tool("book_appointment", R"({"service":"cut","start":")" + day + R"(T10:00"})");
+  ASSERT_EQ(said(r).rfind("Gebucht", 0), 0u) << said(r);
+  ASSERT_TRUE(sbtest::inboxIdle(port_));
+
+  r = tool("reschedule_appointment", R"({"new_start":")" + day + R"(T11:00"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(said(r).rfind("Erledigt: Ihr Termin ist jetzt ", 0), 0u) << said(r);
+  ASSERT_EQ(calcom_.bookings().size(), 2u);
+  EXPECT_EQ(calcom_.bookings()[0].status, "cancelled");
+  EXPECT_EQ(calcom_.bookings()[1].rescheduled_from, calcom_.bookings()[0].uid);
+  ASSERT_TRUE(sbtest::eventually([&] {
+    return events("booking.appointment_rescheduled").size() == 1;
+  })) << server_->output();
+  const auto moved = events("booking.appointment_rescheduled")[0];
+  EXPECT_EQ(moved.string("source"), "phone");
+  EXPECT_EQ(moved.string("previous_start"), time::formatUtc(*time::fromLocal(day, "10:00", kZone)));
+  EXPECT_EQ(moved["appointment"].string("start"),
+            time::formatUtc(*time::fromLocal(day, "11:00", kZone)));
+  auto db = database();
+  std::string uid, status;
+  db << "SELECT calcom_booking_uid FROM appointments", soci::into(uid);
+  EXPECT_EQ(uid, calcom_.bookings()[1].uid);
+
+  r = tool("cancel_appointment", R"({"start":")" + day + R"("})");
+  EXPECT_NE(said(r).find("ist abgesagt."), std::string::npos) << said(r);
+  EXPECT_EQ(calcom_.bookings()[1].status, "cancelled");
+  ASSERT_TRUE(sbtest::eventually([&] {
+    return events("booking.appointment_cancelled").size() == 1;
+  })) << server_->output();
+  EXPECT_EQ(events("booking.appointment_cancelled")[0].string("source"), "phone");
+  db << "SELECT status FROM appointments", soci::into(status);
+  EXPECT_EQ(status, "cancelled");
+  // Nothing left to cancel.
+  r = tool("cancel_appointment", "{}");
+  EXPECT_NE(said(r).find("keinen kommenden Termin"), std::string::npos) << said(r);
+}
+
+TEST_F(Booking, LiveFunctionsKeepTheMinimumNotice) {
+  server_.reset();
+  min_notice_hours_ = 24 * 60;  // longer than any test appointment is away
+  start();
+  ASSERT_EQ(postRetell(retellFixture("call_started.json")), 204);
+  ASSERT_TRUE(sbtest::inboxIdle(port_));
+  const auto day = nextWednesday();
+  calcom_.addFree(kCut, *time::fromLocal(day, "10:00", kZone));
+  calcom_.addFree(kCut, *time::fromLocal(day, "11:00", kZone));
+  ASSERT_EQ(said(tool("book_appointment", R"({"service":"cut","start":")" + day + R"(T10:00"})"))
+                .rfind("Gebucht", 0),
+            0u);
+  ASSERT_TRUE(sbtest::inboxIdle(port_));
+  auto r = tool("cancel_appointment", "{}");
+  EXPECT_NE(said(r).find("Eine Absage ist nur bis 1440 Stunden vor dem Termin möglich"),
+            std::string::npos)
+      << said(r);
+  r = tool("reschedule_appointment", R"({"new_start":")" + day + R"(T11:00"})");
+  EXPECT_NE(said(r).find("Eine Verschiebung ist nur bis 1440 Stunden"), std::string::npos)
+      << said(r);
+  ASSERT_EQ(calcom_.bookings().size(), 1u);
+  EXPECT_EQ(calcom_.bookings()[0].status, "accepted");
+}
+
+TEST_F(Booking, LiveBookingWithCalcomDownIsQueuedToldAndBookedOnceWhenItIsBack) {
+  ASSERT_EQ(postRetell(retellFixture("call_started.json")), 204);
+  ASSERT_TRUE(sbtest::inboxIdle(port_));
+  const auto day = nextWednesday();
+  calcom_.addFree(kCut, *time::fromLocal(day, "12:00", kZone));
+  calcom_.upstream().failNext("POST", "/v2/bookings", 1);  // 503 once
+  auto r = tool("book_appointment", R"({"service":"cut","start":")" + day + R"(T12:00"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(said(r).find("Ihr Wunsch ist notiert"), std::string::npos) << said(r);
+  ASSERT_TRUE(sbtest::eventually([&] { return events("booking.appointment_booked").size() == 1; },
+                                 std::chrono::seconds(60)))
+      << server_->output();
+  // Asked again meanwhile, or the call's report after: still the one booking.
+  r = tool("book_appointment", R"({"service":"cut","start":")" + day + R"(T12:00"})");
+  EXPECT_EQ(said(r).rfind("Gebucht", 0), 0u) << said(r);
+  for (const char* f : {"call_ended.json", "call_analyzed.json"})
+    ASSERT_EQ(postRetell(retellFixture(f)), 204) << f;
+  ASSERT_TRUE(sbtest::inboxIdle(port_));
+  EXPECT_EQ(calcom_.bookings().size(), 1u);
+  EXPECT_EQ(events("booking.appointment_booked").size(), 1u);
+}

@@ -56,9 +56,9 @@ void putBooking(json::Builder& b, const FakeCalcom::Booking& k) {
       .field("duration",
              static_cast<long long>(
                  std::chrono::duration_cast<std::chrono::minutes>(k.end - k.start).count()))
-      .field("eventTypeId", k.event_type)
-      .key("metadata")
-      .object();
+      .field("eventTypeId", k.event_type);
+  if (!k.rescheduled_from.empty()) b.field("rescheduledFromUid", k.rescheduled_from);
+  b.key("metadata").object();
   for (const auto& [key, v] : k.metadata) b.field(key, v);
   b.end().end();
 }
@@ -70,7 +70,7 @@ FakeCalcom::FakeCalcom(std::string api_key, long long team_id, std::set<long lon
   api_.on("GET", "/v2/slots", [this](const RecordedRequest& r) { return slots(r); });
   api_.on("POST", "/v2/bookings", [this](const RecordedRequest& r) { return create(r); });
   api_.on("GET", "/v2/bookings", [this](const RecordedRequest& r) { return list(r); });
-  api_.on("POST", "/v2/bookings/*", [this](const RecordedRequest& r) { return cancel(r); });
+  api_.on("POST", "/v2/bookings/*", [this](const RecordedRequest& r) { return change(r); });
   api_.on("GET", "/v2/teams/*", [this](const RecordedRequest& r) { return eventTypes(r); });
 }
 
@@ -177,22 +177,57 @@ Reply FakeCalcom::list(const RecordedRequest& r) {
   return Reply::json(200, b.end().end().str());
 }
 
-Reply FakeCalcom::cancel(const RecordedRequest& r) {
+// POST /v2/bookings/{uid}/cancel {"cancellationReason"?} → 200; .../reschedule {"start",
+// "reschedulingReason"?} → 201 with a new booking (new uid, rescheduledFromUid), the old one
+// cancelled, as Cal.com does.
+Reply FakeCalcom::change(const RecordedRequest& r) {
   if (auto no = refuse(r, "2024-08-13")) return *no;
-  const std::string prefix = "/v2/bookings/", suffix = "/cancel";
-  if (r.path.size() <= prefix.size() + suffix.size() ||
-      r.path.compare(r.path.size() - suffix.size(), suffix.size(), suffix) != 0)
+  const std::string prefix = "/v2/bookings/";
+  const auto slash = r.path.rfind('/');
+  if (r.path.rfind(prefix, 0) != 0 || slash <= prefix.size())
     return error(404, "NotFoundException", "no route " + r.path);
-  const auto uid = r.path.substr(prefix.size(), r.path.size() - prefix.size() - suffix.size());
+  const auto uid = r.path.substr(prefix.size(), slash - prefix.size());
+  const auto action = r.path.substr(slash + 1);
+  if (action != "cancel" && action != "reschedule")
+    return error(404, "NotFoundException", "no route " + r.path);
+  std::optional<TimePoint> start;
+  if (action == "reschedule") {
+    try {
+      start = switchboard::time::parseUtc(json::parse(r.body).root().string("start").value_or(""));
+    } catch (const std::exception& e) {
+      return error(400, "BadRequestException", e.what());
+    }
+    if (!start) return error(400, "BadRequestException", "start is required");
+  }
   std::lock_guard lock(mutex_);
-  for (auto& k : bookings_)
-    if (k.uid == uid) {
-      k.status = "cancelled";
+  for (std::size_t i = 0; i < bookings_.size(); ++i) {
+    if (bookings_[i].uid != uid) continue;
+    if (action == "cancel") {
+      bookings_[i].status = "cancelled";
       json::Builder b;
       b.object().field("status", "success").key("data");
-      putBooking(b, k);
+      putBooking(b, bookings_[i]);
       return Reply::json(200, b.end().str());
     }
+    if (bookings_[i].status == "cancelled")
+      return error(400, "BadRequestException", "booking " + uid + " is cancelled");
+    const auto it = free_[bookings_[i].event_type].find(*start);
+    if (it == free_[bookings_[i].event_type].end() || taken(bookings_[i].event_type, *start))
+      return error(400, "BadRequestException",
+                   "User either already has booking at this time or is not available");
+    Booking k = bookings_[i];
+    bookings_[i].status = "cancelled";
+    k.id = 90000 + static_cast<long long>(bookings_.size()) + 1;
+    k.uid = "bk_fake_" + std::to_string(k.id);
+    k.start = *start;
+    k.end = *start + std::chrono::minutes(it->second);
+    k.rescheduled_from = uid;
+    bookings_.push_back(k);
+    json::Builder b;
+    b.object().field("status", "success").key("data");
+    putBooking(b, k);
+    return Reply::json(201, b.end().str());
+  }
   return error(404, "NotFoundException", "no booking " + uid);
 }
 

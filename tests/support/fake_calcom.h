@@ -1,8 +1,8 @@
 // A fake Cal.com (API v2, as PROVIDERS.md documents it) on the SDK's FakeUpstream: a real HTTP
 // server on loopback that enforces the bearer key and each endpoint's cal-api-version, serves
 // slots from the free times a test gives it (minus what is booked), keeps bookings in memory,
-// refuses a taken time as Cal.com does, lists a team's event types, and cancels. Tests script
-// failures on top through upstream() (FakeUpstream::failNext).
+// refuses a taken time as Cal.com does, lists a team's event types, cancels and reschedules. Tests
+// script failures on top through upstream() (FakeUpstream::failNext).
 #pragma once
 
 #include <map>
@@ -26,6 +26,7 @@ class FakeCalcom {
     std::string status = "accepted";
     std::string body;  // the create request's JSON
     std::map<std::string, std::string> metadata;
+    std::string rescheduled_from;  // the uid this booking replaced
   };
 
   FakeCalcom(std::string api_key, long long team_id, std::set<long long> team_event_types);
@@ -41,7 +42,7 @@ class FakeCalcom {
   switchboard::testing::Reply slots(const switchboard::testing::RecordedRequest& r);
   switchboard::testing::Reply create(const switchboard::testing::RecordedRequest& r);
   switchboard::testing::Reply list(const switchboard::testing::RecordedRequest& r);
-  switchboard::testing::Reply cancel(const switchboard::testing::RecordedRequest& r);
+  switchboard::testing::Reply change(const switchboard::testing::RecordedRequest& r);
   switchboard::testing::Reply eventTypes(const switchboard::testing::RecordedRequest& r);
   // nullopt: the request may go on; else Cal.com's refusal.
   std::optional<switchboard::testing::Reply> refuse(const switchboard::testing::RecordedRequest& r,

@@ -1,7 +1,8 @@
 // The voice platform contract (Retell today), both ways:
 //  - calls in: the provider translates its webhooks into the calls.* events (switchboard/
-//    events/calls.h) and answers the platform's synchronous questions through the LiveFunctions
-//    a feature provides (who is calling, which slots are free) within the platform's deadline;
+//    events/calls.h) and answers the platform's inbound-call question through the LiveFunctions
+//    a feature provides (who is calling, what the agent should know) within its deadline; the
+//    agent's tool calls go to CallTools (switchboard/contracts/call_tools.h);
 //  - the VoicePlatform a provider offers back: fetch a call whose webhooks were lost.
 #pragma once
 
@@ -75,22 +76,12 @@ struct InboundAnswer {
   std::vector<std::pair<std::string, std::string>> metadata;   // our ids, back on every webhook
 };
 
-// A function the agent calls during the conversation ("check availability").
-struct LiveFunctionCall {
-  domain::CompanyId company;
-  domain::ExternalRef call;
-  std::string name;
-  std::string arguments_json;
-};
-
 // Provided by the calls feature; the voice provider calls it on the request thread.
 class BOOST_SYMBOL_VISIBLE LiveFunctions {
  public:
   static constexpr const char* kServiceName = "contract.live_functions";
   virtual ~LiveFunctions();
   virtual InboundAnswer inbound(const InboundCall& call) = 0;
-  // The result as JSON for the agent; throws std::invalid_argument for an unknown function.
-  virtual std::string call(const LiveFunctionCall& call) = 0;
 };
 
 }  // namespace switchboard::contracts

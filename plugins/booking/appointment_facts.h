@@ -1,0 +1,17 @@
+// An appointment as the people told about it need it (events::AppointmentFacts): the stored
+// row completed with the customer's name and number and the branch's zone.
+#pragma once
+
+#include <soci/soci.h>
+
+#include "switchboard/domain/appointment.h"
+#include "switchboard/events/booking.h"
+#include "switchboard/host.h"
+
+namespace booking {
+
+switchboard::events::AppointmentFacts factsOf(switchboard::Host& host,
+                                              const switchboard::domain::Appointment& a,
+                                              soci::session& tx);
+
+}  // namespace booking

@@ -82,6 +82,7 @@ TEST(Config, ShippedDefaultLoads) {
   EXPECT_EQ(routes, (std::vector<std::string>{
                         "GET /hello hello.greet", "POST /webhooks/retell retell.webhook durable",
                         "POST /webhooks/retell/inbound retell.inbound",
+                        "POST /retell/functions/{name} retell.function",
                         "GET /api/webhooks/retell/diagnostic retell.diagnostic admin",
                         "POST /webhooks/calcom calcom.webhook durable"}));
   std::vector<std::string> subscriptions;

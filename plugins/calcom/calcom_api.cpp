@@ -84,11 +84,12 @@ contracts::Booking bookingOf(const json::View& data) {
 }
 
 CalcomApi::CalcomApi(switchboard::HttpClient& client, std::string base_url, AccountOf account_of,
-                     std::chrono::milliseconds event_types_ttl)
+                     std::chrono::milliseconds event_types_ttl, std::size_t requests_per_minute)
     : client_(client),
       base_url_(std::move(base_url)),
       account_of_(std::move(account_of)),
-      ttl_(event_types_ttl) {}
+      ttl_(event_types_ttl),
+      limit_(requests_per_minute) {}
 
 OutboundResponse CalcomApi::send(const switchboard::domain::CompanyId& company,
                                  OutboundRequest request, const char* api_version) {
@@ -96,6 +97,11 @@ OutboundResponse CalcomApi::send(const switchboard::domain::CompanyId& company,
   if (account.api_key.empty())
     throw contracts::CalendarError(Kind::Refused,
                                    "company " + company + " has no Cal.com key (calcom.api_key)");
+  if (const auto wait = limit_.acquire(account.api_key, std::chrono::steady_clock::now()))
+    throw contracts::CalendarError(
+        Kind::Unavailable,
+        "Cal.com's requests per minute for company " + company + "'s key are used up; not sent",
+        *wait);
   request.bearer(account.api_key);
   request.header("cal-api-version", api_version);
   request.upstream = "calcom";

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 
+#include "rate_limit.h"
 #include "switchboard/contracts/calendar.h"
 #include "switchboard/http_client.h"
 #include "switchboard/json.h"
@@ -34,8 +35,9 @@ class CalcomApi final : public switchboard::contracts::Calendar {
   using AccountOf = std::function<Account(const switchboard::domain::CompanyId&)>;
   using Clock = std::function<std::chrono::steady_clock::time_point()>;
 
+  // `requests_per_minute`: per key, counted here before sending (0: no limit of ours).
   CalcomApi(switchboard::HttpClient& client, std::string base_url, AccountOf account_of,
-            std::chrono::milliseconds event_types_ttl);
+            std::chrono::milliseconds event_types_ttl, std::size_t requests_per_minute = 120);
 
   std::vector<switchboard::contracts::EventType> eventTypes(
       const switchboard::domain::CompanyId& company) override;
@@ -66,6 +68,7 @@ class CalcomApi final : public switchboard::contracts::Calendar {
   std::string base_url_;
   AccountOf account_of_;
   std::chrono::milliseconds ttl_;
+  KeyRateLimit limit_;
   struct Cached {
     std::chrono::steady_clock::time_point at;
     std::vector<switchboard::contracts::EventType> types;

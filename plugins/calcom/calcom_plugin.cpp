@@ -36,18 +36,19 @@ class CalcomPlugin final : public switchboard::Plugin {
 
   void configure(switchboard::Host& host) override {
     host_ = &host;
-    std::int64_t ttl_s = 3600;
+    std::int64_t ttl_s = 3600, per_minute = 120;
     switchboard::readPluginConfig(
         host, [&](switchboard::config::YamlReader& r, const YAML::Node& c) {
           if (!r.isMap(c, "config")) return;
-          r.map(c, "config", {"base_url", "event_types_ttl_s"});
+          r.map(c, "config", {"base_url", "event_types_ttl_s", "requests_per_minute"});
+          per_minute = r.integer(c, "requests_per_minute", "config", 0, 100000).value_or(120);
           base_url_ = r.string(c, "base_url", "config").value_or("https://api.cal.com");
           while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
           ttl_s = r.integer(c, "event_types_ttl_s", "config", 0, 86400).value_or(3600);
         });
     api_ = std::make_shared<calcom::CalcomApi>(
         host.client(), base_url_, [this](const std::string& c) { return accountOf(c); },
-        std::chrono::seconds(ttl_s));
+        std::chrono::seconds(ttl_s), static_cast<std::size_t>(per_minute));
     host.services().provide<contracts::Calendar>(api_);
 
     switchboard::DurableHandler webhook;

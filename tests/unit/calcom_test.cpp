@@ -7,6 +7,7 @@
 
 #include "calcom_signature.h"
 #include "calcom_webhook.h"
+#include "rate_limit.h"
 #include "support/paths.h"
 #include "switchboard/time.h"
 
@@ -73,3 +74,20 @@ TEST(CalcomWebhook, TriggersThatChangeNoBookingAreNamedSo) {
 }
 
 }  // namespace
+
+TEST(CalcomRateLimit, AKeysMinuteHoldsItsLimitAndNoMore) {
+  using namespace std::chrono;
+  calcom::KeyRateLimit limit(3);
+  const auto t0 = steady_clock::time_point(seconds(1000));
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(limit.acquire("cal_a", t0 + seconds(i)));
+  // The 4th within the minute waits until the first is a minute old (not sent, not counted).
+  const auto wait = limit.acquire("cal_a", t0 + seconds(10));
+  ASSERT_TRUE(wait);
+  EXPECT_EQ(*wait, milliseconds(50000));
+  EXPECT_TRUE(limit.acquire("cal_a", t0 + seconds(59)));
+  EXPECT_FALSE(limit.acquire("cal_b", t0 + seconds(10)));  // another key has its own minute
+  EXPECT_FALSE(limit.acquire("cal_a", t0 + seconds(60)));  // the first has left the window
+  EXPECT_TRUE(limit.acquire("cal_a", t0 + seconds(60)));
+  calcom::KeyRateLimit off(0);
+  for (int i = 0; i < 1000; ++i) EXPECT_FALSE(off.acquire("cal_a", t0));
+}

@@ -437,6 +437,7 @@ std::string LiveDesk::bookAppointment(const Context& c, const json::View& args) 
     }
     *db << "UPDATE booking_requests SET status = 'failed', reason = :r WHERE request_key = :k",
         soci::use(std::string(e.what())), soci::use(key);
+    db.reset();  // the connection goes back before the calendar is asked again
     if (e.kind() != Kind::SlotTaken) throw;
     cache_.invalidate(r.company, event_type);
     auto window = windowOf(local.date, settings_.horizon_days, c.branch.timezone);

@@ -192,13 +192,13 @@ class BookingPlugin final : public switchboard::Plugin {
       return failed("service " + svc->id + " has no calendar event type (calcom_event_type_id)");
     const std::string event_type = std::to_string(*svc->calcom_event_type_id);
 
-    // A repeat (a crash or a lost answer after the create): the first try's booking, if any.
+    const auto parts = booking::partsOf(*svc);
+    // A repeat (a crash or a lost answer after the create): the first try's booking, if any
+    // (a composite group's parts all, else none: a partial group is cancelled and booked anew).
     if (job.attempt > 1) {
-      if (auto found = calendar->findBooking(r.company, job.key)) {
-        out.status = found->start == r.requested_start ? "booked" : "alternative_booked";
-        out.uid = found->ref.id;
-        out.start = found->start;
-        out.end = found->end;
+      if (auto found = booking::findParts(*calendar, r.company, job.key, parts)) {
+        out.take(*found);
+        out.status = out.start == r.requested_start ? "booked" : "alternative_booked";
         out.reason = out.status == "booked" ? "" : "booked on an earlier try";
         return out;
       }
@@ -229,31 +229,32 @@ class BookingPlugin final : public switchboard::Plugin {
     request.reference = job.key;
 
     try {
-      auto slots = cache_->getOrLoad(window, [&] { return calendar->slots(q); });
-      auto tryBook = [&](TimePoint start) -> std::optional<contracts::Booking> {
-        request.start = start;
+      // A composite service fits where each of its staff-busy parts finds a free slot.
+      auto slots = booking::startsWhereAllFit(
+          cache_->getOrLoad(window, [&] { return calendar->slots(q); }), parts);
+      auto tryBook = [&](TimePoint start) -> bool {
         try {
-          auto made = calendar->book(request);
+          out.take(booking::bookParts(*calendar, request, parts, start, [&](const std::string& n) {
+            host_->log()->info("{}: {}", job.key, n);
+          }));
           cache_->invalidate(r.company, event_type);
-          return made;
+          return true;
         } catch (const contracts::CalendarError& e) {
+          cache_->invalidate(r.company, event_type);
           if (e.kind() != Kind::SlotTaken) throw;
           host_->log()->info("{}: {} was taken meanwhile: {}", job.key, time::formatUtc(start),
                              e.what());
-          cache_->invalidate(r.company, event_type);
-          return std::nullopt;
+          return false;
         }
       };
       if (booking::requestedIsFree(slots, in)) {
-        if (auto made = tryBook(r.requested_start)) {
+        if (tryBook(r.requested_start)) {
           out.status = "booked";
-          out.uid = made->ref.id;
-          out.start = made->start;
-          out.end = made->end;
           return out;
         }
-        slots = calendar->slots(q);  // it went: look again, once
-        cache_->put(q, window.days, slots);
+        const auto fresh = calendar->slots(q);  // it went: look again, once
+        cache_->put(q, window.days, fresh);
+        slots = booking::startsWhereAllFit(fresh, parts);
       }
       const auto alternatives = booking::rankAlternatives(slots, in);
       if (alternatives.empty())
@@ -270,11 +271,8 @@ class BookingPlugin final : public switchboard::Plugin {
         return out;
       }
       for (const auto& a : alternatives) {
-        if (auto made = tryBook(a.start)) {
+        if (tryBook(a.start)) {
           out.status = "alternative_booked";
-          out.uid = made->ref.id;
-          out.start = made->start;
-          out.end = made->end;
           out.reason = a.reason;
           return out;
         }
@@ -319,22 +317,32 @@ class BookingPlugin final : public switchboard::Plugin {
     }
     auto* appointments = service<domain::Appointments>();
     if (!appointments) throw std::runtime_error("no directory plugin provides appointments");
+    // One appointment, or a composite group's parts (the group named by the request's key);
+    // the first is the one the call and the request link to.
+    std::vector<booking::MadePart> parts = o.parts;
+    if (parts.empty()) parts.push_back({{}, o.uid, o.start, o.end});
     domain::Appointment a;
-    if (auto existing = appointments->byCalcomUid(tx, r.company, o.uid)) {
-      a = *existing;  // its webhook came first and recorded it: ours, so complete it
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      domain::Appointment p;
+      if (!parts[i].uid.empty())
+        if (auto existing = appointments->byCalcomUid(tx, r.company, parts[i].uid))
+          p = *existing;  // its webhook came first and recorded it: ours, so complete it
+      p.company_id = r.company;
+      p.branch_id = r.branch;
+      p.service_id = r.service;
+      p.staff_id = r.staff;
+      p.customer_id = r.customer_id;
+      p.call_id = r.call_id;
+      p.starts_at = parts[i].start;
+      p.ends_at = parts[i].end;
+      p.status = "booked";
+      p.calcom_booking_uid = parts[i].uid;
+      p.composite_group = o.parts.empty() ? "" : key;
+      p.source = "phone";
+      p = appointments->save(tx, r.company, p);
+      if (i == 0) a = p;
     }
-    a.company_id = r.company;
-    a.branch_id = r.branch;
-    a.service_id = r.service;
-    a.staff_id = r.staff;
-    a.customer_id = r.customer_id;
-    a.call_id = r.call_id;
-    a.starts_at = o.start;
-    a.ends_at = o.end;
-    a.status = "booked";
-    a.calcom_booking_uid = o.uid;
-    a.source = "phone";
-    a = appointments->save(tx, r.company, a);
+    a.ends_at = o.end;  // the group's, for what is told
     const long long booked = toMs(o.start);
     tx << "UPDATE booking_requests SET status = :s, reason = :r, offered = :o, "
           "booked_start_ms = :b, appointment_id = :a, booking_uid = :u, updated_at_ms = :now "

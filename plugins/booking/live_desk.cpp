@@ -6,6 +6,7 @@
 
 #include "alternative_finder.h"
 #include "appointment_facts.h"
+#include "composite_booking.h"
 #include "service_lookup.h"
 #include "spoken.h"
 #include "switchboard/contracts/calendar.h"
@@ -183,26 +184,35 @@ struct LiveDesk::Context {
     return d.min_notice;
   }
 
-  // The caller's upcoming appointment the arguments name (`start`: its time or day).
-  domain::Appointment ownAppointment(switchboard::Host& host, const json::View& args) const {
+  // The caller's upcoming appointment the arguments name (`start`: its time or day): its
+  // rows, earliest first (a composite service's group has one per part).
+  std::vector<domain::Appointment> ownAppointment(switchboard::Host& host,
+                                                  const json::View& args) const {
     if (!customer)
       throw Say{say("Unter Ihrer Nummer finde ich keinen Termin.",
                     "I find no appointment under your number.")};
-    std::vector<domain::Appointment> upcoming;
+    std::vector<std::vector<domain::Appointment>> upcoming;  // groups, earliest first
     {
       auto db = host.store().session();
       for (auto& a :
-           host.services().get<domain::Appointments>().forCustomer(*db, company.id, customer->id))
-        if (a.status == "booked" && a.starts_at > now && !a.calcom_booking_uid.empty())
-          upcoming.push_back(std::move(a));
+           host.services().get<domain::Appointments>().forCustomer(*db, company.id, customer->id)) {
+        if (a.status != "booked" || a.starts_at <= now) continue;
+        auto group = std::find_if(upcoming.begin(), upcoming.end(), [&](const auto& g) {
+          return !a.composite_group.empty() && g.front().composite_group == a.composite_group;
+        });
+        if (group != upcoming.end())
+          group->push_back(std::move(a));
+        else if (!a.calcom_booking_uid.empty())
+          upcoming.push_back({std::move(a)});
+      }
     }
     const auto named = arg(args, "start");
     if (!named.empty()) {
-      std::vector<domain::Appointment> matching;
-      for (const auto& a : upcoming) {
-        const auto local = time::toLocal(a.starts_at, branch.timezone);
-        if (named.size() == 10 ? local.date == named : a.starts_at == start(named, "start"))
-          matching.push_back(a);
+      std::vector<std::vector<domain::Appointment>> matching;
+      for (const auto& g : upcoming) {
+        const auto local = time::toLocal(g.front().starts_at, branch.timezone);
+        if (named.size() == 10 ? local.date == named : g.front().starts_at == start(named, "start"))
+          matching.push_back(g);
       }
       upcoming = std::move(matching);
     }
@@ -211,7 +221,7 @@ struct LiveDesk::Context {
                     "I find no upcoming appointment like that under your number.")};
     if (upcoming.size() > 1) {
       std::vector<std::string> spoken;
-      for (const auto& a : upcoming) spoken.push_back(when(a.starts_at));
+      for (const auto& g : upcoming) spoken.push_back(when(g.front().starts_at));
       throw Say{(german() ? "Sie haben mehrere Termine: " : "You have several appointments: ") +
                 allOf(spoken, german()) + say(". Welchen meinen Sie?", ". Which one do you mean?")};
     }
@@ -295,7 +305,8 @@ std::string LiveDesk::checkAvailability(const Context& c, const json::View& args
   window.query.company = c.company.id;
   window.query.event_type = event_type;
   auto& calendar = host_.services().get<contracts::Calendar>();
-  const auto slots = cache_.getOrLoad(window, [&] { return calendar.slots(window.query); });
+  const auto slots = startsWhereAllFit(
+      cache_.getOrLoad(window, [&] { return calendar.slots(window.query); }), partsOf(svc));
   const auto in = c.finder(svc, *requested, settings_);
   if (!at.empty()) {
     if (*requested <= c.now)
@@ -411,13 +422,15 @@ std::string LiveDesk::bookAppointment(const Context& c, const json::View& args) 
   request.metadata = {{"switchboard_company", r.company},
                       {"switchboard_call", r.call.provider + ":" + r.call.id}};
   request.reference = key;
+  const auto parts = partsOf(svc);
   Outcome o;
   try {
-    std::optional<contracts::Booking> made;
-    if (status == "pending") made = calendar.findBooking(r.company, key);  // an earlier try's
-    if (!made) made = calendar.book(request);
+    std::optional<std::vector<MadePart>> made;
+    if (status == "pending") made = findParts(calendar, r.company, key, parts);  // earlier try's
+    if (!made) made = bookParts(calendar, request, parts, start);
     cache_.invalidate(r.company, event_type);
-    o = {"booked", made->ref.id, made->start, made->end, "", {}};
+    o.status = "booked";
+    o.take(*made);
   } catch (const contracts::CalendarError& e) {
     auto db = host_.store().session();
     if (e.kind() == Kind::Unavailable) {
@@ -443,7 +456,8 @@ std::string LiveDesk::bookAppointment(const Context& c, const json::View& args) 
     auto window = windowOf(local.date, settings_.horizon_days, c.branch.timezone);
     window.query.company = r.company;
     window.query.event_type = event_type;
-    const auto slots = cache_.getOrLoad(window, [&] { return calendar.slots(window.query); });
+    const auto slots = startsWhereAllFit(
+        cache_.getOrLoad(window, [&] { return calendar.slots(window.query); }), parts);
     const auto alternatives = rankAlternatives(slots, in);
     return c.when(start) +
            (alternatives.empty()
@@ -471,17 +485,20 @@ std::string LiveDesk::bookAppointment(const Context& c, const json::View& args) 
 }
 
 std::string LiveDesk::cancelAppointment(const Context& c, const json::View& args) {
-  auto a = c.ownAppointment(host_, args);
+  const auto group = c.ownAppointment(host_, args);
+  const auto& a = group.front();
   c.requireNotice(a, settings_, "Eine Absage", "Cancelling");
   auto& calendar = host_.services().get<contracts::Calendar>();
-  try {
-    calendar.cancel(c.company.id, {"calcom", a.calcom_booking_uid},
-                    "cancelled by the caller on the phone");
-  } catch (const contracts::CalendarError& e) {
-    if (e.kind() != Kind::NotFound) throw;  // gone there already: ours follows
+  for (const auto& part : group) {
+    if (!part.calcom_booking_uid.empty()) try {
+        calendar.cancel(c.company.id, {"calcom", part.calcom_booking_uid},
+                        "cancelled by the caller on the phone");
+      } catch (const contracts::CalendarError& e) {
+        if (e.kind() != Kind::NotFound) throw;  // gone there already: ours follows
+      }
+    host_.jobs().enqueue("live_cancel", changeJson(part.company_id, part.id, c.call.call, nullptr),
+                         c.now, "live_cancel:" + std::to_string(part.id));
   }
-  host_.jobs().enqueue("live_cancel", changeJson(a.company_id, a.id, c.call.call, nullptr), c.now,
-                       "live_cancel:" + std::to_string(a.id));
   for (const auto& s : c.services)
     if (s.id == a.service_id && s.calcom_event_type_id)
       cache_.invalidate(c.company.id, std::to_string(*s.calcom_event_type_id));
@@ -490,8 +507,15 @@ std::string LiveDesk::cancelAppointment(const Context& c, const json::View& args
 }
 
 std::string LiveDesk::rescheduleAppointment(const Context& c, const json::View& args) {
-  auto a = c.ownAppointment(host_, args);
+  const auto group = c.ownAppointment(host_, args);
+  const auto& a = group.front();
   c.requireNotice(a, settings_, "Eine Verschiebung", "Moving an appointment");
+  if (group.size() > 1)
+    throw Say{
+        c.say("Diesen Termin aus mehreren Teilen kann ich am Telefon nicht verschieben; "
+              "ich kann ihn absagen und einen neuen buchen.",
+              "I cannot move this appointment of several parts on the phone; I can cancel "
+              "it and book a new one.")};
   const auto new_start = c.start(requiredArg(args, "new_start"), "new_start");
   if (new_start <= c.now)
     return c.say("Dieser Zeitpunkt liegt schon in der Vergangenheit.",

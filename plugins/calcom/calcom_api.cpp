@@ -203,6 +203,7 @@ contracts::Booking CalcomApi::book(const contracts::BookingRequest& request) {
     throw contracts::CalendarError(Kind::Refused,
                                    "Cal.com event type ids are numbers, not " + request.event_type);
   }
+  if (request.length_minutes > 0) b.field("lengthInMinutes", request.length_minutes);
   b.key("attendee")
       .object()
       .field("name",

@@ -34,7 +34,7 @@ const std::string kCalKey = "cal_test";
 const std::string kWebhookSecret = "calcom_test_webhook_secret";
 const std::string kAdmin = "booking-test-admin-token";
 const std::string kZone = "Europe/Berlin";
-constexpr long long kTeam = 4711, kCut = 101, kColor = 102;
+constexpr long long kTeam = 4711, kCut = 101, kColor = 102, kPerm = 103;
 
 std::string retellFixture(const std::string& name) {
   std::ifstream in(sbtest::sourceDir() + "/tests/fixtures/retell/" + name);
@@ -65,8 +65,15 @@ class Booking : public ::testing::Test {
   void SetUp() override {
     url_ = "sqlite://" + (dir_.path() / "sb.db").string();
     std::filesystem::create_directories(dir_.path() / "tenants");
-    std::filesystem::copy_file(sbtest::sourceDir() + "/config/tenants/salon-mitte.yaml",
-                               dir_.path() / "tenants/salon-mitte.yaml");
+    // The example salon, and a service whose event type is not its Cal.com team's.
+    std::ifstream in(sbtest::sourceDir() + "/config/tenants/salon-mitte.yaml");
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string tenant = text.str();
+    tenant.replace(tenant.find("\nstaff:\n"), 1,
+                   "\n  - { id: perm, name: Dauerwelle, duration_min: 60, price: \"60.00\", "
+                   "calcom_event_type_id: 103, branches: [mitte] }\n");
+    std::ofstream(dir_.path() / "tenants/salon-mitte.yaml") << tenant;
     start();
   }
 
@@ -192,7 +199,7 @@ class Booking : public ::testing::Test {
 
   sbtest::TempDir dir_;
   std::string url_;
-  sbtest::FakeCalcom calcom_{kCalKey, kTeam, {kCut}};  // 102 (colour) is not the team's
+  sbtest::FakeCalcom calcom_{kCalKey, kTeam, {kCut, kColor}};  // 103 (perm) is not the team's
   std::unique_ptr<sbtest::ServerProcess> server_;
   std::uint16_t port_ = 0;
   int min_notice_hours_ = 24;
@@ -294,8 +301,8 @@ TEST_F(Booking, ATakenTimeBooksTheNearestAlternativeAndSaysWhichWasAsked) {
 
 TEST_F(Booking, AForeignEventTypeIsRefusedAndNeverBooked) {
   const auto day = nextWednesday();
-  calcom_.addFree(kColor, *time::fromLocal(day, "10:00", kZone), 90);
-  requestBooking("call_color", "color", day, "10:00");
+  calcom_.addFree(kPerm, *time::fromLocal(day, "10:00", kZone), 60);
+  requestBooking("call_perm", "perm", day, "10:00");
   ASSERT_TRUE(sbtest::eventually([&] { return events("booking.failed").size() == 1; }))
       << server_->output();
   EXPECT_NE(events("booking.failed")[0].string("reason")->find("does not belong to Cal.com team"),
@@ -510,4 +517,49 @@ TEST_F(Booking, LiveBookingWithCalcomDownIsQueuedToldAndBookedOnceWhenItIsBack) 
   ASSERT_TRUE(sbtest::inboxIdle(port_));
   EXPECT_EQ(calcom_.bookings().size(), 1u);
   EXPECT_EQ(events("booking.appointment_booked").size(), 1u);
+}
+
+TEST_F(Booking, ACompositeServiceIsBookedAsOneGroupAllOrNothing) {
+  // Colour: apply (30 min, staff busy), wait (30, staff free), wash out (30, busy): 10:00 needs
+  // the staff at 10:00 and at 11:00.
+  const auto day = nextWednesday();
+  const auto at = [&](const char* hhmm) { return *time::fromLocal(day, hhmm, kZone); };
+  for (const char* t : {"10:00", "11:00", "13:00", "14:00"}) calcom_.addFree(kColor, at(t));
+  calcom_.snatch(kColor, at("11:00"));  // the third part fails when it is booked
+  requestBooking("call_color", "color", day, "10:00");
+  ASSERT_TRUE(sbtest::eventually([&] {
+    return events("booking.alternative_booked").size() + events("booking.failed").size() == 1;
+  })) << server_->output();
+  ASSERT_EQ(events("booking.alternative_booked").size(), 1u) << events("booking.failed")[0].text();
+  const auto alt = events("booking.alternative_booked")[0];
+  EXPECT_EQ(alt["appointment"].string("start"), time::formatUtc(at("13:00")));
+  EXPECT_EQ(alt["appointment"].string("end"), time::formatUtc(at("14:30")));
+
+  // In Cal.com: the first part at 10:00 was cancelled when the third failed; the group at
+  // 13:00 stands as two bookings (the staff is free while the colour works).
+  std::vector<std::string> accepted;
+  for (const auto& b : calcom_.bookings()) {
+    if (b.status == "cancelled") {
+      EXPECT_EQ(b.start, at("10:00"));
+      continue;
+    }
+    accepted.push_back(time::formatUtc(b.start) + "-" + time::formatUtc(b.end));
+    EXPECT_EQ(json::parse(b.body).root().integer("lengthInMinutes"), 30);
+  }
+  EXPECT_EQ(accepted, (std::vector<std::string>{
+                          time::formatUtc(at("13:00")) + "-" + time::formatUtc(at("13:30")),
+                          time::formatUtc(at("14:00")) + "-" + time::formatUtc(at("14:30"))}));
+
+  // Ours: one appointment per part, one group, the staff-free part without a booking.
+  auto db = database();
+  soci::rowset<soci::row> rows =
+      (db.prepare << "SELECT starts_at_ms, COALESCE(calcom_booking_uid, '') FROM appointments "
+                     "WHERE composite_group = 'call:retell:call_color' ORDER BY starts_at_ms");
+  std::vector<std::string> parts;
+  for (const auto& row : rows)
+    parts.push_back(time::formatUtc(TimePoint(std::chrono::milliseconds(row.get<long long>(0)))) +
+                    (row.get<std::string>(1).empty() ? " free" : " booked"));
+  EXPECT_EQ(parts, (std::vector<std::string>{time::formatUtc(at("13:00")) + " booked",
+                                             time::formatUtc(at("13:30")) + " free",
+                                             time::formatUtc(at("14:00")) + " booked"}));
 }

@@ -95,6 +95,11 @@ std::optional<Reply> FakeCalcom::refuse(const RecordedRequest& r, const char* ve
   return std::nullopt;
 }
 
+void FakeCalcom::snatch(long long event_type, TimePoint start) {
+  std::lock_guard lock(mutex_);
+  snatched_.insert({event_type, start});
+}
+
 bool FakeCalcom::taken(long long event_type, TimePoint start) const {
   for (const auto& b : bookings_)
     if (b.event_type == event_type && b.start == start && b.status != "cancelled") return true;
@@ -149,7 +154,7 @@ Reply FakeCalcom::create(const RecordedRequest& r) {
     return error(400, "BadRequestException", "attendee.email or attendee.phoneNumber required");
   std::lock_guard lock(mutex_);
   const auto it = free_[*type].find(*start);
-  if (it == free_[*type].end() || taken(*type, *start))
+  if (it == free_[*type].end() || taken(*type, *start) || snatched_.count({*type, *start}))
     return error(400, "BadRequestException",
                  "User either already has booking at this time or is not available");
   Booking k;
@@ -157,7 +162,7 @@ Reply FakeCalcom::create(const RecordedRequest& r) {
   k.uid = "bk_fake_" + std::to_string(k.id);
   k.event_type = *type;
   k.start = *start;
-  k.end = *start + std::chrono::minutes(it->second);
+  k.end = *start + std::chrono::minutes(v.integer("lengthInMinutes").value_or(it->second));
   k.body = r.body;
   for (const auto& key : v["metadata"].keys())
     if (auto s = v["metadata"].string(key)) k.metadata[key] = *s;

@@ -37,6 +37,9 @@ class FakeCalcom {
   // Free start times of an event type (each `minutes` long).
   void addFree(long long event_type, switchboard::TimePoint start, int minutes = 30);
   std::vector<Booking> bookings() const;
+  // Another client books `start` first: slots still list it (read before), the create is
+  // refused as taken.
+  void snatch(long long event_type, switchboard::TimePoint start);
 
  private:
   switchboard::testing::Reply slots(const switchboard::testing::RecordedRequest& r);
@@ -55,6 +58,7 @@ class FakeCalcom {
   mutable std::mutex mutex_;
   std::map<long long, std::map<switchboard::TimePoint, int>> free_;  // event type → start → min
   std::vector<Booking> bookings_;
+  std::set<std::pair<long long, switchboard::TimePoint>> snatched_;
   switchboard::testing::FakeUpstream api_;  // last: its threads stop first
 };
 

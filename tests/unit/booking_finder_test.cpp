@@ -4,6 +4,7 @@
 
 #include "alternative_finder.h"
 #include "availability_cache.h"
+#include "composite_booking.h"
 #include "switchboard/time.h"
 
 namespace {
@@ -153,3 +154,33 @@ TEST(AvailabilityCache, AddsDaysAcrossMonthsAndYears) {
 }
 
 }  // namespace
+
+TEST(CompositeParts, SegmentsBackToBackAndStartsWhereEveryBusyPartFits) {
+  switchboard::domain::Service colour;
+  colour.duration_minutes = 90;
+  colour.segments = {{"apply", 30, true}, {"wait", 30, false}, {"wash", 30, true}};
+  const auto parts = booking::partsOf(colour);
+  ASSERT_EQ(parts.size(), 3u);
+  EXPECT_EQ(parts[1].offset_minutes, 30);
+  EXPECT_FALSE(parts[1].staff_busy);
+  EXPECT_EQ(parts[2].offset_minutes, 60);
+  EXPECT_TRUE(booking::isComposite(parts));
+
+  const auto t = *switchboard::time::parseUtc("2026-12-02T09:00:00Z");
+  auto at = [&](int minutes) { return t + std::chrono::minutes(minutes); };
+  // Free: 9:00, 10:00 (so 9:00 fits), 10:30 (needs 11:30: no), 12:00, 13:00 (12:00 fits).
+  std::vector<switchboard::contracts::Slot> free;
+  for (int m : {0, 60, 90, 180, 240}) free.push_back({at(m), 30, ""});
+  std::vector<switchboard::TimePoint> starts;
+  for (const auto& s : booking::startsWhereAllFit(free, parts)) {
+    starts.push_back(s.start);
+    EXPECT_EQ(s.duration_minutes, 90);
+  }
+  EXPECT_EQ(starts, (std::vector<switchboard::TimePoint>{at(0), at(180)}));
+
+  // A simple service is one part and every free slot.
+  switchboard::domain::Service cut;
+  cut.duration_minutes = 30;
+  EXPECT_FALSE(booking::isComposite(booking::partsOf(cut)));
+  EXPECT_EQ(booking::startsWhereAllFit(free, booking::partsOf(cut)).size(), free.size());
+}

@@ -50,6 +50,9 @@ struct BookingRequest {
   domain::CompanyId company;
   std::string event_type;
   TimePoint start{};
+  // 0: the event type's length. Set for a composite service's part (the event type must
+  // allow that length at the provider, e.g. Cal.com's multiple durations).
+  int length_minutes = 0;
   Attendee attendee;
   // Travels with the booking and comes back in the provider's webhooks: our ids (call,
   // appointment), by which a booking we made is recognised and a repeat is found.

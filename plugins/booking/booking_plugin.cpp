@@ -155,8 +155,15 @@ class BookingPlugin final : public switchboard::Plugin {
         soci::use(std::string(booked_live ? "booked_live" : "pending")), soci::use(now),
         soci::use(now), soci::use(call_ref), soci::use(live_appointment, live_ind);
     if (booked_live) {
-      if (r.call_id && live_ind == soci::i_ok)
-        linkCall(tx, r.company, *r.call_id, live_appointment);
+      if (r.call_id && live_ind == soci::i_ok) {
+        long long asked = 0, got = 0;
+        tx << "SELECT requested_start_ms, booked_start_ms FROM booking_requests WHERE call_ref = "
+              ":r AND appointment_id = :a",
+            soci::use(call_ref), soci::use(live_appointment), soci::into(asked), soci::into(got);
+        linkCall(tx, r.company, *r.call_id, live_appointment,
+                 TimePoint(std::chrono::milliseconds(asked)),
+                 TimePoint(std::chrono::milliseconds(got)));
+      }
       host_->log()->info("booking request {}: booked during the call (appointment {})", key,
                          live_appointment);
       return;
@@ -349,7 +356,7 @@ class BookingPlugin final : public switchboard::Plugin {
           "WHERE request_key = :k",
         soci::use(o.status), soci::use(o.reason), soci::use(offered), soci::use(booked),
         soci::use(a.id), soci::use(o.uid), soci::use(now), soci::use(key);
-    if (r.call_id) linkCall(tx, r.company, *r.call_id, a.id);
+    if (r.call_id) linkCall(tx, r.company, *r.call_id, a.id, r.requested_start, o.start);
     if (r.customer_id)
       if (auto* customers = service<domain::Customers>())
         if (auto c = customers->get(tx, r.company, *r.customer_id);
@@ -375,11 +382,15 @@ class BookingPlugin final : public switchboard::Plugin {
   }
 
   // The call's link to what it produced (the first appointment, when it made several).
+  // With what was asked and what was booked, when this request knows them.
   void linkCall(soci::session& tx, const std::string& company, std::int64_t call_id,
-                std::int64_t appointment_id) {
+                std::int64_t appointment_id, std::optional<TimePoint> requested = std::nullopt,
+                std::optional<TimePoint> booked = std::nullopt) {
     if (auto* calls = service<domain::Calls>())
       if (auto call = calls->get(tx, company, call_id); call && !call->appointment_id) {
         call->appointment_id = appointment_id;
+        if (requested) call->requested_start = requested;
+        if (booked) call->booked_start = booked;
         calls->save(tx, company, *call);
       }
   }

@@ -93,7 +93,7 @@ constexpr const char* kCallColumns =
     "to_number, status, started_at_ms, ended_at_ms, analyzed_at_ms, duration_seconds, "
     "disconnection_reason, transcript, summary, sentiment, analysis_json, cost_minor, "
     "cost_currency, cost_usd_cents, customer_id, customer_name, appointment_id, flagged, "
-    "flag_reason";
+    "flag_reason, requested_start_ms, booked_start_ms";
 
 domain::Call callFrom(const soci::row& r) {
   domain::Call c;
@@ -125,6 +125,8 @@ domain::Call callFrom(const soci::row& r) {
   c.appointment_id = optionalInt64At(r, i++);
   c.flagged = int64At(r, i++) != 0;
   c.flag_reason = textAt(r, i++);
+  c.requested_start = optionalTimeAt(r, i++);
+  c.booked_start = optionalTimeAt(r, i++);
   return c;
 }
 
@@ -135,7 +137,8 @@ domain::Call CallStore::write(soci::session& db, const std::optional<std::string
   call.company_id = company.value_or("");
   NullableText company_id(call.company_id), branch(call.branch_id);
   Nullable started(call.started_at), ended(call.ended_at), analyzed(call.analyzed_at),
-      customer(call.customer_id), appointment(call.appointment_id);
+      customer(call.customer_id), appointment(call.appointment_id), requested(call.requested_start),
+      booked(call.booked_start);
   const ll cost = call.cost.minor, cost_usd = call.cost_usd.minor;
   const int flagged = call.flagged;
   if (call.id == 0) {
@@ -144,9 +147,10 @@ domain::Call CallStore::write(soci::session& db, const std::optional<std::string
           "direction, from_number, to_number, status, started_at_ms, ended_at_ms, "
           "analyzed_at_ms, duration_seconds, disconnection_reason, transcript, summary, "
           "sentiment, analysis_json, cost_minor, cost_currency, cost_usd_cents, customer_id, "
-          "customer_name, appointment_id, flagged, flag_reason) VALUES (:c, :b, :p, :x, :ag, "
-          ":dir, :f, :t, :s, :sa, :ea, :aa, :d, :dr, :tr, :su, :se, :an, :cm, :cc, :cu, :cust, "
-          ":cn, :ap, :fl, :fr) RETURNING id",
+          "customer_name, appointment_id, flagged, flag_reason, requested_start_ms, "
+          "booked_start_ms) VALUES (:c, :b, :p, :x, :ag, :dir, :f, :t, :s, :sa, :ea, :aa, :d, "
+          ":dr, :tr, :su, :se, :an, :cm, :cc, :cu, :cust, :cn, :ap, :fl, :fr, :rs, :bs) "
+          "RETURNING id",
         soci::use(company_id.value, company_id.ind), soci::use(branch.value, branch.ind),
         soci::use(call.ref.provider), soci::use(call.ref.id), soci::use(call.agent_id),
         soci::use(call.direction), soci::use(call.from_number), soci::use(call.to_number),
@@ -157,7 +161,8 @@ domain::Call CallStore::write(soci::session& db, const std::optional<std::string
         soci::use(call.analysis_json), soci::use(cost), soci::use(call.cost.currency),
         soci::use(cost_usd), soci::use(customer.value, customer.ind), soci::use(call.customer_name),
         soci::use(appointment.value, appointment.ind), soci::use(flagged),
-        soci::use(call.flag_reason), soci::into(id);
+        soci::use(call.flag_reason), soci::use(requested.value, requested.ind),
+        soci::use(booked.value, booked.ind), soci::into(id);
     call.id = id;
     return call;
   }
@@ -171,7 +176,8 @@ domain::Call CallStore::write(soci::session& db, const std::optional<std::string
                      "disconnection_reason = :dr, transcript = :tr, summary = :su, "
                      "sentiment = :se, analysis_json = :an, cost_minor = :cm, "
                      "cost_currency = :cc, cost_usd_cents = :cu, customer_id = :cust, "
-                     "customer_name = :cn, appointment_id = :ap, flagged = :fl, flag_reason = :fr "
+                     "customer_name = :cn, appointment_id = :ap, flagged = :fl, flag_reason = :fr, "
+                     "requested_start_ms = :rs, booked_start_ms = :bs "
                      "WHERE id = :id AND ((:un = 1 AND company_id IS NULL) OR company_id = :c)",
        soci::use(branch.value, branch.ind), soci::use(call.agent_id), soci::use(call.direction),
        soci::use(call.from_number), soci::use(call.to_number), soci::use(call.status),
@@ -181,7 +187,8 @@ domain::Call CallStore::write(soci::session& db, const std::optional<std::string
        soci::use(call.sentiment), soci::use(call.analysis_json), soci::use(cost),
        soci::use(call.cost.currency), soci::use(cost_usd), soci::use(customer.value, customer.ind),
        soci::use(call.customer_name), soci::use(appointment.value, appointment.ind),
-       soci::use(flagged), soci::use(call.flag_reason), soci::use(id), soci::use(unassigned),
+       soci::use(flagged), soci::use(call.flag_reason), soci::use(requested.value, requested.ind),
+       soci::use(booked.value, booked.ind), soci::use(id), soci::use(unassigned),
        soci::use(call.company_id));
   st.execute(true);
   requireUpdated(st, "call", call.id, call.company_id.empty() ? "(unassigned)" : call.company_id);

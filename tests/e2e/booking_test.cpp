@@ -244,8 +244,12 @@ TEST_F(Booking, ACallIsBookedOnceInCalcomAndLinkedToItsCallAndCaller) {
       soci::into(uid), soci::into(status);
   EXPECT_EQ(uid, bookings[0].uid);
   EXPECT_EQ(status, "booked");
-  db << "SELECT appointment_id FROM calls", soci::into(call_link);
+  long long asked = 0, got = 0;
+  db << "SELECT appointment_id, requested_start_ms, booked_start_ms FROM calls",
+      soci::into(call_link), soci::into(asked), soci::into(got);
   EXPECT_EQ(call_link, appointment);
+  EXPECT_EQ(asked, got);  // booked as asked
+  EXPECT_EQ(time::formatUtc(TimePoint(std::chrono::milliseconds(got))), "2025-11-27T14:00:00Z");
   db << "SELECT journey_status FROM customers", soci::into(journey);
   EXPECT_EQ(journey, "booked");
   db << "SELECT status FROM booking_requests", soci::into(status);
@@ -405,8 +409,11 @@ TEST_F(Booking, LiveFunctionsCheckAndBookOnceAndTheCallIsNotBookedAgainAfterward
       soci::into(source), soci::into(customer);
   EXPECT_EQ(source, "phone");
   EXPECT_GT(customer, 0);
-  db << "SELECT appointment_id FROM calls", soci::into(call_link);
+  long long booked_ms = 0;
+  db << "SELECT appointment_id, booked_start_ms FROM calls", soci::into(call_link),
+      soci::into(booked_ms);
   EXPECT_EQ(call_link, appointment);
+  EXPECT_EQ(TimePoint(std::chrono::milliseconds(booked_ms)), *time::fromLocal(day, "14:30", kZone));
 }
 
 TEST_F(Booking, LiveFunctionsRefuseWhatTheyCannotActOn) {

@@ -145,14 +145,14 @@ class BookingPlugin final : public switchboard::Plugin {
           "status IN ('booked', 'alternative_booked', 'queued')",
         soci::use(call_ref), soci::into(live), soci::into(live_appointment, live_ind);
     const bool booked_live = live > 0;
+    const std::string status = booked_live ? "booked_live" : "pending";  // outlives the statement
     tx << "INSERT INTO booking_requests (request_key, company_id, branch_id, service_id, "
           "call_id, customer_id, requested_start_ms, requested_local, time_zone, status, "
           "created_at_ms, updated_at_ms, call_ref, appointment_id) VALUES (:k, :c, :b, :s, :call, "
           ":cust, :rs, :rl, :tz, :st, :now, :now2, :ref, :a)",
         soci::use(key), soci::use(r.company), soci::use(r.branch), soci::use(r.service),
         soci::use(call_id, call_ind), soci::use(customer_id, customer_ind), soci::use(requested),
-        soci::use(r.start_local), soci::use(r.time_zone),
-        soci::use(std::string(booked_live ? "booked_live" : "pending")), soci::use(now),
+        soci::use(r.start_local), soci::use(r.time_zone), soci::use(status), soci::use(now),
         soci::use(now), soci::use(call_ref), soci::use(live_appointment, live_ind);
     if (booked_live) {
       if (r.call_id && live_ind == soci::i_ok) {

@@ -433,11 +433,12 @@ std::string LiveDesk::bookAppointment(const Context& c, const json::View& args) 
     o.take(*made);
   } catch (const contracts::CalendarError& e) {
     auto db = host_.store().session();
+    const std::string why = e.what();  // bound by reference: it must outlive the statement
     if (e.kind() == Kind::Unavailable) {
       // The caller is told; the job books it once the calendar is back (behind the breaker).
       soci::transaction tx(*db);
       *db << "UPDATE booking_requests SET status = 'queued', reason = :r WHERE request_key = :k",
-          soci::use(std::string(e.what())), soci::use(key);
+          soci::use(why), soci::use(key);
       host_.jobs().enqueue("book", r.toJson(), c.now, key, db.get());
       tx.commit();
       host_.log()->warn("{}: calendar unavailable, queued: {}", key, e.what());
@@ -449,7 +450,7 @@ std::string LiveDesk::bookAppointment(const Context& c, const json::View& args) 
           "soon as the calendar is back, and you will get a confirmation.");
     }
     *db << "UPDATE booking_requests SET status = 'failed', reason = :r WHERE request_key = :k",
-        soci::use(std::string(e.what())), soci::use(key);
+        soci::use(why), soci::use(key);
     db.reset();  // the connection goes back before the calendar is asked again
     if (e.kind() != Kind::SlotTaken) throw;
     cache_.invalidate(r.company, event_type);

@@ -17,8 +17,10 @@
 #include "support/http_client.h"
 #include "support/inbox_idle.h"
 #include "support/paths.h"
+#include "support/postgres_server.h"
 #include "support/server_process.h"
 #include "support/temp_dir.h"
+#include "support/test_database.h"
 #include "switchboard/events/calls.h"
 #include "switchboard/json.h"
 #include "switchboard/time.h"
@@ -60,10 +62,12 @@ std::string nextWednesday() {
   }
 }
 
-class Booking : public ::testing::Test {
+// Every test on each backend (GetParam(): sqlite | postgresql).
+class Booking : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    url_ = "sqlite://" + (dir_.path() / "sb.db").string();
+    url_ = GetParam() == "sqlite" ? "sqlite://" + (dir_.path() / "sb.db").string()
+                                  : sbtest::PostgresServer::shared().createDatabase();
     std::filesystem::create_directories(dir_.path() / "tenants");
     // The example salon, and a service whose event type is not its Cal.com team's.
     std::ifstream in(sbtest::sourceDir() + "/config/tenants/salon-mitte.yaml");
@@ -193,9 +197,7 @@ class Booking : public ::testing::Test {
     ASSERT_EQ(reply.status, 202) << reply.body;
   }
 
-  soci::session database() {
-    return soci::session(*soci::factory_sqlite3(), "db=" + url_.substr(9) + " timeout=10");
-  }
+  soci::session database() { return sbtest::openDatabase(url_); }
 
   sbtest::TempDir dir_;
   std::string url_;
@@ -205,7 +207,7 @@ class Booking : public ::testing::Test {
   int min_notice_hours_ = 24;
 };
 
-TEST_F(Booking, ACallIsBookedOnceInCalcomAndLinkedToItsCallAndCaller) {
+TEST_P(Booking, ACallIsBookedOnceInCalcomAndLinkedToItsCallAndCaller) {
   // The fixture's caller asks for "heute um 15 Uhr" on 2025-11-27 (14:00 UTC).
   calcom_.addFree(kCut, *time::parseUtc("2025-11-27T14:00:00Z"));
   calcom_.addFree(kCut, *time::parseUtc("2025-11-27T14:30:00Z"));
@@ -271,7 +273,7 @@ TEST_F(Booking, ACallIsBookedOnceInCalcomAndLinkedToItsCallAndCaller) {
   EXPECT_EQ(cancelled[0].string("source"), "calendar");
 }
 
-TEST_F(Booking, ATakenTimeBooksTheNearestAlternativeAndSaysWhichWasAsked) {
+TEST_P(Booking, ATakenTimeBooksTheNearestAlternativeAndSaysWhichWasAsked) {
   // The old flow 3: 14:00 asked, 14:30 / 15:00 / 16:00 free, 14:30 booked.
   const auto day = nextWednesday();
   for (const char* t : {"14:30", "15:00", "16:00"})
@@ -303,7 +305,7 @@ TEST_F(Booking, ATakenTimeBooksTheNearestAlternativeAndSaysWhichWasAsked) {
   EXPECT_EQ(calcom_.bookings().size(), 2u);
 }
 
-TEST_F(Booking, AForeignEventTypeIsRefusedAndNeverBooked) {
+TEST_P(Booking, AForeignEventTypeIsRefusedAndNeverBooked) {
   const auto day = nextWednesday();
   calcom_.addFree(kPerm, *time::fromLocal(day, "10:00", kZone), 60);
   requestBooking("call_perm", "perm", day, "10:00");
@@ -316,7 +318,7 @@ TEST_F(Booking, AForeignEventTypeIsRefusedAndNeverBooked) {
   EXPECT_TRUE(calcom_.upstream().requests("GET", "/v2/slots").empty());
 }
 
-TEST_F(Booking, CalcomDownTheWorkWaitsAndBooksOnceWhenItIsBack) {
+TEST_P(Booking, CalcomDownTheWorkWaitsAndBooksOnceWhenItIsBack) {
   const auto day = nextWednesday();
   calcom_.addFree(kCut, *time::fromLocal(day, "11:00", kZone));
   calcom_.upstream().failNext("GET", "/v2/slots", 2);  // 503 twice
@@ -329,7 +331,7 @@ TEST_F(Booking, CalcomDownTheWorkWaitsAndBooksOnceWhenItIsBack) {
   EXPECT_TRUE(events("booking.failed").empty());
 }
 
-TEST_F(Booking, CalcomWebhooksWithoutTheCompanysSignatureAre401AndNotStored) {
+TEST_P(Booking, CalcomWebhooksWithoutTheCompanysSignatureAre401AndNotStored) {
   const std::string ping =
       R"({"triggerEvent":"PING","createdAt":"2024-01-15T10:00:00.000Z","payload":{}})";
   EXPECT_EQ(postCalcom(ping, calcom::signatureOf(ping, "not-the-secret")), 401);
@@ -342,11 +344,9 @@ TEST_F(Booking, CalcomWebhooksWithoutTheCompanysSignatureAre401AndNotStored) {
   EXPECT_EQ(json::parse(inbox.body).root()["items"].items().size(), 1u) << inbox.body;
 }
 
-}  // namespace
-
 // ---- the agent's functions while the caller is on the line ----
 
-TEST_F(Booking, LiveFunctionsCheckAndBookOnceAndTheCallIsNotBookedAgainAfterwards) {
+TEST_P(Booking, LiveFunctionsCheckAndBookOnceAndTheCallIsNotBookedAgainAfterwards) {
   ASSERT_EQ(postRetell(retellFixture("call_started.json")), 204);  // the caller becomes known
   ASSERT_TRUE(sbtest::inboxIdle(port_));
   const auto day = nextWednesday();
@@ -416,7 +416,7 @@ TEST_F(Booking, LiveFunctionsCheckAndBookOnceAndTheCallIsNotBookedAgainAfterward
   EXPECT_EQ(TimePoint(std::chrono::milliseconds(booked_ms)), *time::fromLocal(day, "14:30", kZone));
 }
 
-TEST_F(Booking, LiveFunctionsRefuseWhatTheyCannotActOn) {
+TEST_P(Booking, LiveFunctionsRefuseWhatTheyCannotActOn) {
   const auto day = nextWednesday();
   auto r = tool("check_availability", R"({"service":"Haarschnitt","date":")" + day + R"("})",
                 "not-the-key");
@@ -438,7 +438,7 @@ TEST_F(Booking, LiveFunctionsRefuseWhatTheyCannotActOn) {
   EXPECT_TRUE(calcom_.upstream().requests("POST", "/v2/bookings").empty());
 }
 
-TEST_F(Booking, LiveFunctionsMoveAndCancelTheCallersOwnAppointment) {
+TEST_P(Booking, LiveFunctionsMoveAndCancelTheCallersOwnAppointment) {
   ASSERT_EQ(postRetell(retellFixture("call_started.json")), 204);
   ASSERT_TRUE(sbtest::inboxIdle(port_));
   const auto day = nextWednesday();
@@ -480,7 +480,7 @@ TEST_F(Booking, LiveFunctionsMoveAndCancelTheCallersOwnAppointment) {
   EXPECT_NE(said(r).find("keinen kommenden Termin"), std::string::npos) << said(r);
 }
 
-TEST_F(Booking, LiveFunctionsKeepTheMinimumNotice) {
+TEST_P(Booking, LiveFunctionsKeepTheMinimumNotice) {
   server_.reset();
   min_notice_hours_ = 24 * 60;  // longer than any test appointment is away
   start();
@@ -504,7 +504,7 @@ TEST_F(Booking, LiveFunctionsKeepTheMinimumNotice) {
   EXPECT_EQ(calcom_.bookings()[0].status, "accepted");
 }
 
-TEST_F(Booking, LiveBookingWithCalcomDownIsQueuedToldAndBookedOnceWhenItIsBack) {
+TEST_P(Booking, LiveBookingWithCalcomDownIsQueuedToldAndBookedOnceWhenItIsBack) {
   ASSERT_EQ(postRetell(retellFixture("call_started.json")), 204);
   ASSERT_TRUE(sbtest::inboxIdle(port_));
   const auto day = nextWednesday();
@@ -526,7 +526,7 @@ TEST_F(Booking, LiveBookingWithCalcomDownIsQueuedToldAndBookedOnceWhenItIsBack) 
   EXPECT_EQ(events("booking.appointment_booked").size(), 1u);
 }
 
-TEST_F(Booking, ACompositeServiceIsBookedAsOneGroupAllOrNothing) {
+TEST_P(Booking, ACompositeServiceIsBookedAsOneGroupAllOrNothing) {
   // Colour: apply (30 min, staff busy), wait (30, staff free), wash out (30, busy): 10:00 needs
   // the staff at 10:00 and at 11:00.
   const auto day = nextWednesday();
@@ -570,3 +570,8 @@ TEST_F(Booking, ACompositeServiceIsBookedAsOneGroupAllOrNothing) {
                                              time::formatUtc(at("13:30")) + " free",
                                              time::formatUtc(at("14:00")) + " booked"}));
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, Booking, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace

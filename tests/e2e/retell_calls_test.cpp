@@ -20,6 +20,7 @@
 #include "support/postgres_server.h"
 #include "support/server_process.h"
 #include "support/temp_dir.h"
+#include "support/test_database.h"
 #include "switchboard/json.h"
 #include "switchboard/testing/fake_upstream.h"
 
@@ -144,17 +145,7 @@ class RetellServer : public ::testing::Test {
     return sbtest::eventually([&] { return events(topic).size() >= n; });
   }
 
-  soci::session database() {
-    // The server writes meanwhile: wait for its write lock as it does (10 s), never fail on it.
-    if (backend() == "sqlite")
-      return soci::session(*soci::factory_sqlite3(), "db=" + url_.substr(9) + " timeout=10");
-    // postgresql://postgres@127.0.0.1:PORT/DB as libpq key=value pairs (what SOCI passes on)
-    const auto at = url_.find('@'), colon = url_.rfind(':'), slash = url_.rfind('/');
-    return soci::session(*soci::factory_postgresql(),
-                         "host=" + url_.substr(at + 1, colon - at - 1) +
-                             " port=" + url_.substr(colon + 1, slash - colon - 1) +
-                             " dbname=" + url_.substr(slash + 1) + " user=postgres");
-  }
+  soci::session database() { return sbtest::openDatabase(url_); }
 
   sbtest::TempDir dir_;
   std::string url_;

@@ -41,7 +41,8 @@ void readServer(YamlReader& r, const YAML::Node& node, ServerConfig& out) {
   if (!r.map(node, "server",
              {"listen", "threads", "max_body_bytes", "max_header_bytes", "max_request_line_bytes",
               "max_headers", "max_connections", "idle_timeout_ms", "header_timeout_ms",
-              "body_min_rate_bytes_per_s", "body_rate_window_ms", "drain_timeout_ms"}))
+              "body_min_rate_bytes_per_s", "body_rate_window_ms", "drain_timeout_ms",
+              "upstream_threads"}))
     return;
   if (auto listen = r.string(node, "listen", "server")) {
     const auto colon = listen->rfind(':');
@@ -83,6 +84,8 @@ void readServer(YamlReader& r, const YAML::Node& node, ServerConfig& out) {
     out.body_rate_window = std::chrono::milliseconds(*v);
   if (auto v = r.integer(node, "drain_timeout_ms", "server", 0, 600000))
     out.drain_timeout = std::chrono::milliseconds(*v);
+  if (auto v = r.integer(node, "upstream_threads", "server", 1, 1024))
+    out.upstream_threads = static_cast<std::size_t>(*v);
 }
 
 void readLogging(YamlReader& r, const YAML::Node& node, LoggingConfig& out) {

@@ -87,6 +87,24 @@ void RequestDispatcher::dispatch(switchboard::HttpRequest& request, Reply reply)
     if (target.durable) {
       if (!durable_) throw std::logic_error("durable route without an inbox");
       durable_->accept(target, request, once);
+    } else if (target.waits_upstream && upstream_pool_) {
+      auto copy = std::make_shared<switchboard::HttpRequest>(request);
+      const bool queued = upstream_pool_->submit([this, handler = target.handler, copy, once] {
+        try {
+          once((*handler)(*copy));
+        } catch (const std::exception& e) {
+          log_->error("request {} {} {}: handler failed: {}", copy->request_id, copy->method,
+                      copy->path, e.what());
+          once(HttpResponse::error(*copy, 500, "internal error"));
+        } catch (...) {
+          log_->error("request {} {} {}: handler failed with a non-standard exception",
+                      copy->request_id, copy->method, copy->path);
+          once(HttpResponse::error(*copy, 500, "internal error"));
+        }
+      });
+      if (!queued)
+        once(HttpResponse::error(request, 503,
+                                 "too many requests waiting on upstreams; try again shortly"));
     } else {
       once((*target.handler)(request));
     }

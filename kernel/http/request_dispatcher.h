@@ -9,6 +9,7 @@
 
 #include "http/reply.h"
 #include "http/route_table.h"
+#include "http/upstream_pool.h"
 #include "observability/metrics.h"
 #include "switchboard/http.h"
 
@@ -33,6 +34,8 @@ class RequestDispatcher {
   void dispatch(switchboard::HttpRequest& request, Reply reply) const;
 
   void setRoutes(std::shared_ptr<const RouteTable> routes) { routes_.store(std::move(routes)); }
+  // Where handlers that wait on an upstream run (none: on the calling thread).
+  void setUpstreamPool(UpstreamPool* pool) { upstream_pool_ = pool; }
   std::shared_ptr<const RouteTable> routes() const { return routes_.load(); }
 
  private:
@@ -40,6 +43,7 @@ class RequestDispatcher {
   std::shared_ptr<spdlog::logger> log_;
   std::size_t max_body_bytes_;
   DurableSink* durable_;
+  UpstreamPool* upstream_pool_ = nullptr;
   observability::RouteMetrics& unmatched_;
   std::atomic<std::shared_ptr<const RouteTable>> routes_{std::make_shared<const RouteTable>()};
 };

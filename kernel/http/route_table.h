@@ -26,6 +26,7 @@ struct RouteTarget {
   std::string handler_name;  // ... and handler
   // `auth: admin` routes: the bearer token asked for (empty: the admin API is off, 403).
   std::optional<std::string> admin_token;
+  bool waits_upstream = false;  // the handler runs on the upstream pool, not the reactor thread
 };
 
 class RouteTable {

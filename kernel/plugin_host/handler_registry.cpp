@@ -12,11 +12,16 @@ void HandlerRegistry::checkOpen(const std::string& plugin, const std::string& na
 }
 
 void HandlerRegistry::addHttp(const std::string& plugin, const std::string& name,
-                              switchboard::HttpHandler fn) {
+                              switchboard::HttpHandler fn, bool waits_upstream) {
   checkOpen(plugin, name);
   if (!http_.emplace(Key{plugin, name}, std::move(fn)).second)
     throw std::invalid_argument("plugin '" + plugin + "' registered HTTP handler '" + name +
                                 "' twice");
+  if (waits_upstream) waits_upstream_.insert(Key{plugin, name});
+}
+
+bool HandlerRegistry::waitsUpstream(const std::string& plugin, const std::string& name) const {
+  return waits_upstream_.count(Key{plugin, name}) > 0;
 }
 
 void HandlerRegistry::addEvent(const std::string& plugin, const std::string& name,

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,7 +19,9 @@ namespace switchboard::kernel::plugins {
 
 class HandlerRegistry {
  public:
-  void addHttp(const std::string& plugin, const std::string& name, switchboard::HttpHandler fn);
+  // `waits_upstream`: the handler waits on an upstream; its routes run it on the upstream pool.
+  void addHttp(const std::string& plugin, const std::string& name, switchboard::HttpHandler fn,
+               bool waits_upstream = false);
   void addEvent(const std::string& plugin, const std::string& name,
                 switchboard::TransactionalEventHandler fn);
   void addDurable(const std::string& plugin, const std::string& name,
@@ -30,6 +33,7 @@ class HandlerRegistry {
 
   // Pointers stay valid for the registry's life.
   const switchboard::HttpHandler* http(const std::string& plugin, const std::string& name) const;
+  bool waitsUpstream(const std::string& plugin, const std::string& name) const;
   const switchboard::TransactionalEventHandler* event(const std::string& plugin,
                                                       const std::string& name) const;
   const switchboard::DurableHandler* durable(const std::string& plugin,
@@ -58,6 +62,7 @@ class HandlerRegistry {
 
   std::atomic<bool> sealed_{false};
   std::map<Key, switchboard::HttpHandler> http_;
+  std::set<Key> waits_upstream_;
   std::map<Key, switchboard::TransactionalEventHandler> events_;
   std::map<Key, switchboard::DurableHandler> durable_;
   std::map<Key, switchboard::JobHandler> jobs_;

@@ -20,6 +20,10 @@ void PluginContext::Http::handler(const std::string& name, switchboard::HttpHand
   owner_.facilities_.handlers.addHttp(owner_.name_, name, std::move(fn));
 }
 
+void PluginContext::Http::upstreamHandler(const std::string& name, switchboard::HttpHandler fn) {
+  owner_.facilities_.handlers.addHttp(owner_.name_, name, std::move(fn), /*waits_upstream=*/true);
+}
+
 void PluginContext::Http::durable(const std::string& name, switchboard::DurableHandler handler) {
   owner_.facilities_.handlers.addDurable(owner_.name_, name, std::move(handler));
 }

@@ -69,6 +69,7 @@ class PluginContext final : public switchboard::Host {
     explicit Http(PluginContext& owner) : owner_(owner) {}
     void handler(const std::string& name, switchboard::HttpHandler fn) override;
     void durable(const std::string& name, switchboard::DurableHandler handler) override;
+    void upstreamHandler(const std::string& name, switchboard::HttpHandler fn) override;
 
    private:
     PluginContext& owner_;

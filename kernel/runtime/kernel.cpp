@@ -169,6 +169,7 @@ Kernel::~Kernel() {
   // Objects that came from plugin code die before the plugins themselves.
   bus_.setSubscriptions(std::make_shared<const events::SubscriptionTable>());
   if (dispatcher_) dispatcher_->setRoutes(std::make_shared<const http::RouteTable>());
+  if (upstream_pool_) upstream_pool_->stop();
   inbox_.reset();
   services_.clear();
   handlers_.clear();
@@ -200,6 +201,10 @@ void Kernel::prepare(bool open_storage) {
   handlers_.seal();
   dispatcher_ = std::make_unique<http::RequestDispatcher>(
       metrics_, logs_.get("http"), config.server.max_body_bytes, inbox_.get());
+  // Queue room for a few requests per thread; more would wait past their clients' deadlines.
+  upstream_pool_ = std::make_unique<http::UpstreamPool>(config.server.upstream_threads,
+                                                        config.server.upstream_threads * 8);
+  dispatcher_->setUpstreamPool(upstream_pool_.get());
   installTables(config);
   std::lock_guard lock(mutex_);
   config_ = std::move(config);
@@ -364,6 +369,8 @@ void Kernel::shutdown() {
   }
   log_->info("draining in-flight requests");
   server_->drainAndShutdown(config_.server.drain_timeout);
+  // Handlers still waiting on an upstream finish (their plugins are still loaded).
+  if (upstream_pool_) upstream_pool_->stop();
   // After the drain: durable requests in flight waited for their commit.
   if (inbox_) inbox_->stop();
   host_->stop();

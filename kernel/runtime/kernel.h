@@ -118,6 +118,7 @@ class Kernel {
   std::unique_ptr<inbox::Inbox> inbox_;
   events::Dispatcher bus_;
   std::unique_ptr<plugins::PluginHost> host_;
+  std::unique_ptr<http::UpstreamPool> upstream_pool_;  // before the dispatcher that uses it
   std::unique_ptr<http::RequestDispatcher> dispatcher_;
   std::unique_ptr<http::HttpServer> server_;
 

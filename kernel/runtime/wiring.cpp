@@ -51,9 +51,10 @@ std::shared_ptr<const http::RouteTable> buildRouteTable(
       }
     }
     try {
-      table->add(r.path, {r.method, label, handler, durable, &metrics.route(label), r.plugin,
-                          r.handler,
-                          r.admin ? std::optional<std::string>(config.admin.token) : std::nullopt});
+      table->add(r.path,
+                 {r.method, label, handler, durable, &metrics.route(label), r.plugin, r.handler,
+                  r.admin ? std::optional<std::string>(config.admin.token) : std::nullopt,
+                  handler && handlers.waitsUpstream(r.plugin, r.handler)});
     } catch (const std::invalid_argument& e) {
       problems.push_back({r.at, e.what()});
     }

@@ -102,7 +102,8 @@ class RetellPlugin final : public switchboard::Plugin {
     webhook.acknowledge = [](const HttpRequest&) { return HttpResponse::empty(204); };
     host.http().durable("webhook", webhook);
     host.http().handler("inbound", [this](const HttpRequest& r) { return inbound(r); });
-    host.http().handler("function", [this](const HttpRequest& r) { return function(r); });
+    // The agent's tools wait on the calendar: off the connection's thread.
+    host.http().upstreamHandler("function", [this](const HttpRequest& r) { return function(r); });
     host.http().handler("diagnostic", [this](const HttpRequest& r) { return diagnostic(r); });
 
     // A call fetched by `fetch-call`, replayed through the same events as its webhooks.

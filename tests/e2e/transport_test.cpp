@@ -322,3 +322,26 @@ TEST(TransportCap, ConnectionsOverTheCapGet503AndTheRestAreServed) {
 }
 
 }  // namespace
+
+// A handler that waits on an upstream (registered with upstreamHandler) runs on the kernel's
+// upstream pool: with one reactor thread, the server still answers other requests meanwhile
+// (on the reactor thread the gate would hold it, and nobody could open the gate).
+TEST(TransportUpstream, AHandlerWaitingOnAnUpstreamLeavesTheReactorServing) {
+  sbtest::KernelHarness h{
+      "server: { threads: 1, upstream_threads: 2 }\n"
+      "plugins:\n  probe: { library: probe }\n"
+      "routes:\n"
+      "  - { method: GET, path: /gate, plugin: probe, handler: gate }\n"
+      "  - { method: GET, path: /gate-waiting, plugin: probe, handler: gate_waiting }\n"
+      "  - { method: POST, path: /open, plugin: probe, handler: open }\n"};
+  h.start();
+  Connection waiting(h.port());
+  waiting.send("GET", "/gate");
+  ASSERT_TRUE(
+      sbtest::eventually([&] { return request(h.port(), "GET", "/gate-waiting").body == "1"; }));
+  EXPECT_EQ(request(h.port(), "GET", "/api/health").status, 200);
+  EXPECT_EQ(request(h.port(), "POST", "/open").status, 200);
+  const auto r = waiting.read();
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "opened");
+}

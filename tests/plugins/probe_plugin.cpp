@@ -8,6 +8,7 @@
 #include <switchboard/sdk.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -63,6 +64,29 @@ class ProbePlugin final : public switchboard::Plugin {
       log->info("slow request {} started", r.request_id);
       std::this_thread::sleep_for(std::chrono::milliseconds(ms));
       return HttpResponse::text(200, "slow done");
+    });
+    // An upstream handler that waits until /open is asked (at most 10 s); /gate-waiting says
+    // how many wait. Served off the reactor thread, so the other two still answer meanwhile.
+    host.http().upstreamHandler("gate", [this](const HttpRequest&) {
+      std::unique_lock lock(gate_mutex_);
+      ++gate_waiting_;
+      const bool opened =
+          gate_cv_.wait_for(lock, std::chrono::seconds(10), [this] { return gate_open_; });
+      --gate_waiting_;
+      return opened ? HttpResponse::text(200, "opened")
+                    : HttpResponse::text(504, "the gate was never opened");
+    });
+    host.http().handler("gate_waiting", [this](const HttpRequest&) {
+      std::lock_guard lock(gate_mutex_);
+      return HttpResponse::text(200, std::to_string(gate_waiting_));
+    });
+    host.http().handler("open", [this](const HttpRequest&) {
+      {
+        std::lock_guard lock(gate_mutex_);
+        gate_open_ = true;
+      }
+      gate_cv_.notify_all();
+      return HttpResponse::text(200, "open");
     });
     host.http().handler("publish", [this](const HttpRequest& r) {
       switchboard::Event event;
@@ -189,6 +213,10 @@ class ProbePlugin final : public switchboard::Plugin {
   switchboard::EventBus* bus_ = nullptr;
   std::mutex mutex_;
   std::vector<switchboard::Event> events_;
+  std::mutex gate_mutex_;
+  std::condition_variable gate_cv_;
+  bool gate_open_ = false;
+  int gate_waiting_ = 0;
 };
 
 }  // namespace

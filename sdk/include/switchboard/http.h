@@ -66,6 +66,10 @@ class BOOST_SYMBOL_VISIBLE HttpRegistry {
   virtual void handler(const std::string& name, HttpHandler handler) = 0;
   // For routes marked `durable: true`: verified, stored, acknowledged, processed by workers.
   virtual void durable(const std::string& name, DurableHandler handler) = 0;
+  // A handler that waits on an upstream (a provider's API) while its client waits, e.g. a
+  // voice agent's tool call: it runs on the kernel's pool for such handlers
+  // (server.upstream_threads), so the connection's thread goes on serving the others.
+  virtual void upstreamHandler(const std::string& name, HttpHandler handler) = 0;
 };
 
 }  // namespace switchboard

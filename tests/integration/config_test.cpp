@@ -140,7 +140,7 @@ TEST(Config, UnknownKeysAreNamedWhereTheyAre) {
       "config.yaml:3:3: unknown key 'treads' in server (expected one of: listen, threads, "
       "max_body_bytes, max_header_bytes, max_request_line_bytes, max_headers, max_connections, "
       "idle_timeout_ms, header_timeout_ms, body_min_rate_bytes_per_s, body_rate_window_ms, "
-      "drain_timeout_ms)\n"
+      "drain_timeout_ms, upstream_threads)\n"
       "config.yaml:4:1: unknown key 'logs' in the top level (expected one of: server, "
       "logging, storage, inbox, admin, plugin_dirs, plugins, routes, events)")
       << "problems come in file order";
@@ -192,11 +192,12 @@ TEST(Config, EventSubscriptionProblemsAreReported) {
 }
 
 TEST(Config, RoutesToHandlersThatDoNotExistAreReportedAfterConfigure) {
-  EXPECT_EQ(prepareProblems("plugins:\n  probe: { library: probe }\nroutes:\n"
-                            "  - { method: GET, path: /e, plugin: probe, handler: echo }\n"
-                            "  - { method: GET, path: /x, plugin: probe, handler: missing }\n"),
-            "config.yaml:6:5: route GET /x: plugin 'probe' has no HTTP handler 'missing' (it "
-            "registered: boom, echo, events, fetch, publish, slow, time)");
+  EXPECT_EQ(
+      prepareProblems("plugins:\n  probe: { library: probe }\nroutes:\n"
+                      "  - { method: GET, path: /e, plugin: probe, handler: echo }\n"
+                      "  - { method: GET, path: /x, plugin: probe, handler: missing }\n"),
+      "config.yaml:6:5: route GET /x: plugin 'probe' has no HTTP handler 'missing' (it "
+      "registered: boom, echo, events, fetch, gate, gate_waiting, open, publish, slow, time)");
 }
 
 TEST(Config, SubscriptionsToHandlersThatDoNotExistAreReportedAfterConfigure) {

@@ -381,36 +381,38 @@ std::string LiveDesk::bookAppointment(const Context& c, const json::View& args) 
            c.say(". Wir freuen uns auf Sie!", ". We look forward to seeing you!");
   };
 
-  // The key first: a repeated call of the function finds its first answer.
+  // The key first: a repeated call of the function finds its first answer. The insert comes
+  // before any read (SQLite: a transaction that reads first cannot wait for the write lock).
   std::string status;
   {
     auto db = host_.store().session();
-    soci::transaction tx(*db);
-    long long booked_ms = 0;
-    soci::indicator booked_ind = soci::i_null;
-    *db << "SELECT status, booked_start_ms FROM booking_requests WHERE request_key = :k",
-        soci::use(key), soci::into(status), soci::into(booked_ms, booked_ind);
-    if (!db->got_data()) status.clear();
-    if (status == "booked" || status == "alternative_booked")
-      return booked(TimePoint(std::chrono::milliseconds(booked_ms)));
-    if (status == "queued")
-      return c.say(
-          "Ihr Wunsch ist notiert; die Bestätigung kommt, sobald der Kalender wieder "
-          "erreichbar ist.",
-          "Your request is noted; the confirmation follows once the calendar is back.");
     const long long now = toMs(c.now), requested = toMs(start);
     long long customer_id = r.customer_id.value_or(0);
     soci::indicator customer_ind = r.customer_id ? soci::i_ok : soci::i_null;
     const std::string call_ref = r.call.provider + ":" + r.call.id;
-    if (status.empty())
-      *db << "INSERT INTO booking_requests (request_key, company_id, branch_id, service_id, "
-             "customer_id, requested_start_ms, requested_local, time_zone, status, created_at_ms, "
-             "updated_at_ms, call_ref) VALUES (:k, :c, :b, :s, :cust, :rs, :rl, :tz, 'pending', "
-             ":now, :now2, :ref)",
-          soci::use(key), soci::use(r.company), soci::use(r.branch), soci::use(r.service),
-          soci::use(customer_id, customer_ind), soci::use(requested), soci::use(r.start_local),
-          soci::use(r.time_zone), soci::use(now), soci::use(now), soci::use(call_ref);
-    tx.commit();
+    soci::statement insert =
+        (db->prepare << "INSERT INTO booking_requests (request_key, company_id, branch_id, "
+                        "service_id, customer_id, requested_start_ms, requested_local, time_zone, "
+                        "status, created_at_ms, updated_at_ms, call_ref) VALUES (:k, :c, :b, :s, "
+                        ":cust, :rs, :rl, :tz, 'pending', :now, :now2, :ref) "
+                        "ON CONFLICT (request_key) DO NOTHING",
+         soci::use(key), soci::use(r.company), soci::use(r.branch), soci::use(r.service),
+         soci::use(customer_id, customer_ind), soci::use(requested), soci::use(r.start_local),
+         soci::use(r.time_zone), soci::use(now), soci::use(now), soci::use(call_ref));
+    insert.execute(true);
+    if (insert.get_affected_rows() == 0) {  // asked before
+      long long booked_ms = 0;
+      soci::indicator booked_ind = soci::i_null;
+      *db << "SELECT status, booked_start_ms FROM booking_requests WHERE request_key = :k",
+          soci::use(key), soci::into(status), soci::into(booked_ms, booked_ind);
+      if (status == "booked" || status == "alternative_booked")
+        return booked(TimePoint(std::chrono::milliseconds(booked_ms)));
+      if (status == "queued")
+        return c.say(
+            "Ihr Wunsch ist notiert; die Bestätigung kommt, sobald der Kalender wieder "
+            "erreichbar ist.",
+            "Your request is noted; the confirmation follows once the calendar is back.");
+    }
   }
 
   auto& calendar = host_.services().get<contracts::Calendar>();

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "calcom_signature.h"
 #include "retell_signature.h"
@@ -569,6 +570,37 @@ TEST_P(Booking, ACompositeServiceIsBookedAsOneGroupAllOrNothing) {
   EXPECT_EQ(parts, (std::vector<std::string>{time::formatUtc(at("13:00")) + " booked",
                                              time::formatUtc(at("13:30")) + " free",
                                              time::formatUtc(at("14:00")) + " booked"}));
+}
+
+TEST_P(Booking, LiveBookingsFromManyCallersAtOnceAreEachBookedOnce) {
+  const auto day = nextWednesday();
+  std::vector<std::string> times;
+  for (int m = 9 * 60; m < 13 * 60; m += 30) {
+    char hhmm[8];
+    std::snprintf(hhmm, sizeof hhmm, "%02d:%02d", m / 60, m % 60);
+    times.push_back(hhmm);
+    calcom_.addFree(kCut, *time::fromLocal(day, hhmm, kZone));
+  }
+  std::vector<std::thread> callers;
+  std::vector<std::string> answers(times.size());
+  for (std::size_t i = 0; i < times.size(); ++i)
+    callers.emplace_back([&, i] {
+      const std::string body =
+          R"({"name":"book_appointment","call":{"call_id":"call_many_)" + std::to_string(i) +
+          R"(","direction":"inbound","from_number":"+491701234567","to_number":"+49301234567"},"args":{"service":"cut","start":")" +
+          day + "T" + times[i] + R"("}})";
+      const auto r = sbtest::request(
+          port_, "POST", "/retell/functions/book_appointment", body,
+          {{"Content-Type", "application/json"},
+           {"X-Retell-Signature", retell::signatureHeader(body, kRetellKey, nowMs())}});
+      answers[i] = std::to_string(r.status) + " " + r.body;
+    });
+  for (auto& t : callers) t.join();
+  for (const auto& a : answers) EXPECT_EQ(a.rfind("200 {\"result\":\"Gebucht", 0), 0u) << a;
+  EXPECT_EQ(calcom_.bookings().size(), times.size());
+  ASSERT_TRUE(sbtest::eventually([&] {
+    return events("booking.appointment_booked").size() == times.size();
+  })) << server_->output();
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Booking, ::testing::Values("sqlite", "postgresql"),

@@ -67,11 +67,16 @@ void putBooking(json::Builder& b, const FakeCalcom::Booking& k) {
 
 FakeCalcom::FakeCalcom(std::string api_key, long long team_id, std::set<long long> team_types)
     : key_(std::move(api_key)), team_(team_id), team_types_(std::move(team_types)) {
-  api_.on("GET", "/v2/slots", [this](const RecordedRequest& r) { return slots(r); });
-  api_.on("POST", "/v2/bookings", [this](const RecordedRequest& r) { return create(r); });
-  api_.on("GET", "/v2/bookings", [this](const RecordedRequest& r) { return list(r); });
-  api_.on("POST", "/v2/bookings/*", [this](const RecordedRequest& r) { return change(r); });
-  api_.on("GET", "/v2/teams/*", [this](const RecordedRequest& r) { return eventTypes(r); });
+  api_.on("GET", "/v2/slots",
+          [this](const RecordedRequest& r) { return slots(r).after(latency_); });
+  api_.on("POST", "/v2/bookings",
+          [this](const RecordedRequest& r) { return create(r).after(latency_); });
+  api_.on("GET", "/v2/bookings",
+          [this](const RecordedRequest& r) { return list(r).after(latency_); });
+  api_.on("POST", "/v2/bookings/*",
+          [this](const RecordedRequest& r) { return change(r).after(latency_); });
+  api_.on("GET", "/v2/teams/*",
+          [this](const RecordedRequest& r) { return eventTypes(r).after(latency_); });
 }
 
 void FakeCalcom::addFree(long long event_type, TimePoint start, int minutes) {

@@ -5,6 +5,8 @@
 // script failures on top through upstream() (FakeUpstream::failNext).
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <set>
@@ -40,6 +42,8 @@ class FakeCalcom {
   // Another client books `start` first: slots still list it (read before), the create is
   // refused as taken.
   void snatch(long long event_type, switchboard::TimePoint start);
+  // Every answer from now on waits this long (a Cal.com that answers in 100 ms).
+  void setLatency(std::chrono::milliseconds latency) { latency_ = latency; }
 
  private:
   switchboard::testing::Reply slots(const switchboard::testing::RecordedRequest& r);
@@ -59,6 +63,7 @@ class FakeCalcom {
   std::map<long long, std::map<switchboard::TimePoint, int>> free_;  // event type → start → min
   std::vector<Booking> bookings_;
   std::set<std::pair<long long, switchboard::TimePoint>> snatched_;
+  std::atomic<std::chrono::milliseconds> latency_{std::chrono::milliseconds(0)};
   switchboard::testing::FakeUpstream api_;  // last: its threads stop first
 };
 

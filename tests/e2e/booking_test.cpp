@@ -107,7 +107,9 @@ class Booking : public ::testing::TestWithParam<std::string> {
          (dir_.path() / "tenants").string() + "\" } }\n";
     c += "  retell: { library: retell, config: { api_key: \"" + kRetellKey + "\" } }\n";
     c += "  calls: { library: calls, config: { catalog_cache_ms: 0 } }\n";
-    c += "  calcom:\n    library: calcom\n    http_client: { max_attempts: 1 }\n";
+    // The breaker opens after two failures and lets a request try again after 300 ms.
+    c += "  calcom:\n    library: calcom\n    http_client: { max_attempts: 1, breaker_failures: 2, "
+         "breaker_cooldown_ms: 300 }\n";
     c += "    config: { base_url: \"" + calcom_.url() + "\" }\n";
     c += "  booking: { library: booking, config: { min_notice_hours: " +
          std::to_string(min_notice_hours_) + " } }\n";
@@ -133,6 +135,7 @@ class Booking : public ::testing::TestWithParam<std::string> {
     for (const char* t : {"appointment_booked", "alternative_booked", "failed",
                           "appointment_cancelled", "appointment_rescheduled"})
       c += std::string("  booking.") + t + ": [ probe.record ]\n";
+    c += "  upstream.circuit_opened: [ probe.record ]\n";
     return c;
   }
 
@@ -287,6 +290,10 @@ TEST_P(Booking, ATakenTimeBooksTheNearestAlternativeAndSaysWhichWasAsked) {
             time::formatUtc(*time::fromLocal(day, "14:30", kZone)));
   EXPECT_EQ(alt.string("requested_start"), time::formatUtc(*time::fromLocal(day, "14:00", kZone)));
   EXPECT_EQ(alt.string("reason"), "same day, nearest time");
+  for (int replay = 0; replay < 2; ++replay)  // the request replayed: still the one booking
+    requestBooking("call_alt_1", "cut", day, "14:00");
+  ASSERT_TRUE(sbtest::inboxIdle(port_));
+  EXPECT_EQ(events("booking.alternative_booked").size(), 1u);
   ASSERT_EQ(calcom_.bookings().size(), 1u);
   EXPECT_EQ(calcom_.upstream().requests("GET", "/v2/slots").size(), 1u);  // the whole window
   auto db = database();
@@ -322,12 +329,16 @@ TEST_P(Booking, AForeignEventTypeIsRefusedAndNeverBooked) {
 TEST_P(Booking, CalcomDownTheWorkWaitsAndBooksOnceWhenItIsBack) {
   const auto day = nextWednesday();
   calcom_.addFree(kCut, *time::fromLocal(day, "11:00", kZone));
-  calcom_.upstream().failNext("GET", "/v2/slots", 2);  // 503 twice
+  // Cal.com down: the slots read fails, then each retry's look for an earlier booking twice
+  // (the breaker opens after two failures in a row; later tries wait for its cool-down).
+  calcom_.upstream().failNext("GET", "/v2/slots", 1);
+  calcom_.upstream().failNext("GET", "/v2/bookings", 2);
   requestBooking("call_down", "cut", day, "11:00");
   ASSERT_TRUE(sbtest::eventually([&] { return events("booking.appointment_booked").size() == 1; },
                                  std::chrono::seconds(60)))
       << server_->output();
-  EXPECT_EQ(calcom_.upstream().requests("GET", "/v2/slots").size(), 3u);
+  EXPECT_FALSE(events("upstream.circuit_opened").empty()) << server_->output();
+  EXPECT_EQ(calcom_.upstream().requests("GET", "/v2/slots").size(), 2u);
   EXPECT_EQ(calcom_.bookings().size(), 1u);
   EXPECT_TRUE(events("booking.failed").empty());
 }
@@ -601,6 +612,22 @@ TEST_P(Booking, LiveBookingsFromManyCallersAtOnceAreEachBookedOnce) {
   ASSERT_TRUE(sbtest::eventually([&] {
     return events("booking.appointment_booked").size() == times.size();
   })) << server_->output();
+}
+
+TEST_P(Booking, ACallToAnUnknownNumberBooksNothingHoweverOftenItComes) {
+  calcom_.addFree(kCut, *time::parseUtc("2025-11-27T14:00:00Z"));
+  auto body = retellFixture("call_analyzed.json");
+  const auto at = body.find("+49301234567");
+  ASSERT_NE(at, std::string::npos);
+  body.replace(at, 12, "+49309999999");  // nobody's number
+  for (int round = 0; round < 3; ++round) EXPECT_EQ(postRetell(body), 204);
+  ASSERT_TRUE(sbtest::inboxIdle(port_));
+  EXPECT_TRUE(events("calls.booking_requested").empty());
+  EXPECT_TRUE(calcom_.upstream().requests("POST", "/v2/bookings").empty());
+  auto db = database();
+  int requests = 0;
+  db << "SELECT COUNT(*) FROM booking_requests", soci::into(requests);
+  EXPECT_EQ(requests, 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Booking, ::testing::Values("sqlite", "postgresql"),

@@ -264,15 +264,22 @@ class RetellPlugin final : public switchboard::Plugin {
     publishReport({stage, retell::translateCall(call)}, company);
   }
 
-  // ---- the inbound-call webhook ----
-  HttpResponse inbound(const HttpRequest& r) {
-    if (auto refusal = verify(r)) return *refusal;
-    json::Document doc;
+  // A signed JSON request answered on the spot: the refusal (401, 400 with the reason) or
+  // nullopt with `doc` parsed.
+  std::optional<HttpResponse> verifiedJson(const HttpRequest& r, json::Document& doc) {
+    if (auto refusal = verify(r)) return refusal;
     try {
       doc = json::parse(r.body);
     } catch (const std::invalid_argument& e) {
       return HttpResponse::error(r, 400, e.what());
     }
+    return std::nullopt;
+  }
+
+  // ---- the inbound-call webhook ----
+  HttpResponse inbound(const HttpRequest& r) {
+    json::Document doc;
+    if (auto refusal = verifiedJson(r, doc)) return *refusal;
     const auto root = doc.root();
     const auto in = root["call_inbound"];
     if (root.string("event").value_or("") != "call_inbound" || !in.isObject())
@@ -299,13 +306,8 @@ class RetellPlugin final : public switchboard::Plugin {
 
   // ---- custom functions (tools) during the call ----
   HttpResponse function(const HttpRequest& r) {
-    if (auto refusal = verify(r)) return *refusal;
     json::Document doc;
-    try {
-      doc = json::parse(r.body);
-    } catch (const std::invalid_argument& e) {
-      return HttpResponse::error(r, 400, e.what());
-    }
+    if (auto refusal = verifiedJson(r, doc)) return *refusal;
     const auto root = doc.root();
     const auto call = root["call"];
     if (!root.isObject() || !call.isObject())

@@ -630,6 +630,41 @@ TEST_P(Booking, ACallToAnUnknownNumberBooksNothingHoweverOftenItComes) {
   EXPECT_EQ(requests, 0);
 }
 
+TEST_P(Booking, ABookingMovedOrCancelledInCalcomItselfReachesOurAppointment) {
+  const auto day = nextWednesday();
+  for (const char* t : {"10:00", "12:00"}) calcom_.addFree(kCut, *time::fromLocal(day, t, kZone));
+  requestBooking("call_moved", "cut", day, "10:00");
+  ASSERT_TRUE(sbtest::eventually([&] { return events("booking.appointment_booked").size() == 1; }))
+      << server_->output();
+  calcom_.webhooksTo(port_, "/webhooks/calcom", kWebhookSecret);
+
+  // Moved in Cal.com's UI: a new booking, its signed BOOKING_RESCHEDULED webhook.
+  const auto [status, uid] =
+      calcom_.moveInCalcom(calcom_.bookings()[0].uid, *time::fromLocal(day, "12:00", kZone));
+  ASSERT_EQ(status, 200);
+  ASSERT_TRUE(sbtest::eventually([&] {
+    return events("booking.appointment_rescheduled").size() == 1;
+  })) << server_->output();
+  const auto moved = events("booking.appointment_rescheduled")[0];
+  EXPECT_EQ(moved.string("source"), "calendar");
+  EXPECT_EQ(moved.string("previous_start"), time::formatUtc(*time::fromLocal(day, "10:00", kZone)));
+  auto db = database();
+  std::string stored_uid, state;
+  long long start_ms = 0;
+  db << "SELECT calcom_booking_uid, starts_at_ms FROM appointments", soci::into(stored_uid),
+      soci::into(start_ms);
+  EXPECT_EQ(stored_uid, uid);
+  EXPECT_EQ(TimePoint(std::chrono::milliseconds(start_ms)), *time::fromLocal(day, "12:00", kZone));
+
+  // Cancelled there: ours follows, with Cal.com's reason.
+  ASSERT_EQ(calcom_.cancelInCalcom(uid, "Kundin krank"), 200);
+  ASSERT_TRUE(
+      sbtest::eventually([&] { return events("booking.appointment_cancelled").size() == 1; }));
+  EXPECT_EQ(events("booking.appointment_cancelled")[0].string("reason"), "Kundin krank");
+  db << "SELECT status FROM appointments", soci::into(state);
+  EXPECT_EQ(state, "cancelled");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Booking, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 

@@ -1,5 +1,7 @@
 #include "support/fake_calcom.h"
 
+#include "support/http_client.h"
+#include "switchboard/crypto.h"
 #include "switchboard/json.h"
 #include "switchboard/time.h"
 
@@ -98,6 +100,76 @@ std::optional<Reply> FakeCalcom::refuse(const RecordedRequest& r, const char* ve
     return error(400, "BadRequestException",
                  "cal-api-version " + std::string(version) + " expected for " + r.path);
   return std::nullopt;
+}
+
+void FakeCalcom::webhooksTo(std::uint16_t port, std::string path, std::string secret) {
+  std::lock_guard lock(mutex_);
+  webhook_port_ = port;
+  webhook_path_ = std::move(path);
+  webhook_secret_ = std::move(secret);
+}
+
+// Cal.com's webhook body: {"triggerEvent", "createdAt", "payload": {uid, eventTypeId,
+// startTime, endTime, status, metadata, ...}}, signed as hex HMAC-SHA256 of the raw body.
+int FakeCalcom::sendWebhook(const std::string& trigger, const Booking& b,
+                            const std::string& extra) {
+  json::Builder body;
+  body.object()
+      .field("triggerEvent", trigger)
+      .field("createdAt",
+             utcIso(switchboard::TimePoint(std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch()))));
+  body.key("payload").object().field("uid", b.uid).field("bookingId", b.id);
+  body.field("eventTypeId", b.event_type)
+      .field("startTime", utcIso(b.start))
+      .field("endTime", utcIso(b.end))
+      .field("status", b.status == "cancelled" ? "CANCELLED" : "ACCEPTED");
+  if (!b.rescheduled_from.empty()) body.field("rescheduleUid", b.rescheduled_from);
+  if (!extra.empty()) body.field("cancellationReason", extra);
+  body.key("metadata").object();
+  for (const auto& [k, v] : b.metadata) body.field(k, v);
+  body.end().end().end();
+  const auto text = body.str();
+  return sbtest::request(
+             webhook_port_, "POST", webhook_path_, text,
+             {{"Content-Type", "application/json"},
+              {"X-Cal-Signature-256", switchboard::crypto::hmacSha256Hex(webhook_secret_, text)}})
+      .status;
+}
+
+std::pair<int, std::string> FakeCalcom::moveInCalcom(const std::string& uid, TimePoint start) {
+  Booking moved;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& k : bookings_)
+      if (k.uid == uid) {
+        k.status = "cancelled";
+        moved = k;
+      }
+    if (moved.uid.empty()) return {404, ""};
+    moved.id = 90000 + static_cast<long long>(bookings_.size()) + 1;
+    moved.uid = "bk_fake_" + std::to_string(moved.id);
+    moved.end = start + (moved.end - moved.start);
+    moved.start = start;
+    moved.status = "accepted";
+    moved.rescheduled_from = uid;
+    bookings_.push_back(moved);
+  }
+  return {sendWebhook("BOOKING_RESCHEDULED", moved, ""), moved.uid};
+}
+
+int FakeCalcom::cancelInCalcom(const std::string& uid, const std::string& reason) {
+  Booking cancelled;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& k : bookings_)
+      if (k.uid == uid) {
+        k.status = "cancelled";
+        cancelled = k;
+      }
+    if (cancelled.uid.empty()) return 404;
+  }
+  return sendWebhook("BOOKING_CANCELLED", cancelled, reason);
 }
 
 void FakeCalcom::snatch(long long event_type, TimePoint start) {

@@ -1,7 +1,8 @@
 // A fake Cal.com (API v2, as PROVIDERS.md documents it) on the SDK's FakeUpstream: a real HTTP
 // server on loopback that enforces the bearer key and each endpoint's cal-api-version, serves
 // slots from the free times a test gives it (minus what is booked), keeps bookings in memory,
-// refuses a taken time as Cal.com does, lists a team's event types, cancels and reschedules. Tests
+// refuses a taken time as Cal.com does, lists a team's event types, cancels and reschedules,
+// and sends the signed webhooks of changes made in Cal.com itself. Tests
 // script failures on top through upstream() (FakeUpstream::failNext).
 #pragma once
 
@@ -42,6 +43,15 @@ class FakeCalcom {
   // Another client books `start` first: slots still list it (read before), the create is
   // refused as taken.
   void snatch(long long event_type, switchboard::TimePoint start);
+  // Changes made in Cal.com itself (its UI), each followed by the webhook Cal.com sends:
+  // POSTed to the server on `port` at `path`, signed with X-Cal-Signature-256 under `secret`.
+  void webhooksTo(std::uint16_t port, std::string path, std::string secret);
+  // The booking moved (Cal.com makes a new one and cancels the old): BOOKING_RESCHEDULED.
+  // Returns the webhook's HTTP status and the new uid.
+  std::pair<int, std::string> moveInCalcom(const std::string& uid, switchboard::TimePoint start);
+  // BOOKING_CANCELLED; returns the webhook's HTTP status.
+  int cancelInCalcom(const std::string& uid, const std::string& reason);
+
   // Every answer from now on waits this long (a Cal.com that answers in 100 ms).
   void setLatency(std::chrono::milliseconds latency) { latency_ = latency; }
 
@@ -64,6 +74,9 @@ class FakeCalcom {
   std::vector<Booking> bookings_;
   std::set<std::pair<long long, switchboard::TimePoint>> snatched_;
   std::atomic<std::chrono::milliseconds> latency_{std::chrono::milliseconds(0)};
+  int sendWebhook(const std::string& trigger, const Booking& b, const std::string& extra);
+  std::uint16_t webhook_port_ = 0;
+  std::string webhook_path_, webhook_secret_;
   switchboard::testing::FakeUpstream api_;  // last: its threads stop first
 };
 

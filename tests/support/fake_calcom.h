@@ -2,8 +2,8 @@
 // server on loopback that enforces the bearer key and each endpoint's cal-api-version, serves
 // slots from the free times a test gives it (minus what is booked), keeps bookings in memory,
 // refuses a taken time as Cal.com does, lists a team's event types, cancels and reschedules,
-// and sends the signed webhooks of changes made in Cal.com itself. Tests
-// script failures on top through upstream() (FakeUpstream::failNext).
+// and sends the signed webhooks of changes made in Cal.com itself. Tests script failures on
+// top through upstream() (FakeUpstream::failNext).
 #pragma once
 
 #include <atomic>

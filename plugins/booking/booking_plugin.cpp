@@ -342,6 +342,7 @@ class BookingPlugin final : public switchboard::Plugin {
       p.call_id = r.call_id;
       p.starts_at = parts[i].start;
       p.ends_at = parts[i].end;
+      if (i == 0) p.requested_start = r.requested_start;
       p.status = "booked";
       p.calcom_booking_uid = parts[i].uid;
       p.composite_group = o.parts.empty() ? "" : key;

@@ -264,7 +264,8 @@ namespace {
 
 constexpr const char* kAppointmentColumns =
     "id, company_id, branch_id, service_id, staff_id, customer_id, call_id, starts_at_ms, "
-    "ends_at_ms, status, calcom_booking_id, calcom_booking_uid, composite_group, source";
+    "ends_at_ms, status, calcom_booking_id, calcom_booking_uid, composite_group, source, "
+    "requested_start_ms";
 
 domain::Appointment appointmentFrom(const soci::row& r) {
   domain::Appointment a;
@@ -282,6 +283,7 @@ domain::Appointment appointmentFrom(const soci::row& r) {
   a.calcom_booking_uid = textAt(r, 11);
   a.composite_group = textAt(r, 12);
   a.source = textAt(r, 13);
+  a.requested_start = optionalTimeAt(r, 14);
   return a;
 }
 
@@ -292,19 +294,21 @@ domain::Appointment AppointmentStore::save(soci::session& db, const domain::Comp
   requireCompany(c);
   a.company_id = c;
   NullableText staff(a.staff_id), uid(a.calcom_booking_uid);
-  Nullable customer(a.customer_id), call(a.call_id), booking(a.calcom_booking_id);
+  Nullable customer(a.customer_id), call(a.call_id), booking(a.calcom_booking_id),
+      requested(a.requested_start);
   const ll starts = toMs(a.starts_at), ends = toMs(a.ends_at);
   if (a.id == 0) {
     ll id = 0;
     db << "INSERT INTO appointments (company_id, branch_id, service_id, staff_id, customer_id, "
           "call_id, starts_at_ms, ends_at_ms, status, calcom_booking_id, calcom_booking_uid, "
-          "composite_group, source) VALUES (:c, :b, :s, :st, :cu, :ca, :sa, :ea, :status, :bid, "
-          ":uid, :g, :src) RETURNING id",
+          "composite_group, source, requested_start_ms) VALUES (:c, :b, :s, :st, :cu, :ca, :sa, "
+          ":ea, :status, :bid, :uid, :g, :src, :rs) RETURNING id",
         soci::use(c), soci::use(a.branch_id), soci::use(a.service_id),
         soci::use(staff.value, staff.ind), soci::use(customer.value, customer.ind),
         soci::use(call.value, call.ind), soci::use(starts), soci::use(ends), soci::use(a.status),
         soci::use(booking.value, booking.ind), soci::use(uid.value, uid.ind),
-        soci::use(a.composite_group), soci::use(a.source), soci::into(id);
+        soci::use(a.composite_group), soci::use(a.source),
+        soci::use(requested.value, requested.ind), soci::into(id);
     a.id = id;
     return a;
   }
@@ -313,12 +317,13 @@ domain::Appointment AppointmentStore::save(soci::session& db, const domain::Comp
       (db.prepare << "UPDATE appointments SET branch_id = :b, service_id = :s, staff_id = :st, "
                      "customer_id = :cu, call_id = :ca, starts_at_ms = :sa, ends_at_ms = :ea, "
                      "status = :status, calcom_booking_id = :bid, calcom_booking_uid = :uid, "
-                     "composite_group = :g, source = :src WHERE id = :id AND company_id = :c",
+                     "composite_group = :g, source = :src, requested_start_ms = :rs "
+                     "WHERE id = :id AND company_id = :c",
        soci::use(a.branch_id), soci::use(a.service_id), soci::use(staff.value, staff.ind),
        soci::use(customer.value, customer.ind), soci::use(call.value, call.ind), soci::use(starts),
        soci::use(ends), soci::use(a.status), soci::use(booking.value, booking.ind),
        soci::use(uid.value, uid.ind), soci::use(a.composite_group), soci::use(a.source),
-       soci::use(id), soci::use(c));
+       soci::use(requested.value, requested.ind), soci::use(id), soci::use(c));
   st.execute(true);
   requireUpdated(st, "appointment", a.id, c);
   return a;

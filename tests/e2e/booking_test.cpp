@@ -303,6 +303,11 @@ TEST_P(Booking, ATakenTimeBooksTheNearestAlternativeAndSaysWhichWasAsked) {
       soci::into(status), soci::into(requested), soci::into(booked);
   EXPECT_EQ(status, "alternative_booked");
   EXPECT_EQ(booked - requested, 30 * 60 * 1000);
+  long long asked = 0, starts = 0;
+  db << "SELECT requested_start_ms, starts_at_ms FROM appointments", soci::into(asked),
+      soci::into(starts);
+  EXPECT_EQ(asked, requested);  // the appointment keeps both: asked 14:00, booked 14:30
+  EXPECT_EQ(starts, booked);
 
   // Another caller, same time: the cache knows the window (no slots request) and that 14:30
   // went; the next best is booked.

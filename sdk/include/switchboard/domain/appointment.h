@@ -18,8 +18,9 @@ struct Appointment {
   std::string staff_id;
   std::optional<std::int64_t> customer_id;
   std::optional<std::int64_t> call_id;
-  TimePoint starts_at{}, ends_at{};  // UTC
-  std::string status = "booked";     // booked | cancelled | rescheduled | completed | no_show
+  TimePoint starts_at{}, ends_at{};          // UTC
+  std::optional<TimePoint> requested_start;  // what the caller asked for (an alternative differs)
+  std::string status = "booked";  // booked | cancelled | rescheduled | completed | no_show
   std::optional<std::int64_t> calcom_booking_id;
   std::string calcom_booking_uid;  // unique when set
   std::string composite_group;     // shared by a composite booking's parts

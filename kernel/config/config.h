@@ -39,7 +39,7 @@ struct ServerConfig {
   std::size_t body_min_rate = 1024;                 // bytes/s a body must keep up over each window
   std::chrono::milliseconds body_rate_window{5000};
   std::chrono::milliseconds drain_timeout{10000};
-  std::size_t upstream_threads = 8;  // for handlers that wait on an upstream (tool calls)
+  std::size_t upstream_threads = 8;  // for handlers that wait on an upstream while clients wait
 };
 
 struct StorageConfig {

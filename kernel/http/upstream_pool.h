@@ -1,7 +1,7 @@
-// Threads for the handlers that wait on an upstream while their client waits (a voice agent's
-// tool call asks Cal.com): run here, they leave the connection's reactor thread free to serve
-// the other connections meanwhile. A bounded queue: when it is full the request is refused
-// (503) rather than left to wait past its client's deadline.
+// Threads for the handlers that wait on an upstream while their client waits (a synchronous
+// callback that must ask a third-party API first): run here, they leave the connection's
+// reactor thread free to serve the other connections meanwhile. A bounded queue: when it is full
+// the request is refused (503) rather than left to wait past its client's deadline.
 #pragma once
 
 #include <condition_variable>
@@ -21,7 +21,7 @@ class UpstreamPool {
   UpstreamPool(const UpstreamPool&) = delete;
   UpstreamPool& operator=(const UpstreamPool&) = delete;
 
-  // False when the queue is full or the pool stopped: the caller answers for the task.
+  // False when the queue is full or the pool stopped: whoever submitted answers for the task.
   bool submit(std::function<void()> task);
   // Runs what is queued, then joins the threads.
   void stop();

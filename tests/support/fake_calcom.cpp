@@ -1,5 +1,7 @@
 #include "support/fake_calcom.h"
 
+#include <optional>
+
 #include "support/http_client.h"
 #include "switchboard/crypto.h"
 #include "switchboard/json.h"
@@ -137,29 +139,37 @@ int FakeCalcom::sendWebhook(const std::string& trigger, const Booking& b,
       .status;
 }
 
+// Cal.com's reschedule: a new booking (new uid) replacing `old`, which is cancelled.
+FakeCalcom::Booking FakeCalcom::replaceLocked(std::size_t old, TimePoint start, int minutes) {
+  Booking k = bookings_[old];
+  bookings_[old].status = "cancelled";
+  k.id = 90000 + static_cast<long long>(bookings_.size()) + 1;
+  k.uid = "bk_fake_" + std::to_string(k.id);
+  k.start = start;
+  k.end = start + std::chrono::minutes(minutes);
+  k.status = "accepted";
+  k.rescheduled_from = bookings_[old].uid;
+  bookings_.push_back(k);
+  return k;
+}
+
 std::pair<int, std::string> FakeCalcom::moveInCalcom(const std::string& uid, TimePoint start) {
-  Booking moved;
+  std::optional<Booking> moved;
   {
     std::lock_guard lock(mutex_);
-    for (auto& k : bookings_)
-      if (k.uid == uid) {
-        k.status = "cancelled";
-        moved = k;
-      }
-    if (moved.uid.empty()) return {404, ""};
-    moved.id = 90000 + static_cast<long long>(bookings_.size()) + 1;
-    moved.uid = "bk_fake_" + std::to_string(moved.id);
-    moved.end = start + (moved.end - moved.start);
-    moved.start = start;
-    moved.status = "accepted";
-    moved.rescheduled_from = uid;
-    bookings_.push_back(moved);
+    for (std::size_t i = 0; i < bookings_.size() && !moved; ++i)
+      if (bookings_[i].uid == uid)
+        moved = replaceLocked(i, start,
+                              static_cast<int>(std::chrono::duration_cast<std::chrono::minutes>(
+                                                   bookings_[i].end - bookings_[i].start)
+                                                   .count()));
   }
-  return {sendWebhook("BOOKING_RESCHEDULED", moved, ""), moved.uid};
+  if (!moved) return {404, ""};
+  return {sendWebhook("BOOKING_RESCHEDULED", *moved, ""), moved->uid};
 }
 
 int FakeCalcom::cancelInCalcom(const std::string& uid, const std::string& reason) {
-  Booking cancelled;
+  std::optional<Booking> cancelled;
   {
     std::lock_guard lock(mutex_);
     for (auto& k : bookings_)
@@ -167,9 +177,9 @@ int FakeCalcom::cancelInCalcom(const std::string& uid, const std::string& reason
         k.status = "cancelled";
         cancelled = k;
       }
-    if (cancelled.uid.empty()) return 404;
   }
-  return sendWebhook("BOOKING_CANCELLED", cancelled, reason);
+  if (!cancelled) return 404;
+  return sendWebhook("BOOKING_CANCELLED", *cancelled, reason);
 }
 
 void FakeCalcom::snatch(long long event_type, TimePoint start) {
@@ -297,14 +307,7 @@ Reply FakeCalcom::change(const RecordedRequest& r) {
     if (it == free_[bookings_[i].event_type].end() || taken(bookings_[i].event_type, *start))
       return error(400, "BadRequestException",
                    "User either already has booking at this time or is not available");
-    Booking k = bookings_[i];
-    bookings_[i].status = "cancelled";
-    k.id = 90000 + static_cast<long long>(bookings_.size()) + 1;
-    k.uid = "bk_fake_" + std::to_string(k.id);
-    k.start = *start;
-    k.end = *start + std::chrono::minutes(it->second);
-    k.rescheduled_from = uid;
-    bookings_.push_back(k);
+    const Booking k = replaceLocked(i, *start, it->second);
     json::Builder b;
     b.object().field("status", "success").key("data");
     putBooking(b, k);

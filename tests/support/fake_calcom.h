@@ -75,6 +75,7 @@ class FakeCalcom {
   std::set<std::pair<long long, switchboard::TimePoint>> snatched_;
   std::atomic<std::chrono::milliseconds> latency_{std::chrono::milliseconds(0)};
   int sendWebhook(const std::string& trigger, const Booking& b, const std::string& extra);
+  Booking replaceLocked(std::size_t old, switchboard::TimePoint start, int minutes);
   std::uint16_t webhook_port_ = 0;
   std::string webhook_path_, webhook_secret_;
   switchboard::testing::FakeUpstream api_;  // last: its threads stop first

@@ -21,21 +21,6 @@ std::string trimOws(const std::string& s) {
   return s.substr(begin, s.find_last_not_of(" \t") - begin + 1);
 }
 
-void parseQuery(std::string_view query, std::vector<std::pair<std::string, std::string>>& out) {
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const auto part = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    if (part.empty()) continue;
-    const auto eq = part.find('=');
-    if (eq == std::string_view::npos)
-      out.emplace_back(percentDecode(part, true), std::string());
-    else
-      out.emplace_back(percentDecode(part.substr(0, eq), true),
-                       percentDecode(part.substr(eq + 1), true));
-  }
-}
-
 // http_parser keeps its header limit in a global; ours is enforced first by the scanner, so the
 // global only has to stay above the largest limit any server in this process uses.
 void raiseParserHeaderLimit(std::size_t ours) {
@@ -576,7 +561,7 @@ bool splitTarget(const std::string& target, std::string& path,
       rest = std::string_view(target).substr(url.field_data[UF_QUERY].off,
                                              url.field_data[UF_QUERY].len);
   }
-  parseQuery(rest, query);
+  query = switchboard::formDecode(rest);
   return true;
 }
 

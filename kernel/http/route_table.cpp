@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "switchboard/http.h"
+
 namespace switchboard::kernel::http {
 namespace {
 
@@ -17,31 +19,7 @@ std::vector<std::string_view> split(std::string_view path) {
   return out;
 }
 
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 }  // namespace
-
-std::string percentDecode(std::string_view in, bool plus_is_space) {
-  std::string out;
-  out.reserve(in.size());
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '%' && i + 2 < in.size()) {
-      const int hi = hexValue(in[i + 1]), lo = hexValue(in[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
-        continue;
-      }
-    }
-    out += (plus_is_space && in[i] == '+') ? ' ' : in[i];
-  }
-  return out;
-}
 
 void RouteTable::add(const std::string& path, RouteTarget target) {
   PathEntry* entry = nullptr;
@@ -91,7 +69,7 @@ RouteTable::Match RouteTable::match(std::string_view method, std::string_view pa
     for (std::size_t i = 0; i < parts.size(); ++i) {
       const auto& s = p.segments[i];
       if (s[0] == '{')
-        out.params.emplace_back(s.substr(1, s.size() - 2), percentDecode(parts[i], false));
+        out.params.emplace_back(s.substr(1, s.size() - 2), switchboard::percentDecode(parts[i], false));
     }
     return out;
   }

@@ -52,7 +52,4 @@ class RouteTable {
   std::vector<PathEntry> patterns_;  // in insertion order; the first that matches wins
 };
 
-// Percent-decoding of a path segment or query component ('+' as space when `plus_is_space`).
-std::string percentDecode(std::string_view in, bool plus_is_space);
-
 }  // namespace switchboard::kernel::http

@@ -258,6 +258,7 @@ void Workers::recordFailure(const Failure& failure) {
     metrics_.inbox_dead.fetch_add(1);
     log_->error("inbox item {} ({} {}/{}) is dead after {} attempts: {}", record.item.id,
                 record.kind, record.item.source, record.item.type, record.attempts, error);
+    if (on_dead_) on_dead_(record, error);
   }
 }
 

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -42,6 +43,10 @@ class Workers {
 
   const std::string& owner() const { return owner_; }
 
+  // Told of each item that will not be tried again (set before start()).
+  using DeadListener = std::function<void(const Record& record, const std::string& error)>;
+  void onDead(DeadListener listener) { on_dead_ = std::move(listener); }
+
  private:
   void loop(int index);
   // How long an idle worker waits before it looks again (unless woken).
@@ -67,6 +72,7 @@ class Workers {
   observability::Metrics& metrics_;
   std::shared_ptr<spdlog::logger> log_;
   std::string owner_;
+  DeadListener on_dead_;
 
   std::mutex mutex_;
   std::condition_variable wake_;

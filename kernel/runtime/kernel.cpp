@@ -150,6 +150,8 @@ std::vector<std::string> Kernel::openStorage(const config::Config& config) {
   for (const auto& a : applied) log_->info("migration {} applied", a);
   inbox_ = std::make_unique<inbox::Inbox>(*database_, config.inbox, handlers_, clock_, metrics_,
                                           logs_.get("inbox"));
+  inbox_->workers().onDead(
+      [this](const inbox::Record& r, const std::string& error) { publishDead(r, error); });
   bus_.setAsyncSink([this](const events::Subscriber& s, const switchboard::Event& e,
                            soci::session* tx) { inbox_->enqueueEvent(s.plugin, s.name, e, tx); });
   return applied;
@@ -229,6 +231,32 @@ void Kernel::publishBreakerChange(const net::BreakerKey& key, net::BreakerState 
     bus_.publish(std::move(event));
   } catch (const std::exception& e) {
     log_->error("cannot publish {}: {}", topic, e.what());
+  }
+}
+
+// `inbox.item_dead`: whoever tells people subscribes. Not for the delivery of that event itself
+// (a failing subscriber would otherwise feed itself).
+void Kernel::publishDead(const inbox::Record& r, const std::string& error) {
+  if (r.item.type == "inbox.item_dead") return;
+  switchboard::Event event;
+  event.topic = "inbox.item_dead";
+  event.payload = switchboard::json::Builder()
+                      .object()
+                      .field("id", static_cast<long long>(r.item.id))
+                      .field("kind", r.kind)
+                      .field("source", r.item.source)
+                      .field("type", r.item.type)
+                      .field("key", r.item.key)
+                      .field("attempts", r.attempts)
+                      .field("error", error)
+                      .end()
+                      .str();
+  event.tenant = r.item.tenant;
+  events::PublishScope::Detached detached;
+  try {
+    bus_.publish(std::move(event));
+  } catch (const std::exception& e) {
+    log_->error("cannot publish inbox.item_dead: {}", e.what());
   }
 }
 

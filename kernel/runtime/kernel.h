@@ -90,6 +90,7 @@ class Kernel {
   std::vector<observability::HealthCheck> healthChecks();
   // upstream.circuit_opened / upstream.circuit_closed {plugin, upstream, tenant}: for alerts.
   void publishBreakerChange(const net::BreakerKey& key, net::BreakerState state);
+  void publishDead(const inbox::Record& record, const std::string& error);
   config::Config load() const;
   // Files plugins own (Host::resolvePath / readConfigFile).
   std::string resolvePath(const std::string& path) const;

@@ -109,7 +109,7 @@ void checkRefs(YamlReader& r, const YAML::Node& parent, const char* key,
 void readCompanySection(YamlReader& r, const YAML::Node& node, CompanyEntry& e) {
   if (!r.map(node, "company",
              {"id", "name", "currency", "language", "country", "billing", "calcom", "retell",
-              "alerts", "secrets", "settings"}))
+              "twilio", "alerts", "secrets", "settings"}))
     return;
   auto& c = e.company;
   c.id = readId(r, node, "company");
@@ -144,6 +144,12 @@ void readCompanySection(YamlReader& r, const YAML::Node& node, CompanyEntry& e) 
     c.retell_enabled = r.boolean(ret, "enabled", "company.retell").value_or(true);
     if (auto key = r.string(ret, "api_key", "company.retell")) e.secrets["retell.api_key"] = *key;
   }
+  // Its own SMS sender (Twilio account and number or messaging service); else the platform's.
+  if (const YAML::Node tw = node["twilio"];
+      tw.IsDefined() &&
+      r.map(tw, "company.twilio", {"account_sid", "auth_token", "from", "messaging_service_sid"}))
+    for (const char* k : {"account_sid", "auth_token", "from", "messaging_service_sid"})
+      if (auto v = r.string(tw, k, "company.twilio")) e.secrets[std::string("twilio.") + k] = *v;
   if (const YAML::Node al = node["alerts"];
       al.IsDefined() && r.map(al, "company.alerts", {"telegram_chat_id"}))
     c.telegram_chat_id = r.string(al, "telegram_chat_id", "company.alerts").value_or("");
@@ -193,7 +199,8 @@ CompanyEntry readCompany(const YAML::Node& root, const std::string& file,
     for (std::size_t i = 0; list.IsSequence() && i < list.size(); ++i) {
       const YAML::Node b = list[i];
       if (!r.map(b, "branch",
-                 {"id", "name", "timezone", "phone_numbers", "working_hours", "retell_agent_id"}))
+                 {"id", "name", "timezone", "address", "phone_numbers", "working_hours",
+                  "retell_agent_id"}))
         continue;
       domain::Branch branch;
       branch.company_id = company;
@@ -203,6 +210,7 @@ CompanyEntry readCompany(const YAML::Node& root, const std::string& file,
         r.error(b["id"], "branch id '" + branch.id + "' is used twice in this company");
       branch.name = r.string(b, "name", what, true).value_or(branch.id);
       branch.timezone = r.string(b, "timezone", what, true).value_or("");
+      branch.address = r.string(b, "address", what).value_or("");
       if (!branch.timezone.empty() && !switchboard::time::validZone(branch.timezone))
         r.error(b["timezone"], what + ".timezone '" + branch.timezone +
                                    "' is not an IANA time zone (e.g. Europe/Berlin)");

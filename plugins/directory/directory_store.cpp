@@ -69,10 +69,12 @@ void DirectoryStore::apply(soci::session& db, const Catalog& catalog, TimePoint 
         soci::use(team.value, team.ind), soci::use(c.retell_agent_id), soci::use(retell_enabled),
         soci::use(c.telegram_chat_id), soci::use(settings), soci::use(updated);
     for (const auto& b : e.branches)
-      db << "INSERT INTO branches (company_id, id, name, timezone, active) "
-            "VALUES (:c, :id, :name, :tz, 1) ON CONFLICT (company_id, id) DO UPDATE SET "
-            "name = excluded.name, timezone = excluded.timezone, active = 1",
-          soci::use(c.id), soci::use(b.id), soci::use(b.name), soci::use(b.timezone);
+      db << "INSERT INTO branches (company_id, id, name, timezone, active, address) "
+            "VALUES (:c, :id, :name, :tz, 1, :address) ON CONFLICT (company_id, id) DO UPDATE "
+            "SET name = excluded.name, timezone = excluded.timezone, active = 1, "
+            "address = excluded.address",
+          soci::use(c.id), soci::use(b.id), soci::use(b.name), soci::use(b.timezone),
+          soci::use(b.address);
     for (const auto& n : e.numbers) {
       const int primary = n.primary;
       db << "INSERT INTO phone_numbers (e164, company_id, branch_id, retell_agent_id, "
@@ -199,10 +201,11 @@ std::vector<domain::Branch> DirectoryStore::branches(soci::session& db,
                                                      const domain::CompanyId& c) {
   std::vector<domain::Branch> out;
   soci::rowset<soci::row> rows =
-      (db.prepare << "SELECT id, name, timezone FROM branches WHERE company_id = :c AND "
-                     "active = 1 ORDER BY id",
+      (db.prepare << "SELECT id, name, timezone, address FROM branches WHERE company_id = :c "
+                     "AND active = 1 ORDER BY id",
        soci::use(c));
-  for (const auto& r : rows) out.push_back({c, textAt(r, 0), textAt(r, 1), textAt(r, 2), true});
+  for (const auto& r : rows)
+    out.push_back({c, textAt(r, 0), textAt(r, 1), textAt(r, 2), true, textAt(r, 3)});
   return out;
 }
 

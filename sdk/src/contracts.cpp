@@ -1,4 +1,5 @@
 // One home for the contracts' vtables and typeinfo (see interfaces.cpp).
+#include "switchboard/contracts/admin_commands.h"
 #include "switchboard/contracts/admin_notifier.h"
 #include "switchboard/contracts/calendar.h"
 #include "switchboard/contracts/call_tools.h"
@@ -13,6 +14,7 @@ Calendar::~Calendar() = default;
 SmsError::~SmsError() = default;
 SmsSender::~SmsSender() = default;
 AdminNotifier::~AdminNotifier() = default;
+AdminCommands::~AdminCommands() = default;
 Payments::~Payments() = default;
 VoicePlatform::~VoicePlatform() = default;
 LiveFunctions::~LiveFunctions() = default;

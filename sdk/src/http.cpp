@@ -16,6 +16,13 @@ std::optional<std::string_view> findValue(
   return std::nullopt;
 }
 
+int hexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 }  // namespace
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -80,6 +87,40 @@ HttpResponse HttpResponse::error(const HttpRequest& request, int status, std::st
   w.EndObject();
   w.EndObject();
   return json(status, out.GetString());
+}
+
+std::string percentDecode(std::string_view in, bool plus_is_space) {
+  std::string out;
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '%' && i + 2 < in.size()) {
+      const int hi = hexValue(in[i + 1]), lo = hexValue(in[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out += static_cast<char>(hi * 16 + lo);
+        i += 2;
+        continue;
+      }
+    }
+    out += (plus_is_space && in[i] == '+') ? ' ' : in[i];
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> formDecode(std::string_view text) {
+  std::vector<std::pair<std::string, std::string>> out;
+  while (!text.empty()) {
+    const auto amp = text.find('&');
+    const auto part = text.substr(0, amp);
+    text = amp == std::string_view::npos ? std::string_view() : text.substr(amp + 1);
+    if (part.empty()) continue;
+    const auto eq = part.find('=');
+    if (eq == std::string_view::npos)
+      out.emplace_back(percentDecode(part, true), std::string());
+    else
+      out.emplace_back(percentDecode(part.substr(0, eq), true),
+                       percentDecode(part.substr(eq + 1), true));
+  }
+  return out;
 }
 
 }  // namespace switchboard

@@ -29,7 +29,7 @@ void addCompany(CatalogView& view, const std::string& id, const std::string& cou
   c.company.retell_enabled = enabled;
   c.company.retell_agent_id = "agent_" + id;
   for (const auto& [e164, branch] : numbers) {
-    if (!c.findBranch(branch)) c.branches.push_back({{id, branch, branch, "UTC", true}, {}});
+    if (!c.findBranch(branch)) c.branches.push_back({{id, branch, branch, "UTC", true, ""}, {}});
     view.numbers[e164].push_back({e164, id, branch, "", false, true});
   }
   view.companies.emplace(id, std::move(c));

@@ -76,10 +76,10 @@ TEST(RouteTable, DuplicateMethodAndPathIsRefused) {
 }
 
 TEST(PercentDecode, DecodesEscapesAndOptionallyPlus) {
-  EXPECT_EQ(switchboard::kernel::http::percentDecode("a%2Fb+c", false), "a/b+c");
-  EXPECT_EQ(switchboard::kernel::http::percentDecode("a%2fb+c", true), "a/b c");
-  EXPECT_EQ(switchboard::kernel::http::percentDecode("100%", true), "100%");
-  EXPECT_EQ(switchboard::kernel::http::percentDecode("%zz", true), "%zz");
+  EXPECT_EQ(switchboard::percentDecode("a%2Fb+c", false), "a/b+c");
+  EXPECT_EQ(switchboard::percentDecode("a%2fb+c", true), "a/b c");
+  EXPECT_EQ(switchboard::percentDecode("100%", true), "100%");
+  EXPECT_EQ(switchboard::percentDecode("%zz", true), "%zz");
 }
 
 }  // namespace

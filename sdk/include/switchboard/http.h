@@ -54,6 +54,12 @@ struct HttpResponse {
   static HttpResponse error(const HttpRequest& request, int status, std::string_view message);
 };
 
+// %XX decoded ('+' as a space when `plus_is_space`: query strings and form bodies).
+std::string percentDecode(std::string_view text, bool plus_is_space);
+// An application/x-www-form-urlencoded body or query string: decoded pairs in order, repeats
+// kept (Twilio's callbacks; a request's query is already split this way).
+std::vector<std::pair<std::string, std::string>> formDecode(std::string_view text);
+
 // Runs on a server worker thread; may throw (the kernel answers 500 with the request id).
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 

@@ -23,44 +23,6 @@
 namespace switchboard::testing {
 namespace {
 
-std::string percentDecode(std::string_view text, bool plus_is_space) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '+' && plus_is_space) {
-      out += ' ';
-    } else if (c == '%' && i + 2 < text.size() &&
-               std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
-               std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
-      out += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-std::vector<std::pair<std::string, std::string>> decodePairs(std::string_view text) {
-  std::vector<std::pair<std::string, std::string>> out;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    auto amp = text.find('&', pos);
-    if (amp == std::string_view::npos) amp = text.size();
-    const auto pair = text.substr(pos, amp - pos);
-    if (!pair.empty()) {
-      const auto eq = pair.find('=');
-      if (eq == std::string_view::npos)
-        out.emplace_back(percentDecode(pair, true), "");
-      else
-        out.emplace_back(percentDecode(pair.substr(0, eq), true),
-                         percentDecode(pair.substr(eq + 1), true));
-    }
-    pos = amp + 1;
-  }
-  return out;
-}
-
 std::optional<std::string> findPair(const std::vector<std::pair<std::string, std::string>>& pairs,
                                     std::string_view name) {
   for (const auto& [k, v] : pairs)
@@ -128,7 +90,7 @@ std::optional<std::string> RecordedRequest::queryParam(std::string_view name) co
 }
 
 std::optional<std::string> RecordedRequest::formField(std::string_view name) const {
-  return findPair(decodePairs(body), name);
+  return findPair(switchboard::formDecode(body), name);
 }
 
 Reply Reply::json(int status, std::string body) {
@@ -244,8 +206,8 @@ struct FakeUpstream::State {
       r->request.method = http_method_str(static_cast<http_method>(p->method));
       const auto& target = r->request.target;
       const auto q = target.find('?');
-      r->request.path = percentDecode(target.substr(0, q), false);
-      if (q != std::string::npos) r->request.query = decodePairs(target.substr(q + 1));
+      r->request.path = switchboard::percentDecode(target.substr(0, q), false);
+      if (q != std::string::npos) r->request.query = switchboard::formDecode(target.substr(q + 1));
       r->request.at = std::chrono::steady_clock::now();
       r->complete.push_back(std::move(r->request));
       r->request = RecordedRequest{};

@@ -35,6 +35,7 @@ struct Branch {
   std::string name;
   std::string timezone;  // IANA, e.g. Europe/Berlin
   bool active = true;
+  std::string address;  // as customers are told it; may be empty
 };
 
 struct PhoneNumber {

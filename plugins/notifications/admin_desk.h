@@ -1,0 +1,22 @@
+// The admins' bot commands (contracts::AdminCommands), answered from our tables and the
+// domain's: /ack (the open alerts of the chat's companies), /calls today, /unassigned, /help.
+#pragma once
+
+#include "switchboard/contracts/admin_commands.h"
+#include "switchboard/sdk.h"
+
+namespace notifications {
+
+class AdminDesk final : public switchboard::contracts::AdminCommands {
+ public:
+  explicit AdminDesk(switchboard::Host& host) : host_(host) {}
+  std::string handle(const switchboard::contracts::AdminCommand& command) override;
+
+ private:
+  std::string ack(const switchboard::contracts::AdminCommand& c);
+  std::string callsToday(const switchboard::contracts::AdminCommand& c);
+  std::string unassigned(const switchboard::contracts::AdminCommand& c);
+  switchboard::Host& host_;
+};
+
+}  // namespace notifications

@@ -1,0 +1,118 @@
+#include "alerts.h"
+
+#include <soci/soci.h>
+
+#include "switchboard/json.h"
+#include "switchboard/tenant_sql.h"
+
+namespace notifications {
+
+namespace json = switchboard::json;
+namespace contracts = switchboard::contracts;
+using switchboard::sql::toMs;
+using Kind = AlertDraft::Kind;
+
+void Alerts::registerJobs() {
+  host_.jobs().upstreamCall(
+      "alert",
+      {[this](const switchboard::InboxItem& job) {
+         auto notifier = host_.services().find<contracts::AdminNotifier>();
+         if (!notifier) throw std::runtime_error("no admin notifier (contract.admin_notifier)");
+         const auto doc = json::parse(job.payload);
+         const auto v = doc.root();
+         notifier->notify({v.string("company").value_or(""), v.string("severity").value_or(""),
+                           v.string("title").value_or(""), v.string("text").value_or(""),
+                           v.string("group_key").value_or("")});
+         return std::string("{}");
+       },
+       [this](const switchboard::InboxItem& job, const std::string&, soci::session& tx) {
+         const long long now = toMs(host_.clock().now());
+         tx << "UPDATE notification_messages SET status = 'sent', updated_at_ms = :now "
+               "WHERE message_key = :k",
+             soci::use(now), soci::use(job.key);
+       }});
+}
+
+void Alerts::queue(soci::session& tx, const contracts::AdminAlert& a, const std::string& key) {
+  const long long now = toMs(host_.clock().now());
+  const std::string recipient = a.company.empty() ? "ops" : a.company;
+  const std::string body = a.title + "\n" + a.text;
+  tx << "INSERT INTO notification_messages (message_key, company_id, channel, recipient, "
+        "template, body, status, created_at_ms, updated_at_ms) "
+        "VALUES (:k, :c, 'admin', :r, :t, :b, 'pending', :now, :now2) "
+        "ON CONFLICT (message_key) DO NOTHING",
+      soci::use(key), soci::use(a.company), soci::use(recipient), soci::use(a.group_key),
+      soci::use(body), soci::use(now), soci::use(now);
+  const auto payload = json::Builder()
+                           .object()
+                           .field("company", a.company)
+                           .field("severity", a.severity)
+                           .field("title", a.title)
+                           .field("text", a.text)
+                           .field("group_key", a.group_key)
+                           .end()
+                           .str();
+  host_.jobs().enqueue("alert", payload, host_.clock().now(), key, &tx);
+}
+
+void Alerts::onEvent(const switchboard::Event& e, soci::session& tx) {
+  auto draft = alertFor(e, host_.name(), window_);
+  if (!draft) return;
+  auto& a = draft->alert;
+  const long long now = toMs(host_.clock().now());
+  std::string state;
+  long long alerted = 0, opened = 0, occurrences = 0;
+  tx << "SELECT state, alerted_at_ms, opened_at_ms, occurrences FROM alert_groups "
+        "WHERE group_key = :g",
+      soci::use(a.group_key), soci::into(state), soci::into(alerted), soci::into(opened),
+      soci::into(occurrences);
+  const bool known = tx.got_data();
+  auto upsert = [&](const std::string& new_state, long long opened_at, long long alerted_at,
+                    long long count) {
+    if (known)
+      tx << "UPDATE alert_groups SET state = :s, title = :t, opened_at_ms = :o, "
+            "alerted_at_ms = :a, occurrences = :n WHERE group_key = :g",
+          soci::use(new_state), soci::use(a.title), soci::use(opened_at), soci::use(alerted_at),
+          soci::use(count), soci::use(a.group_key);
+    else  // a concurrent first insert makes this attempt fail; its retry finds the row
+      tx << "INSERT INTO alert_groups (group_key, company_id, state, title, opened_at_ms, "
+            "alerted_at_ms, occurrences) VALUES (:g, :c, :s, :t, :o, :a, :n)",
+          soci::use(a.group_key), soci::use(a.company), soci::use(new_state), soci::use(a.title),
+          soci::use(opened_at), soci::use(alerted_at), soci::use(count);
+  };
+  const std::string base = "alert:" + a.group_key + ":";
+  switch (draft->kind) {
+    case Kind::Open:
+      if (known && state == "open") {
+        upsert("open", opened, alerted, occurrences + 1);  // the same outage: counted only
+        return;
+      }
+      upsert("open", now, now, 1);
+      queue(tx, a, base + std::to_string(now) + ":open");
+      return;
+    case Kind::Resolve:
+      if (!known || state != "open") return;  // nothing was told open
+      a.text += "\nIt lasted " + std::to_string((now - opened) / 1000) + " s; " +
+                std::to_string(occurrences) + " report(s) of it were held in one alert.";
+      upsert("resolved", opened, now, 0);
+      queue(tx, a, base + std::to_string(opened) + ":resolved");
+      return;
+    case Kind::Window:
+      if (known && now - alerted < std::chrono::milliseconds(draft->window).count()) {
+        upsert(state, opened, alerted, occurrences + 1);
+        return;
+      }
+      if (known && occurrences > 0)
+        a.text += "\n(" + std::to_string(occurrences) + " more like it since the last alert)";
+      upsert("told", known ? opened : now, now, 0);
+      queue(tx, a, base + std::to_string(now));
+      return;
+    case Kind::Once:
+      if (known) return;
+      upsert("told", now, now, 1);
+      queue(tx, a, base + "once");
+      return;
+  }
+}
+
+}  // namespace notifications

@@ -1,0 +1,19 @@
+// Dates and times as a customer reads them in a text, in the branch's zone: German
+// "Freitag", "4. Dezember 2026", "14:30"; English "Friday", "December 4, 2026", "2:30 PM".
+#pragma once
+
+#include <string>
+
+#include "switchboard/clock.h"
+
+namespace notifications {
+
+struct LocalWords {
+  std::string weekday, date, time;
+};
+
+// `language` "de…" reads German, anything else English. Throws for an unknown zone.
+LocalWords localWords(switchboard::TimePoint t, const std::string& zone,
+                      const std::string& language);
+
+}  // namespace notifications

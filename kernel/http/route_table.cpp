@@ -69,7 +69,8 @@ RouteTable::Match RouteTable::match(std::string_view method, std::string_view pa
     for (std::size_t i = 0; i < parts.size(); ++i) {
       const auto& s = p.segments[i];
       if (s[0] == '{')
-        out.params.emplace_back(s.substr(1, s.size() - 2), switchboard::percentDecode(parts[i], false));
+        out.params.emplace_back(s.substr(1, s.size() - 2),
+                                switchboard::percentDecode(parts[i], false));
     }
     return out;
   }

@@ -70,7 +70,8 @@ std::string AdminDesk::callsToday(const switchboard::contracts::AdminCommand& c)
 }
 
 std::string AdminDesk::unassigned(const switchboard::contracts::AdminCommand& c) {
-  if (!c.operations) return "Calls to unknown numbers belong to no company: the operations chat sees them.";
+  if (!c.operations)
+    return "Calls to unknown numbers belong to no company: the operations chat sees them.";
   auto calls = host_.services().find<domain::Calls>();
   if (!calls) return "No call records here.";
   auto db = host_.store().session();
@@ -78,8 +79,8 @@ std::string AdminDesk::unassigned(const switchboard::contracts::AdminCommand& c)
   if (list.empty()) return "No unassigned calls.";
   std::string out = "Unassigned calls (latest " + std::to_string(list.size()) + "):\n";
   for (const auto& call : list)
-    out += switchboard::time::formatUtc(call.started_at.value_or(switchboard::TimePoint{})) +
-           "  " + call.from_number + " → " + call.to_number + "\n";
+    out += switchboard::time::formatUtc(call.started_at.value_or(switchboard::TimePoint{})) + "  " +
+           call.from_number + " → " + call.to_number + "\n";
   return out;
 }
 

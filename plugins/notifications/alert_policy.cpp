@@ -27,7 +27,8 @@ std::optional<AlertDraft> alertFor(const switchboard::Event& e, const std::strin
       d.kind = Kind::Open;
       a.severity = "critical";
       a.title = upstream + " is failing" + (tenant.empty() ? "" : " for " + tenant);
-      a.text = "Calls to " + upstream + " fail; they are held back and retried. Nothing is "
+      a.text = "Calls to " + upstream +
+               " fail; they are held back and retried. Nothing is "
                "lost; appointments and messages wait until it answers again.";
     } else {
       d.kind = Kind::Resolve;

@@ -12,8 +12,7 @@ namespace notifications {
 
 class Alerts {
  public:
-  Alerts(switchboard::Host& host, std::chrono::minutes window)
-      : host_(host), window_(window) {}
+  Alerts(switchboard::Host& host, std::chrono::minutes window) : host_(host), window_(window) {}
   void registerJobs();
   void onEvent(const switchboard::Event& e, soci::session& tx);
 

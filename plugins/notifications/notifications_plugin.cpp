@@ -128,19 +128,21 @@ class NotificationsPlugin final : public switchboard::Plugin {
             fn(e, d);
           });
     };
-    async("on_appointment", [this](const switchboard::Event& e,
-                                   const switchboard::EventDelivery& d) { onAppointment(e, *d.tx); });
+    async("on_appointment",
+          [this](const switchboard::Event& e, const switchboard::EventDelivery& d) {
+            onAppointment(e, *d.tx);
+          });
     async("on_alert", [this](const switchboard::Event& e, const switchboard::EventDelivery& d) {
       alerts_->onEvent(e, *d.tx);
     });
-    async("on_sms_status", [this](const switchboard::Event& e,
-                                  const switchboard::EventDelivery& d) {
-      outbox_->onStatus(events::SmsStatus::fromJson(e.payload), d);
-    });
-    async("on_sms_received", [this](const switchboard::Event& e,
-                                    const switchboard::EventDelivery& d) {
-      outbox_->onReceived(events::SmsReceived::fromJson(e.payload), *d.tx);
-    });
+    async("on_sms_status",
+          [this](const switchboard::Event& e, const switchboard::EventDelivery& d) {
+            outbox_->onStatus(events::SmsStatus::fromJson(e.payload), d);
+          });
+    async("on_sms_received",
+          [this](const switchboard::Event& e, const switchboard::EventDelivery& d) {
+            outbox_->onReceived(events::SmsReceived::fromJson(e.payload), *d.tx);
+          });
     // The day-before reminder: texts only if the appointment still stands at that time.
     host.jobs().handler("reminder", [this](const switchboard::InboxItem& job, soci::session& tx) {
       const auto facts = events::AppointmentBooked::fromJson(job.payload).appointment;
@@ -190,9 +192,14 @@ class NotificationsPlugin final : public switchboard::Plugin {
     }
     const auto at = notifications::localWords(f.start, zone, language);
     std::map<std::string, std::string> vars{
-        {"customer", f.customer_name},  {"company", company->name}, {"service", service_name},
-        {"branch", branch_name},        {"address", address},       {"date", at.date},
-        {"time", at.time},              {"weekday", at.weekday},
+        {"customer", f.customer_name},
+        {"company", company->name},
+        {"service", service_name},
+        {"branch", branch_name},
+        {"address", address},
+        {"date", at.date},
+        {"time", at.time},
+        {"weekday", at.weekday},
         {"end_time", notifications::localWords(f.end, zone, language).time},
         {"reason", what.reason}};
     if (what.requested) {

@@ -23,8 +23,8 @@ int rankOf(const std::string& status) {
   if (status == "accepted" || status == "queued" || status == "scheduled") return 1;
   if (status == "sending") return 2;
   if (status == "sent") return 3;
-  if (status == "delivered" || status == "undelivered" || status == "failed" ||
-      status == "read" || status == "canceled")
+  if (status == "delivered" || status == "undelivered" || status == "failed" || status == "read" ||
+      status == "canceled")
     return 4;
   return -1;  // unknown: ignored
 }
@@ -38,10 +38,10 @@ Outbox::Outbox(switchboard::Host& host, QuietHours default_quiet)
     : host_(host), default_quiet_(default_quiet) {}
 
 void Outbox::registerJobs() {
-  host_.jobs().upstreamCall(
-      "sms", {[this](const switchboard::InboxItem& job) { return send(job); },
-              [this](const switchboard::InboxItem& job, const std::string& result,
-                     soci::session& tx) { record(job, result, tx); }});
+  host_.jobs().upstreamCall("sms",
+                            {[this](const switchboard::InboxItem& job) { return send(job); },
+                             [this](const switchboard::InboxItem& job, const std::string& result,
+                                    soci::session& tx) { record(job, result, tx); }});
 }
 
 bool Outbox::optedOut(soci::session& db, const std::string& phone) {
@@ -103,8 +103,7 @@ std::string Outbox::send(const switchboard::InboxItem& job) {
         soci::into(body), soci::into(zone);
     if (!db->got_data()) throw std::runtime_error("no outbox row " + job.payload);
     if (status != "pending") return R"({"unchanged":true})";
-    if (optedOut(*db, to))
-      return R"({"status":"skipped","error_code":"opted_out"})";
+    if (optedOut(*db, to)) return R"({"status":"skipped","error_code":"opted_out"})";
     const auto now = host_.clock().now();
     if (auto until = quietUntil(*db, company, zone, now))
       throw switchboard::RetryLater(

@@ -38,13 +38,14 @@ std::optional<switchboard::TimePoint> QuietHours::until(switchboard::TimePoint n
   const auto local = switchboard::time::toLocal(now, zone.empty() ? "UTC" : zone);
   const int m = local.minutes_of_day;
   const bool crosses = from_minute > to_minute;
-  const bool inside = crosses ? (m >= from_minute || m < to_minute)
-                              : (m >= from_minute && m < to_minute);
+  const bool inside =
+      crosses ? (m >= from_minute || m < to_minute) : (m >= from_minute && m < to_minute);
   if (!inside) return std::nullopt;
   // The end is today, or tomorrow when the window started this evening.
   std::string date = local.date;
   if (crosses && m >= from_minute) {
-    const auto tomorrow = switchboard::time::toLocal(now + std::chrono::hours(24), zone.empty() ? "UTC" : zone);
+    const auto tomorrow =
+        switchboard::time::toLocal(now + std::chrono::hours(24), zone.empty() ? "UTC" : zone);
     date = tomorrow.date;
   }
   return switchboard::time::fromLocal(date, hhmm(to_minute), zone.empty() ? "UTC" : zone);

@@ -7,7 +7,7 @@ namespace notifications {
 
 namespace {
 
-const std::set<std::string> kCommon{"customer", "company", "service", "branch", "address",
+const std::set<std::string> kCommon{"customer", "company", "service", "branch",  "address",
                                     "date",     "time",    "weekday", "end_time"};
 
 std::set<std::string> with(std::initializer_list<const char*> more) {
@@ -59,8 +59,7 @@ std::string fill(const std::string& text, const std::map<std::string, std::strin
       out += text[i];
       continue;
     }
-    if (auto it = vars.find(text.substr(i + 1, close - i - 1)); it != vars.end())
-      out += it->second;
+    if (auto it = vars.find(text.substr(i + 1, close - i - 1)); it != vars.end()) out += it->second;
     i = close;
   }
   return out;
@@ -84,8 +83,8 @@ void Templates::read(switchboard::config::YamlReader& r, const YAML::Node& node,
         const auto& kinds = templateKinds();
         if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {
           r.error(entry.first, at + ": unknown message kind (expected one of appointment_booked, "
-                               "alternative_booked, appointment_cancelled, "
-                               "appointment_rescheduled, appointment_reminder)");
+                                    "alternative_booked, appointment_cancelled, "
+                                    "appointment_rescheduled, appointment_reminder)");
           continue;
         }
         if (!entry.second.IsScalar()) {

@@ -32,12 +32,11 @@ class Templates {
 
   // The company's template, else the default in `language`, else in `fallback_language`, else
   // English. Empty when none exists (a kind not shipped).
-  std::string find(const std::string& company, const std::string& kind,
-                   const std::string& language, const std::string& fallback_language) const;
+  std::string find(const std::string& company, const std::string& kind, const std::string& language,
+                   const std::string& fallback_language) const;
   // The language find() took its template from.
   std::string languageOf(const std::string& company, const std::string& kind,
-                         const std::string& language,
-                         const std::string& fallback_language) const;
+                         const std::string& language, const std::string& fallback_language) const;
 
  private:
   using ByKind = std::map<std::string, std::string>;

@@ -25,7 +25,7 @@ class ChatPacer {
   std::chrono::milliseconds per_chat_;
   std::size_t per_second_;
   std::map<std::string, Clock::time_point> next_;  // per chat: its next free moment
-  std::deque<Clock::time_point> recent_;          // the reserved sends of the last second
+  std::deque<Clock::time_point> recent_;           // the reserved sends of the last second
 };
 
 }  // namespace telegram

@@ -20,7 +20,9 @@ TelegramNotifier::TelegramNotifier(switchboard::HttpClient& client, std::string 
       sleep_until_(std::move(sleep_until)) {}
 
 std::vector<std::string> TelegramNotifier::render(const switchboard::contracts::AdminAlert& a) {
-  const std::string mark = a.severity == "critical" ? "🔴" : a.severity == "warning" ? "🟠" : "🟢";
+  const std::string mark = a.severity == "critical"  ? "🔴"
+                           : a.severity == "warning" ? "🟠"
+                                                     : "🟢";
   std::vector<std::string> out;
   // Plain text is split first, then escaped: an entity is never cut in two. Escaping may
   // lengthen a piece up to 5×, hence the margin.
@@ -41,8 +43,7 @@ void TelegramNotifier::sendHtml(const std::string& chat, const std::string& html
   json::Builder b;
   b.object();
   // A numeric chat id goes as a number, a @channel as a string.
-  const bool numeric =
-      !chat.empty() && chat.find_first_not_of("-0123456789") == std::string::npos;
+  const bool numeric = !chat.empty() && chat.find_first_not_of("-0123456789") == std::string::npos;
   if (numeric)
     b.field("chat_id", std::stoll(chat));
   else

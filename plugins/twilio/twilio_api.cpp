@@ -77,7 +77,7 @@ contracts::SmsReceipt TwilioSms::send(const contracts::SmsMessage& m) {
   }
   std::string code = resp.status ? std::to_string(resp.status) : "unavailable";
   std::string message = resp.status == 0 ? (resp.circuit_open ? "breaker open" : resp.error)
-                                          : resp.body.substr(0, 300);
+                                         : resp.body.substr(0, 300);
   int twilio_code = 0;
   try {
     const auto doc = json::parse(resp.body);

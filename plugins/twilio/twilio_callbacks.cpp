@@ -28,8 +28,8 @@ std::string field(const Params& form, const std::string& name) {
 
 bool isOptOut(const std::string& body, const std::string& opt_out_type) {
   if (opt_out_type == "STOP") return true;
-  static const std::array<const char*, 8> words{"STOP",   "STOPALL", "UNSUBSCRIBE", "CANCEL",
-                                                "END",    "QUIT",    "STOPP",       "ABMELDEN"};
+  static const std::array<const char*, 8> words{"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL",
+                                                "END",  "QUIT",    "STOPP",       "ABMELDEN"};
   const auto k = keyword(body);
   return std::any_of(words.begin(), words.end(), [&](const char* w) { return k == w; });
 }

@@ -42,21 +42,20 @@ class TwilioPlugin final : public switchboard::Plugin {
   void configure(switchboard::Host& host) override {
     host_ = &host;
     std::string base_url = "https://api.twilio.com", status_path = "/webhooks/twilio/status";
-    switchboard::readPluginConfig(
-        host, [&](switchboard::config::YamlReader& r, const YAML::Node& c) {
-          if (!r.isMap(c, "config")) return;
-          r.map(c, "config",
-                {"base_url", "account_sid", "auth_token", "from", "messaging_service_sid",
-                 "public_url", "status_path"});
-          base_url = r.string(c, "base_url", "config").value_or(base_url);
-          platform_.account_sid = r.string(c, "account_sid", "config").value_or("");
-          platform_.auth_token = r.string(c, "auth_token", "config").value_or("");
-          platform_.from = r.string(c, "from", "config").value_or("");
-          platform_.messaging_service_sid =
-              r.string(c, "messaging_service_sid", "config").value_or("");
-          public_url_ = r.string(c, "public_url", "config").value_or("");
-          status_path = r.string(c, "status_path", "config").value_or(status_path);
-        });
+    switchboard::readPluginConfig(host, [&](switchboard::config::YamlReader& r,
+                                            const YAML::Node& c) {
+      if (!r.isMap(c, "config")) return;
+      r.map(c, "config",
+            {"base_url", "account_sid", "auth_token", "from", "messaging_service_sid", "public_url",
+             "status_path"});
+      base_url = r.string(c, "base_url", "config").value_or(base_url);
+      platform_.account_sid = r.string(c, "account_sid", "config").value_or("");
+      platform_.auth_token = r.string(c, "auth_token", "config").value_or("");
+      platform_.from = r.string(c, "from", "config").value_or("");
+      platform_.messaging_service_sid = r.string(c, "messaging_service_sid", "config").value_or("");
+      public_url_ = r.string(c, "public_url", "config").value_or("");
+      status_path = r.string(c, "status_path", "config").value_or(status_path);
+    });
     while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
     while (!public_url_.empty() && public_url_.back() == '/') public_url_.pop_back();
     sms_ = std::make_shared<twilio::TwilioSms>(
@@ -73,7 +72,8 @@ class TwilioPlugin final : public switchboard::Plugin {
       if (sid.empty() || state.empty())
         throw std::invalid_argument("a status callback needs MessageSid and MessageStatus");
       // One update per message and state: Twilio's retries of it are one.
-      return switchboard::WebhookIdentity{sid + ":" + state, "message_status",
+      return switchboard::WebhookIdentity{sid + ":" + state,
+                                          "message_status",
                                           std::string(r.queryParam("company").value_or("")),
                                           {}};
     };

@@ -22,7 +22,8 @@ std::string otherPortForm(std::string_view url) {
   const auto host_end = std::min(url.find_first_of("/?#", host_begin), url.size());
   const auto authority = url.substr(host_begin, host_end - host_begin);
   const std::string default_port = scheme == "https" ? "443" : scheme == "http" ? "80" : "";
-  if (default_port.empty() || authority.find('@') != std::string_view::npos) return std::string(url);
+  if (default_port.empty() || authority.find('@') != std::string_view::npos)
+    return std::string(url);
   const auto colon = authority.rfind(':');
   const bool bracketed_v6 = !authority.empty() && authority.back() == ']';
   std::string out(url.substr(0, host_begin));
@@ -54,8 +55,8 @@ std::string bodyHashOf(std::string_view url) {
 
 }  // namespace
 
-bool validSignature(std::string_view header, std::string_view url, std::string_view body,
-                    bool form, std::string_view auth_token) {
+bool validSignature(std::string_view header, std::string_view url, std::string_view body, bool form,
+                    std::string_view auth_token) {
   if (auth_token.empty() || header.empty()) return false;
   Params params;
   if (form) {
@@ -63,8 +64,8 @@ bool validSignature(std::string_view header, std::string_view url, std::string_v
   } else {
     // A JSON (or other) body: the URL is signed, the body is bound by its hash.
     const auto hash = bodyHashOf(url);
-    if (hash.empty() || !switchboard::crypto::constantTimeEquals(
-                            hash, switchboard::crypto::sha256Hex(body)))
+    if (hash.empty() ||
+        !switchboard::crypto::constantTimeEquals(hash, switchboard::crypto::sha256Hex(body)))
       return false;
   }
   if (matches(header, url, params, auth_token)) return true;

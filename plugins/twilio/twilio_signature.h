@@ -20,7 +20,7 @@ std::string otherPortForm(std::string_view url);
 
 // `url`: the public URL of the request (scheme, host, port if any, path and query, as Twilio
 // requested it); `body` and `form`: the raw body and whether it is form-encoded.
-bool validSignature(std::string_view header, std::string_view url, std::string_view body,
-                    bool form, std::string_view auth_token);
+bool validSignature(std::string_view header, std::string_view url, std::string_view body, bool form,
+                    std::string_view auth_token);
 
 }  // namespace twilio

@@ -1,6 +1,10 @@
 // Loading the main YAML file: the shipped default, and each class of error with its position.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <map>
+#include <regex>
+
 #include "config/config_loader.h"
 #include "support/kernel_harness.h"
 #include "support/paths.h"
@@ -51,13 +55,21 @@ std::string prepareProblems(const std::string& yaml) {
   return "";
 }
 
-// The values scripts/run provides for what the shipped config references.
+// The demo values scripts/run exports for what the shipped config references, read from the
+// script itself (`export NAME="${NAME:-value}"`), so that the two cannot drift apart.
 std::optional<std::string> scriptsRunEnv(const std::string& name) {
-  if (name == "SALON_MITTE_CALCOM_KEY") return "cal_demo_key_123";
-  if (name == "SALON_MITTE_CALCOM_WEBHOOK_SECRET") return "calcom_demo_webhook_secret";
-  if (name == "RETELL_API_KEY") return "retell_demo_key";
-  if (name == "SWITCHBOARD_ADMIN_TOKEN") return "demo-admin-token-change-me";
-  return std::nullopt;
+  static const auto values = [] {
+    std::map<std::string, std::string> out;
+    std::ifstream in(sbtest::sourceDir() + "/scripts/run");
+    const std::regex line(R"re(^export ([A-Z0-9_]+)="\$\{\1:-([^}]*)\}")re");
+    std::smatch m;
+    for (std::string l; std::getline(in, l);)
+      if (std::regex_search(l, m, line)) out[m[1]] = m[2];
+    return out;
+  }();
+  const auto it = values.find(name);
+  if (it == values.end()) return std::nullopt;
+  return it->second;
 }
 
 TEST(Config, ShippedDefaultLoads) {
@@ -73,7 +85,9 @@ TEST(Config, ShippedDefaultLoads) {
             (std::vector<std::string>{
                 sbtest::pluginDir() + "/directory.so", sbtest::pluginDir() + "/retell.so",
                 sbtest::pluginDir() + "/calls.so", sbtest::pluginDir() + "/calcom.so",
-                sbtest::pluginDir() + "/booking.so", sbtest::pluginDir() + "/hello.so"}));
+                sbtest::pluginDir() + "/booking.so", sbtest::pluginDir() + "/twilio.so",
+                sbtest::pluginDir() + "/telegram.so", sbtest::pluginDir() + "/notifications.so",
+                sbtest::pluginDir() + "/hello.so"}));
   // Every route the issues name, with its contract (durable, admin-only).
   std::vector<std::string> routes;
   for (const auto& r : config.routes)
@@ -84,7 +98,10 @@ TEST(Config, ShippedDefaultLoads) {
                         "POST /webhooks/retell/inbound retell.inbound",
                         "POST /retell/functions/{name} retell.function",
                         "GET /api/webhooks/retell/diagnostic retell.diagnostic admin",
-                        "POST /webhooks/calcom calcom.webhook durable"}));
+                        "POST /webhooks/calcom calcom.webhook durable",
+                        "POST /webhooks/twilio/status twilio.status durable",
+                        "POST /webhooks/twilio/inbound twilio.inbound durable",
+                        "POST /webhooks/telegram telegram.webhook"}));
   std::vector<std::string> subscriptions;
   for (const auto& s : config.subscriptions)
     subscriptions.push_back(s.topic + " " + s.plugin + "." + s.handler + (s.async ? " async" : "") +
@@ -101,7 +118,19 @@ TEST(Config, ShippedDefaultLoads) {
                                "calcom.booking_cancelled booking.on_calendar_change async",
                                "calcom.booking_rejected booking.on_calendar_change async",
                                "calcom.booking_ended booking.on_calendar_change async",
-                               "calcom.booking_no_show booking.on_calendar_change async"}));
+                               "calcom.booking_no_show booking.on_calendar_change async",
+                               "booking.appointment_booked notifications.on_appointment async",
+                               "booking.alternative_booked notifications.on_appointment async",
+                               "booking.appointment_cancelled notifications.on_appointment async",
+                               "booking.appointment_rescheduled notifications.on_appointment async",
+                               "booking.failed notifications.on_alert async",
+                               "calls.unknown_number notifications.on_alert async",
+                               "calls.needs_review notifications.on_alert async",
+                               "inbox.item_dead notifications.on_alert async",
+                               "upstream.circuit_opened notifications.on_alert async",
+                               "upstream.circuit_closed notifications.on_alert async",
+                               "twilio.message_status notifications.on_sms_status async",
+                               "twilio.message_received notifications.on_sms_received async"}));
   EXPECT_EQ(config.storage.url, "sqlite://" + sbtest::sourceDir() + "/var/switchboard.db");
 }
 

@@ -27,8 +27,9 @@ std::string SmsStatus::toJson() const {
 SmsStatus SmsStatus::fromJson(std::string_view j) {
   const auto doc = json::parse(j);
   const auto v = doc.root();
-  SmsStatus s{text(v, "company"), ref(v, "message"), text(v, "reference"), text(v, "status"),
-              text(v, "error_code"), text(v, "to"), text(v, "from"), std::nullopt, when(v, "at")};
+  SmsStatus s{text(v, "company"), ref(v, "message"),     text(v, "reference"),
+              text(v, "status"),  text(v, "error_code"), text(v, "to"),
+              text(v, "from"),    std::nullopt,          when(v, "at")};
   if (v["price"].exists())
     s.price = domain::Money{v["price"].integer("minor").value_or(0),
                             v["price"].string("currency").value_or("")};

@@ -21,7 +21,7 @@ struct Company {
   std::string pricing_plan;  // PricingPlan id
   std::optional<std::int64_t> calcom_team_id;
   std::string retell_agent_id;
-  bool retell_enabled = true;  // catalog retell.enabled: calls to its numbers are taken
+  bool retell_enabled = true;    // catalog retell.enabled: calls to its numbers are taken
   std::string telegram_chat_id;  // admin alerts
   // Free-form per-company options that features read (e.g. a booking confidence threshold),
   // from the catalog's `company.settings`; YAML scalars, kept as their text.

@@ -1,11 +1,8 @@
 // Loading the main YAML file: the shipped default, and each class of error with its position.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <map>
-#include <regex>
-
 #include "config/config_loader.h"
+#include "support/demo_env.h"
 #include "support/kernel_harness.h"
 #include "support/paths.h"
 #include "support/temp_dir.h"
@@ -55,21 +52,11 @@ std::string prepareProblems(const std::string& yaml) {
   return "";
 }
 
-// The demo values scripts/run exports for what the shipped config references, read from the
-// script itself (`export NAME="${NAME:-value}"`), so that the two cannot drift apart.
+// What scripts/run provides for the shipped config's references (support/demo_env.h).
 std::optional<std::string> scriptsRunEnv(const std::string& name) {
-  static const auto values = [] {
-    std::map<std::string, std::string> out;
-    std::ifstream in(sbtest::sourceDir() + "/scripts/run");
-    const std::regex line(R"re(^export ([A-Z0-9_]+)="\$\{\1:-([^}]*)\}")re");
-    std::smatch m;
-    for (std::string l; std::getline(in, l);)
-      if (std::regex_search(l, m, line)) out[m[1]] = m[2];
-    return out;
-  }();
-  const auto it = values.find(name);
-  if (it == values.end()) return std::nullopt;
-  return it->second;
+  for (const auto& [k, v] : sbtest::scriptsRunEnv())
+    if (k == name) return v;
+  return std::nullopt;
 }
 
 TEST(Config, ShippedDefaultLoads) {

@@ -32,6 +32,14 @@ int rankOf(const std::string& status) {
 // Twilio's code for a recipient who opted out (STOP): they are never texted again.
 constexpr const char* kOptedOutCode = "21610";
 
+// The number is never texted again (until it says START).
+void optOut(soci::session& tx, const std::string& phone, const std::string& company,
+            long long now_ms) {
+  tx << "INSERT INTO notification_optouts (phone, company_id, opted_out_at_ms) "
+        "VALUES (:p, :c, :now) ON CONFLICT (phone) DO NOTHING",
+      soci::use(phone), soci::use(company), soci::use(now_ms);
+}
+
 }  // namespace
 
 Outbox::Outbox(switchboard::Host& host, QuietHours default_quiet)
@@ -140,9 +148,7 @@ void Outbox::record(const switchboard::InboxItem& job, const std::string& result
     std::string to, company;
     tx << "SELECT recipient, company_id FROM notification_messages WHERE message_key = :k",
         soci::use(job.payload), soci::into(to), soci::into(company);
-    tx << "INSERT INTO notification_optouts (phone, company_id, opted_out_at_ms) "
-          "VALUES (:p, :c, :now) ON CONFLICT (phone) DO NOTHING",
-        soci::use(to), soci::use(company), soci::use(now);
+    optOut(tx, to, company, now);
   }
   if (status == "failed")
     host_.log()->warn("{}: not sent, permanently: {} {}", job.payload, code,
@@ -174,10 +180,7 @@ void Outbox::onStatus(const switchboard::events::SmsStatus& s,
           "WHERE message_key = :k",
         soci::use(s.status), soci::use(s.error_code), soci::use(now), soci::use(key);
   }
-  if (s.error_code == kOptedOutCode)
-    tx << "INSERT INTO notification_optouts (phone, company_id, opted_out_at_ms) "
-          "VALUES (:p, :c, :now) ON CONFLICT (phone) DO NOTHING",
-        soci::use(s.to), soci::use(company), soci::use(now);
+  if (s.error_code == kOptedOutCode) optOut(tx, s.to, company, now);
   // The SMS's price, once, as the platform's cost (Twilio reports it with a late callback).
   if (s.price && s.price->minor > 0 && price_ind == soci::i_null) {
     const long long minor = s.price->minor;
@@ -198,9 +201,7 @@ void Outbox::onStatus(const switchboard::events::SmsStatus& s,
 void Outbox::onReceived(const switchboard::events::SmsReceived& m, soci::session& tx) {
   const long long now = toMs(host_.clock().now());
   if (m.opt_out) {
-    tx << "INSERT INTO notification_optouts (phone, company_id, opted_out_at_ms) "
-          "VALUES (:p, :c, :now) ON CONFLICT (phone) DO NOTHING",
-        soci::use(m.from), soci::use(m.company), soci::use(now);
+    optOut(tx, m.from, m.company, now);
     host_.log()->info("{} said STOP: never texted again", m.from);
   } else if (m.opt_in) {
     tx << "DELETE FROM notification_optouts WHERE phone = :p", soci::use(m.from);

@@ -140,6 +140,15 @@ switchboard::OutboundResponse UpstreamClient::send(const switchboard::OutboundRe
     log_->info("{} {} -> {}; retrying in {} ms (attempt {}/{})", request.method, shown,
                outcome(response), delay.count(), attempt + 1, settings_.max_attempts);
     facilities_.sleep(delay);
+    if (request.find_earlier && response.status == 0 && !response.connect_failed) {
+      // The request may have been taken: ask the upstream before sending it again.
+      if (auto earlier = request.find_earlier()) {
+        log_->info("{} {}: the earlier attempt was taken after all; not repeated", request.method,
+                   shown);
+        earlier->attempts = attempt;
+        return *earlier;
+      }
+    }
   }
 }
 

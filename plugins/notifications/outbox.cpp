@@ -123,7 +123,7 @@ std::string Outbox::send(const switchboard::InboxItem& job) {
   json::Builder b;
   b.object();
   try {
-    const auto receipt = sender->send({company, to, body, job.payload});
+    const auto receipt = sender->send({company, to, body, job.payload, job.attempt > 1});
     b.field("status", receipt.status).field("ref", receipt.ref.id);
   } catch (const contracts::SmsError& e) {
     if (!e.permanent()) throw;  // temporary: the job tries again with backoff

@@ -65,11 +65,16 @@ contracts::SmsReceipt TwilioSms::send(const contracts::SmsMessage& m) {
   r.basicAuth(sender.account_sid, sender.auth_token);
   r.upstream = "twilio";
   r.tenant = m.company;
-  // Twilio has no idempotency key for messages: the client may repeat the POST only where
-  // Twilio cannot have taken it (429, 5xx, a refused connection). The header stays unsent.
+  // Twilio has no idempotency key for messages: the client repeats the POST on 429 and 5xx,
+  // and after a timeout only once the message is not found at Twilio. The header stays unsent.
   r.idempotency_key = m.reference;
   r.idempotency_header = "";
-  const auto resp = client_.send(r);
+  r.find_earlier = [this, &sender, &m] { return findSent(sender, m); };
+  const auto resp = [&] {
+    if (m.maybe_sent)
+      if (auto earlier = findSent(sender, m)) return *earlier;
+    return client_.send(r);
+  }();
   if (resp.ok()) {
     const auto doc = json::parse(resp.body);
     const auto root = doc.root();
@@ -91,6 +96,41 @@ contracts::SmsReceipt TwilioSms::send(const contracts::SmsMessage& m) {
   const bool temporary = resp.status == 0 || resp.status == 429 || resp.status >= 500;
   throw contracts::SmsError(!temporary && permanentCode(twilio_code), code,
                             "Twilio answered " + std::to_string(resp.status) + ": " + message);
+}
+
+std::optional<switchboard::OutboundResponse> TwilioSms::findSent(const Sender& sender,
+                                                                 const contracts::SmsMessage& m) {
+  // Newest first; a message taken moments ago is on the first page.
+  std::string url = base_url_ + "/2010-04-01/Accounts/" + sender.account_sid +
+                    "/Messages.json?To=" + switchboard::percentEncode(m.to) + "&PageSize=50";
+  if (sender.messaging_service_sid.empty())
+    url += "&From=" + switchboard::percentEncode(sender.from);
+  switchboard::OutboundRequest r("GET", url);
+  r.basicAuth(sender.account_sid, sender.auth_token);
+  r.upstream = "twilio";
+  r.tenant = m.company;
+  const auto resp = client_.send(r);
+  // Unknown whether it was taken: the caller's job tries again later rather than risk a repeat.
+  if (!resp.ok())
+    throw contracts::SmsError(false, resp.status ? std::to_string(resp.status) : "unavailable",
+                              "could not look up earlier messages at Twilio: " +
+                                  (resp.status ? std::to_string(resp.status) : resp.error));
+  const auto doc = json::parse(resp.body);
+  for (const auto& message : doc.root()["messages"].items()) {
+    if (message.string("body").value_or("") != m.body) continue;
+    if (!sender.messaging_service_sid.empty() &&
+        message.string("messaging_service_sid").value_or("") != sender.messaging_service_sid)
+      continue;
+    switchboard::OutboundResponse found;
+    found.status = 200;
+    json::Builder b;
+    b.object()
+        .field("sid", message.requireString("sid"))
+        .field("status", message.string("status").value_or("queued"));
+    found.body = b.end().str();
+    return found;
+  }
+  return std::nullopt;
 }
 
 }  // namespace twilio

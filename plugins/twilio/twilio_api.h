@@ -42,6 +42,11 @@ class TwilioSms final : public switchboard::contracts::SmsSender {
   switchboard::contracts::SmsReceipt send(const switchboard::contracts::SmsMessage& m) override;
 
  private:
+  // Twilio has no idempotency key for messages: a message that may have been taken is looked
+  // up in the account's recent messages to that number (same sender, same body).
+  std::optional<switchboard::OutboundResponse> findSent(
+      const Sender& sender, const switchboard::contracts::SmsMessage& m);
+
   switchboard::HttpClient& client_;
   std::string base_url_;
   SenderOf sender_of_;

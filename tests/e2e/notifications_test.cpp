@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
 #include "support/eventually.h"
@@ -108,8 +109,36 @@ class Notifications : public ::testing::TestWithParam<std::string> {
         return Reply::json(
             400,
             R"({"code":21610,"message":"Attempt to send to unsubscribed recipient","status":400})");
-      const auto sid = "SM" + std::to_string(++sent_);
-      return Reply::json(201, R"({"sid":")" + sid + R"(","status":"queued","price":null})");
+      // A stalled answer: Twilio took the message (or lost it) but answers too late.
+      const auto stall = stall_.exchange(Stall::None);
+      if (stall == Stall::Lost) return Reply::json(201, "{}").after(std::chrono::seconds(3));
+      std::string sid;
+      {
+        std::lock_guard lock(taken_mutex_);
+        sid = "SM" + std::to_string(++sent_);
+        taken_.push_back({sid, *to, r.formField("From").value_or(""), *body});
+      }
+      auto reply = Reply::json(201, R"({"sid":")" + sid + R"(","status":"queued","price":null})");
+      return stall == Stall::Taken ? reply.after(std::chrono::seconds(3)) : reply;
+    });
+    // The account's messages, newest first, filtered by To and From (Twilio's list resource).
+    twilio_.on("GET", kMessages, [this](const RecordedRequest& r) {
+      const auto to = r.queryParam("To"), from = r.queryParam("From");
+      json::Builder b;
+      b.object().key("messages").array();
+      std::lock_guard lock(taken_mutex_);
+      for (auto m = taken_.rbegin(); m != taken_.rend(); ++m) {
+        if ((to && *to != m->to) || (from && *from != m->from)) continue;
+        b.object()
+            .field("sid", m->sid)
+            .field("to", m->to)
+            .field("from", m->from)
+            .field("body", m->body)
+            .field("status", "queued")
+            .end();
+      }
+      b.end().field("page", 0).field("page_size", 50);
+      return Reply::json(200, b.end().str());
     });
   }
 
@@ -158,8 +187,8 @@ class Notifications : public ::testing::TestWithParam<std::string> {
     c += "plugins:\n";
     c += "  directory: { library: directory, config: { tenants: \"" +
          (dir_.path() / "tenants").string() + "\" } }\n";
-    c += "  twilio:\n    library: twilio\n    http_client: { max_attempts: 3, backoff_base_ms: 10 "
-         "}\n";
+    c += "  twilio:\n    library: twilio\n    http_client: { max_attempts: 3, backoff_base_ms: 10, "
+         "timeout_ms: 1000 }\n";
     c += "    config: { base_url: \"" + twilio_.url() + "\", account_sid: \"" + kSid +
          "\", auth_token: \"" + kToken + "\", from: \"" + kFrom +
          "\", public_url: \"https://switchboard.example.com\" }\n";
@@ -245,6 +274,13 @@ class Notifications : public ::testing::TestWithParam<std::string> {
   std::string url_;
   FakeUpstream twilio_, telegram_;
   std::atomic<int> sent_{0};
+  struct Taken {
+    std::string sid, to, from, body;
+  };
+  std::mutex taken_mutex_;
+  std::vector<Taken> taken_;
+  enum class Stall { None, Taken, Lost };
+  std::atomic<Stall> stall_{Stall::None};
   std::unique_ptr<sbtest::ServerProcess> server_;
   std::uint16_t port_ = 0;
 };
@@ -410,6 +446,51 @@ TEST_P(Notifications, TemporaryTwilioErrorsAreRetried) {
   })) << server_->output();
   EXPECT_EQ(sms().size(), 3u);  // two 429s, then the message
   EXPECT_EQ(sent_.load(), 1);
+}
+
+// Twilio has no idempotency key: a send that timed out is looked up before it is repeated.
+TEST_P(Notifications, ATimedOutSendThatTwilioTookIsNotRepeated) {
+  stall_ = Stall::Taken;
+  publish("booking.appointment_booked",
+          events::AppointmentBooked{facts(13, nextWednesdayAt("10:00"), "de")}.toJson());
+  ASSERT_TRUE(sbtest::eventually([&] {
+    return column("SELECT provider_ref FROM notification_messages WHERE channel = 'sms'") == "SM1";
+  })) << server_->output();
+  ASSERT_TRUE(settled());
+  EXPECT_EQ(sms().size(), 1u);
+  EXPECT_EQ(sent_.load(), 1);
+  const auto lookups = twilio_.requests("GET", kMessages);
+  ASSERT_EQ(lookups.size(), 1u);
+  EXPECT_EQ(lookups[0].queryParam("To"), kCustomer);
+  EXPECT_EQ(lookups[0].queryParam("From"), kFrom);
+}
+
+TEST_P(Notifications, ATimedOutSendThatTwilioNeverTookIsSentAgain) {
+  stall_ = Stall::Lost;
+  publish("booking.appointment_booked",
+          events::AppointmentBooked{facts(14, nextWednesdayAt("10:00"), "de")}.toJson());
+  ASSERT_TRUE(sbtest::eventually([&] {
+    return column("SELECT provider_ref FROM notification_messages WHERE channel = 'sms'") == "SM1";
+  })) << server_->output();
+  ASSERT_TRUE(settled());
+  EXPECT_EQ(sms().size(), 2u);  // the lost one, then the one Twilio took
+  EXPECT_EQ(sent_.load(), 1);
+  EXPECT_EQ(twilio_.requests("GET", kMessages).size(), 1u);
+}
+
+TEST_P(Notifications, TheSendJobsRetryLooksForTheMessageFirst) {
+  // Three 503s spend the client's attempts; the job's second run asks Twilio, then sends.
+  twilio_.failNext("POST", kMessages, 3,
+                   Reply::json(503, R"({"code":20503,"message":"unavailable","status":503})"));
+  publish("booking.appointment_booked",
+          events::AppointmentBooked{facts(15, nextWednesdayAt("10:00"), "de")}.toJson());
+  ASSERT_TRUE(sbtest::eventually([&] {
+    return column("SELECT provider_ref FROM notification_messages WHERE channel = 'sms'") == "SM1";
+  })) << server_->output();
+  ASSERT_TRUE(settled());
+  EXPECT_EQ(sms().size(), 4u);
+  EXPECT_EQ(sent_.load(), 1);
+  EXPECT_EQ(twilio_.requests("GET", kMessages).size(), 1u);
 }
 
 TEST_P(Notifications, QuietHoursDeferTheTextToTheirEnd) {

@@ -12,6 +12,7 @@
 
 #include <boost/config.hpp>
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,8 @@
 #include "switchboard/http.h"
 
 namespace switchboard {
+
+struct OutboundResponse;
 
 struct OutboundRequest {
   std::string method = "GET";
@@ -41,6 +44,11 @@ struct OutboundRequest {
   std::string idempotency_header = "Idempotency-Key";
   // false: exactly one attempt, whatever the method (the caller retries through a job).
   bool retry = true;
+  // For an upstream without idempotency keys: asked before repeating an attempt whose outcome
+  // is unknown (it timed out or the connection broke after the request went out). Returns the
+  // upstream's record of that earlier request if it took it — used as the answer, no repeat —
+  // or nullopt to repeat.
+  std::function<std::optional<OutboundResponse>()> find_earlier;
   // Values never to be written to a log (a token in the URL's path, say). Authorization
   // headers and userinfo in the URL are redacted without being listed.
   std::vector<std::string> secrets;

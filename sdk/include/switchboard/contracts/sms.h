@@ -16,6 +16,9 @@ struct SmsMessage {
   std::string to;             // E.164
   std::string body;
   std::string reference;  // ours (the outbox entry): comes back with delivery updates
+  // An earlier try may have reached the provider (it timed out, or we stopped before recording
+  // its answer): the provider looks for that message before sending it again.
+  bool maybe_sent = false;
 };
 
 struct SmsReceipt {

@@ -239,22 +239,14 @@ class RetellPlugin final : public switchboard::Plugin {
     const auto company = companyOf(call, &tx);
     const std::string call_id = call.string("call_id").value_or("");
     const long long at = toMs(item.received_at);
-    // Upsert without ON CONFLICT's dialect differences: update, insert when nothing was.
-    soci::statement st =
-        (tx.prepare << "UPDATE retell_activity SET last_event = :e, last_call_id = :c, "
-                       "last_received_at_ms = :t WHERE company_id = :co AND "
-                       "last_received_at_ms <= :t2",
-         soci::use(event), soci::use(call_id), soci::use(at), soci::use(company), soci::use(at));
-    st.execute(true);
-    if (st.get_affected_rows() == 0) {
-      int known = 0;
-      tx << "SELECT COUNT(*) FROM retell_activity WHERE company_id = :co", soci::use(company),
-          soci::into(known);
-      if (known == 0)
-        tx << "INSERT INTO retell_activity (company_id, last_event, last_call_id, "
-              "last_received_at_ms) VALUES (:co, :e, :c, :t)",
-            soci::use(company), soci::use(event), soci::use(call_id), soci::use(at);
-    }
+    // One statement (SQLite and PostgreSQL both speak it): two workers seeing the company's
+    // first webhooks at once must not both insert.
+    tx << "INSERT INTO retell_activity (company_id, last_event, last_call_id, "
+          "last_received_at_ms) VALUES (:co, :e, :c, :t) ON CONFLICT (company_id) DO UPDATE SET "
+          "last_event = excluded.last_event, last_call_id = excluded.last_call_id, "
+          "last_received_at_ms = excluded.last_received_at_ms WHERE "
+          "retell_activity.last_received_at_ms <= excluded.last_received_at_ms",
+        soci::use(company), soci::use(event), soci::use(call_id), soci::use(at);
     const auto stage = retell::stageOf(event);
     if (stage.empty()) {
       host_->log()->info("webhook {}: {} for call {} stored, nothing to do", item.id, event,

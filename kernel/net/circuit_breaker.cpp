@@ -1,5 +1,7 @@
 #include "net/circuit_breaker.h"
 
+#include <algorithm>
+
 #include "observability/metrics.h"
 
 namespace switchboard::kernel::net {
@@ -32,6 +34,15 @@ bool CircuitBreaker::allow(switchboard::TimePoint now) {
       return true;
   }
   return false;
+}
+
+std::chrono::milliseconds CircuitBreaker::waitLeft(switchboard::TimePoint now) const {
+  std::lock_guard lock(mutex_);
+  if (state_ == BreakerState::Closed) return std::chrono::milliseconds(0);
+  if (state_ == BreakerState::HalfOpen) return settings_.cooldown;
+  const auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(opened_at_ + settings_.cooldown - now);
+  return std::max(left, std::chrono::milliseconds(1));
 }
 
 std::optional<BreakerState> CircuitBreaker::succeeded() {

@@ -46,6 +46,9 @@ class CircuitBreaker {
   int consecutiveFailures() const;
   switchboard::TimePoint openedAt() const;
   std::chrono::milliseconds cooldown() const { return settings_.cooldown; }
+  // A refused caller's wait before a call could go: the rest of the cool-down, or (while a
+  // probe is out) a whole one, since a failed probe opens the breaker again.
+  std::chrono::milliseconds waitLeft(switchboard::TimePoint now) const;
 
  private:
   mutable std::mutex mutex_;

@@ -101,6 +101,9 @@ switchboard::OutboundResponse UpstreamClient::send(const switchboard::OutboundRe
                          std::to_string(breaker.consecutiveFailures()) +
                          " times in a row; no call made";
       }
+      // A job waits for the cool-down instead of spending its attempts against the breaker.
+      const auto wait = breaker.waitLeft(facilities_.clock.now());
+      if (!response.retry_after || *response.retry_after < wait) response.retry_after = wait;
       response.attempts = attempt - 1;
       return response;
     }

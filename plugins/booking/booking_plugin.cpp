@@ -200,17 +200,6 @@ class BookingPlugin final : public switchboard::Plugin {
     const std::string event_type = std::to_string(*svc->calcom_event_type_id);
 
     const auto parts = booking::partsOf(*svc);
-    // A repeat (a crash or a lost answer after the create): the first try's booking, if any
-    // (a composite group's parts all, else none: a partial group is cancelled and booked anew).
-    if (job.attempt > 1) {
-      if (auto found = booking::findParts(*calendar, r.company, job.key, parts)) {
-        out.take(*found);
-        out.status = out.start == r.requested_start ? "booked" : "alternative_booked";
-        out.reason = out.status == "booked" ? "" : "booked on an earlier try";
-        return out;
-      }
-    }
-
     booking::FinderInput in;
     in.requested = r.requested_start;
     in.time_zone = r.time_zone;
@@ -236,6 +225,16 @@ class BookingPlugin final : public switchboard::Plugin {
     request.reference = job.key;
 
     try {
+      // A repeat (a crash or a lost answer after the create): the first try's booking, if any
+      // (a composite group's parts all, else none: a partial group is cancelled and booked anew).
+      if (job.attempt > 1) {
+        if (auto found = booking::findParts(*calendar, r.company, job.key, parts)) {
+          out.take(*found);
+          out.status = out.start == r.requested_start ? "booked" : "alternative_booked";
+          out.reason = out.status == "booked" ? "" : "booked on an earlier try";
+          return out;
+        }
+      }
       // A composite service fits where each of its staff-busy parts finds a free slot.
       auto slots = booking::startsWhereAllFit(
           cache_->getOrLoad(window, [&] { return calendar->slots(q); }), parts);

@@ -212,6 +212,9 @@ TEST_F(UpstreamClientTest, TheBreakerOpensHalfOpensAndClosesPerTenant) {
   EXPECT_TRUE(refused_now.circuit_open);
   EXPECT_EQ(refused_now.attempts, 0);
   EXPECT_EQ(transport.sent.size(), 3u);
+  EXPECT_EQ(refused_now.retry_after, 10000ms);  // a job waits out the cool-down
+  clock.advance(4s);
+  EXPECT_EQ(c.send(request).retry_after, 6000ms);
 
   // Another company's calls to the same upstream still go.
   OutboundRequest other = request;

@@ -75,8 +75,9 @@ struct OutboundResponse {
   bool connect_failed = false;      // nothing was sent: the connection was never made
   bool circuit_open = false;        // refused by the breaker without calling
   int attempts = 0;                 // calls made (0 when the breaker refused)
-  // When the upstream said when to come back (Retry-After) later than this client waits:
-  // a job should run again after this long.
+  // When the upstream said when to come back (Retry-After) later than this client waits, or
+  // the breaker refused the call (the rest of its cool-down): a job should run again after
+  // this long.
   std::optional<std::chrono::milliseconds> retry_after;
 
   bool ok() const { return status >= 200 && status < 300; }

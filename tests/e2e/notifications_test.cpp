@@ -13,13 +13,15 @@
 #include <sstream>
 
 #include "support/eventually.h"
+#include "support/fake_telegram.h"
+#include "support/fake_twilio.h"
 #include "support/http_client.h"
+#include "support/inbox_idle.h"
 #include "support/paths.h"
 #include "support/postgres_server.h"
 #include "support/server_process.h"
 #include "support/temp_dir.h"
 #include "support/test_database.h"
-#include "switchboard/crypto.h"
 #include "switchboard/events/booking.h"
 #include "switchboard/http_client.h"
 #include "switchboard/json.h"
@@ -33,7 +35,6 @@ namespace json = switchboard::json;
 namespace time = switchboard::time;
 namespace events = switchboard::events;
 using switchboard::TimePoint;
-using switchboard::testing::FakeUpstream;
 using switchboard::testing::RecordedRequest;
 using switchboard::testing::Reply;
 
@@ -47,7 +48,6 @@ const std::string kSecret = "telegram_test_secret";
 const std::string kAdmin = "notifications-test-admin-token";
 const std::string kZone = "Europe/Berlin";
 const std::string kCustomer = "+491701234567";
-const std::string kMessages = "/2010-04-01/Accounts/" + kSid + "/Messages.json";
 
 // A time at `hhmm` on the next Wednesday at least two days ahead, in Berlin.
 TimePoint nextWednesdayAt(const std::string& hhmm) {
@@ -79,67 +79,10 @@ class Notifications : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     url_ = GetParam() == "sqlite" ? "sqlite://" + (dir_.path() / "sb.db").string()
                                   : sbtest::PostgresServer::shared().createDatabase();
-    scriptTwilio();
-    telegram_.on("POST", "/bot" + kBot + "/sendMessage", [](const RecordedRequest& r) {
-      const auto doc = json::parse(r.body);
-      const auto text = doc.root().string("text").value_or("");
-      if (!doc.root()["chat_id"].exists() || text.empty() || text.size() > 4096)
-        return Reply::json(400, R"({"ok":false,"error_code":400,"description":"Bad Request"})");
-      return Reply::json(200, R"({"ok":true,"result":{"message_id":1}})");
-    });
+    twilio_.refuse("+49000", 21211, "The 'To' number is not valid");
+    twilio_.refuse("+491511111111", 21610, "Attempt to send to unsubscribed recipient");
     writeTenant("");
     start();
-  }
-
-  // Twilio's Messages API as documented: basic auth, To and Body, From or MessagingServiceSid.
-  void scriptTwilio() {
-    twilio_.on("POST", kMessages, [this](const RecordedRequest& r) {
-      const auto auth = r.header("authorization").value_or("");
-      if (auth != "Basic " + switchboard::crypto::base64Encode(kSid + ":" + kToken))
-        return Reply::json(401, R"({"code":20003,"message":"Authenticate","status":401})");
-      const auto to = r.formField("To"), body = r.formField("Body");
-      if (!to || !body || body->empty() || body->size() > 1600 ||
-          (!r.formField("From") && !r.formField("MessagingServiceSid")))
-        return Reply::json(400,
-                           R"({"code":21602,"message":"Message body is required","status":400})");
-      if (*to == "+49000")
-        return Reply::json(
-            400, R"({"code":21211,"message":"The 'To' number is not valid","status":400})");
-      if (*to == "+491511111111")
-        return Reply::json(
-            400,
-            R"({"code":21610,"message":"Attempt to send to unsubscribed recipient","status":400})");
-      // A stalled answer: Twilio took the message (or lost it) but answers too late.
-      const auto stall = stall_.exchange(Stall::None);
-      if (stall == Stall::Lost) return Reply::json(201, "{}").after(std::chrono::seconds(3));
-      std::string sid;
-      {
-        std::lock_guard lock(taken_mutex_);
-        sid = "SM" + std::to_string(++sent_);
-        taken_.push_back({sid, *to, r.formField("From").value_or(""), *body});
-      }
-      auto reply = Reply::json(201, R"({"sid":")" + sid + R"(","status":"queued","price":null})");
-      return stall == Stall::Taken ? reply.after(std::chrono::seconds(3)) : reply;
-    });
-    // The account's messages, newest first, filtered by To and From (Twilio's list resource).
-    twilio_.on("GET", kMessages, [this](const RecordedRequest& r) {
-      const auto to = r.queryParam("To"), from = r.queryParam("From");
-      json::Builder b;
-      b.object().key("messages").array();
-      std::lock_guard lock(taken_mutex_);
-      for (auto m = taken_.rbegin(); m != taken_.rend(); ++m) {
-        if ((to && *to != m->to) || (from && *from != m->from)) continue;
-        b.object()
-            .field("sid", m->sid)
-            .field("to", m->to)
-            .field("from", m->from)
-            .field("body", m->body)
-            .field("status", "queued")
-            .end();
-      }
-      b.end().field("page", 0).field("page_size", 50);
-      return Reply::json(200, b.end().str());
-    });
   }
 
   void writeTenant(const std::string& quiet_hours) {
@@ -225,10 +168,8 @@ class Notifications : public ::testing::TestWithParam<std::string> {
     ASSERT_EQ(r.status, 202) << r.body;
   }
 
-  std::vector<RecordedRequest> sms() const { return twilio_.requests("POST", kMessages); }
-  std::vector<RecordedRequest> telegramSends() const {
-    return telegram_.requests("POST", "/bot" + kBot + "/sendMessage");
-  }
+  std::vector<RecordedRequest> sms() const { return twilio_.posts(); }
+  std::vector<RecordedRequest> telegramSends() const { return telegram_.attempts(); }
 
   // A form callback signed as Twilio signs it: over the public URL it requested + the form.
   sbtest::Response postTwilio(const std::string& path_and_query,
@@ -242,19 +183,7 @@ class Notifications : public ::testing::TestWithParam<std::string> {
         {{"Content-Type", "application/x-www-form-urlencoded"}, {"X-Twilio-Signature", signature}});
   }
 
-  // Everything due has happened: nothing running, nothing pending that is due (a reminder or a
-  // deferred SMS waits for its time). One query, so no item slips between two looks.
-  bool settled() {
-    return sbtest::eventually([&] {
-      const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count();
-      return count(
-                 "SELECT COUNT(*) FROM inbox WHERE state = 'running' OR (state = 'pending' "
-                 "AND run_at_ms <= " +
-                 std::to_string(now) + ")") == 0;
-    });
-  }
+  bool settled() { return sbtest::dueWorkDone(url_); }
 
   std::string column(const std::string& sql) {
     auto db = sbtest::openDatabase(url_);
@@ -272,15 +201,8 @@ class Notifications : public ::testing::TestWithParam<std::string> {
 
   sbtest::TempDir dir_;
   std::string url_;
-  FakeUpstream twilio_, telegram_;
-  std::atomic<int> sent_{0};
-  struct Taken {
-    std::string sid, to, from, body;
-  };
-  std::mutex taken_mutex_;
-  std::vector<Taken> taken_;
-  enum class Stall { None, Taken, Lost };
-  std::atomic<Stall> stall_{Stall::None};
+  sbtest::FakeTwilio twilio_{kSid, kToken};
+  sbtest::FakeTelegram telegram_{kBot};
   std::unique_ptr<sbtest::ServerProcess> server_;
   std::uint16_t port_ = 0;
 };
@@ -436,8 +358,8 @@ TEST_P(Notifications, StopIsRespectedAndPermanentErrorsAreNotRetried) {
 }
 
 TEST_P(Notifications, TemporaryTwilioErrorsAreRetried) {
-  twilio_.failNext(
-      "POST", kMessages, 2,
+  twilio_.upstream().failNext(
+      "POST", twilio_.messagesPath(), 2,
       Reply::json(429, R"({"code":20429,"message":"Too Many Requests","status":429})"));
   publish("booking.appointment_booked",
           events::AppointmentBooked{facts(11, nextWednesdayAt("10:00"), "de")}.toJson());
@@ -445,12 +367,12 @@ TEST_P(Notifications, TemporaryTwilioErrorsAreRetried) {
     return column("SELECT status FROM notification_messages WHERE channel = 'sms'") == "queued";
   })) << server_->output();
   EXPECT_EQ(sms().size(), 3u);  // two 429s, then the message
-  EXPECT_EQ(sent_.load(), 1);
+  EXPECT_EQ(twilio_.taken().size(), 1u);
 }
 
 // Twilio has no idempotency key: a send that timed out is looked up before it is repeated.
 TEST_P(Notifications, ATimedOutSendThatTwilioTookIsNotRepeated) {
-  stall_ = Stall::Taken;
+  twilio_.stallNext(sbtest::FakeTwilio::Stall::Taken);
   publish("booking.appointment_booked",
           events::AppointmentBooked{facts(13, nextWednesdayAt("10:00"), "de")}.toJson());
   ASSERT_TRUE(sbtest::eventually([&] {
@@ -458,15 +380,15 @@ TEST_P(Notifications, ATimedOutSendThatTwilioTookIsNotRepeated) {
   })) << server_->output();
   ASSERT_TRUE(settled());
   EXPECT_EQ(sms().size(), 1u);
-  EXPECT_EQ(sent_.load(), 1);
-  const auto lookups = twilio_.requests("GET", kMessages);
+  EXPECT_EQ(twilio_.taken().size(), 1u);
+  const auto lookups = twilio_.lookups();
   ASSERT_EQ(lookups.size(), 1u);
   EXPECT_EQ(lookups[0].queryParam("To"), kCustomer);
   EXPECT_EQ(lookups[0].queryParam("From"), kFrom);
 }
 
 TEST_P(Notifications, ATimedOutSendThatTwilioNeverTookIsSentAgain) {
-  stall_ = Stall::Lost;
+  twilio_.stallNext(sbtest::FakeTwilio::Stall::Lost);
   publish("booking.appointment_booked",
           events::AppointmentBooked{facts(14, nextWednesdayAt("10:00"), "de")}.toJson());
   ASSERT_TRUE(sbtest::eventually([&] {
@@ -474,13 +396,13 @@ TEST_P(Notifications, ATimedOutSendThatTwilioNeverTookIsSentAgain) {
   })) << server_->output();
   ASSERT_TRUE(settled());
   EXPECT_EQ(sms().size(), 2u);  // the lost one, then the one Twilio took
-  EXPECT_EQ(sent_.load(), 1);
-  EXPECT_EQ(twilio_.requests("GET", kMessages).size(), 1u);
+  EXPECT_EQ(twilio_.taken().size(), 1u);
+  EXPECT_EQ(twilio_.lookups().size(), 1u);
 }
 
 TEST_P(Notifications, TheSendJobsRetryLooksForTheMessageFirst) {
   // Three 503s spend the client's attempts; the job's second run asks Twilio, then sends.
-  twilio_.failNext("POST", kMessages, 3,
+  twilio_.upstream().failNext("POST", twilio_.messagesPath(), 3,
                    Reply::json(503, R"({"code":20503,"message":"unavailable","status":503})"));
   publish("booking.appointment_booked",
           events::AppointmentBooked{facts(15, nextWednesdayAt("10:00"), "de")}.toJson());
@@ -489,8 +411,8 @@ TEST_P(Notifications, TheSendJobsRetryLooksForTheMessageFirst) {
   })) << server_->output();
   ASSERT_TRUE(settled());
   EXPECT_EQ(sms().size(), 4u);
-  EXPECT_EQ(sent_.load(), 1);
-  EXPECT_EQ(twilio_.requests("GET", kMessages).size(), 1u);
+  EXPECT_EQ(twilio_.taken().size(), 1u);
+  EXPECT_EQ(twilio_.lookups().size(), 1u);
 }
 
 TEST_P(Notifications, QuietHoursDeferTheTextToTheirEnd) {
@@ -517,7 +439,7 @@ TEST_P(Notifications, QuietHoursDeferTheTextToTheirEnd) {
 
 TEST_P(Notifications, AnOutageIsOneAlertAndOneResolvedInEachChat) {
   const std::string breaker = R"({"plugin":"calcom","upstream":"calcom","tenant":"salon-mitte"})";
-  telegram_.failNext(
+  telegram_.upstream().failNext(
       "POST", "/bot" + kBot + "/sendMessage", 1,
       Reply::json(429, R"({"ok":false,"error_code":429,"description":"Too Many )"
                        R"(Requests: retry after 1","parameters":{"retry_after":1}})"));

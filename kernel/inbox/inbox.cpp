@@ -72,6 +72,8 @@ void Inbox::accept(const http::RouteTarget& target, const switchboard::HttpReque
   for (const auto& name : identity.keep_headers)
     if (auto value = request.header(name); bad.empty() && value && !util::isStorableText(*value))
       bad = "the header " + name;
+  if (identity.keep_target && bad.empty() && !util::isStorableText(request.target))
+    bad = "the request target";
   if (!bad.empty()) {
     reply(HttpResponse::error(request, 400, bad + " must be UTF-8 text without NUL bytes"));
     return;
@@ -92,6 +94,8 @@ void Inbox::accept(const http::RouteTarget& target, const switchboard::HttpReque
   item.payload = request.body;
   for (const auto& name : identity.keep_headers)
     if (auto value = request.header(name)) item.headers.push_back({name, std::string(*value)});
+  if (identity.keep_target)
+    item.headers.push_back({switchboard::InboxItem::kTargetHeader, request.target});
   item.received_ms = item.run_at_ms = toMs(clock_.now());
 
   HttpResponse ack = durable.acknowledge ? durable.acknowledge(request)

@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 
 #include "switchboard/json.h"
+#include "switchboard/sql_row.h"
 #include "switchboard/tenant_sql.h"
 
 namespace notifications {
@@ -64,11 +65,10 @@ void Alerts::onEvent(const switchboard::Event& e, soci::session& tx) {
   long long alerted = 0, opened = 0, occurrences = 0;
   // One story's events are decided one at a time: PostgreSQL locks its row (SQLite's writer
   // lock serialises already); two first events race on the insert and the loser is retried.
-  const bool postgres = tx.get_backend_name() == "postgresql";
   tx << std::string(
             "SELECT state, alerted_at_ms, opened_at_ms, occurrences FROM alert_groups "
             "WHERE group_key = :g") +
-            (postgres ? " FOR UPDATE" : ""),
+            switchboard::sql::forUpdate(tx),
       soci::use(a.group_key), soci::into(state), soci::into(alerted), soci::into(opened),
       soci::into(occurrences);
   const bool known = tx.got_data();

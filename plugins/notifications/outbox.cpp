@@ -6,6 +6,7 @@
 #include "switchboard/domain/repositories.h"
 #include "switchboard/errors.h"
 #include "switchboard/json.h"
+#include "switchboard/sql_row.h"
 #include "switchboard/tenant_sql.h"
 
 namespace notifications {
@@ -158,22 +159,28 @@ void Outbox::record(const switchboard::InboxItem& job, const std::string& result
 void Outbox::onStatus(const switchboard::events::SmsStatus& s,
                       const switchboard::EventDelivery& d) {
   auto& tx = *d.tx;
-  std::string key, current, company;
-  soci::indicator price_ind = soci::i_null;
+  std::string key, current, company, ref;
+  soci::indicator price_ind = soci::i_null, ref_ind = soci::i_null;
   long long price = 0;
-  tx << "SELECT message_key, status, company_id, price_minor FROM notification_messages "
-        "WHERE provider_ref = :r AND channel = 'sms'",
-      soci::use(s.message.id), soci::into(key), soci::into(current), soci::into(company),
-      soci::into(price, price_ind);
+  // Our reference from the callback's URL finds the message even when the callback overtook
+  // the send's record step; the provider's id finds one sent without it.
+  const bool by_reference = !s.reference.empty();
+  tx << std::string(
+            "SELECT message_key, status, company_id, price_minor, provider_ref FROM "
+            "notification_messages WHERE ") +
+            (by_reference ? "message_key" : "provider_ref") + " = :r AND channel = 'sms'" +
+            switchboard::sql::forUpdate(tx),  // two reports of one message: one after the other
+      soci::use(by_reference ? s.reference : s.message.id), soci::into(key), soci::into(current),
+      soci::into(company), soci::into(price, price_ind), soci::into(ref, ref_ind);
   if (!tx.got_data()) {
-    // The callback can overtake the send's record step by a moment: look again shortly.
-    if (d.attempt < 6)
-      throw switchboard::RetryLater(std::chrono::milliseconds(500),
-                                    "no message " + s.message.id + " yet");
-    host_.log()->warn("status {} for message {}: not one of ours", s.status, s.message.id);
+    host_.log()->warn("status {} for message {} ({}): not one of ours", s.status, s.message.id,
+                      by_reference ? s.reference : "no reference");
     return;
   }
   const long long now = toMs(host_.clock().now());
+  if (ref_ind != soci::i_ok || ref.empty())
+    tx << "UPDATE notification_messages SET provider_ref = :r WHERE message_key = :k",
+        soci::use(s.message.id), soci::use(key);
   const int from = rankOf(current), to = rankOf(s.status);
   if (to >= 0 && to > from && !(from == 4)) {
     tx << "UPDATE notification_messages SET status = :s, error_code = :e, updated_at_ms = :now "

@@ -71,15 +71,22 @@ class TwilioPlugin final : public switchboard::Plugin {
       const auto state = twilio::field(form, "MessageStatus");
       if (sid.empty() || state.empty())
         throw std::invalid_argument("a status callback needs MessageSid and MessageStatus");
-      // One update per message and state: Twilio's retries of it are one.
-      return switchboard::WebhookIdentity{sid + ":" + state,
-                                          "message_status",
-                                          std::string(r.queryParam("company").value_or("")),
-                                          {}};
+      // One update per message and state: Twilio's retries of it are one. The URL keeps our
+      // reference (?ref=), which finds the message even before its send was recorded.
+      switchboard::WebhookIdentity identity{sid + ":" + state,
+                                            "message_status",
+                                            std::string(r.queryParam("company").value_or("")),
+                                            {}};
+      identity.keep_target = true;
+      return identity;
     };
     status.process = [this](const switchboard::InboxItem& item, soci::session&) {
       auto s = twilio::statusFrom(switchboard::formDecode(item.payload));
       s.company = item.tenant;
+      const auto target = item.target();
+      if (const auto q = target.find('?'); q != std::string::npos)
+        for (const auto& [name, value] : switchboard::formDecode(target.substr(q + 1)))
+          if (name == "ref") s.reference = value;
       s.at = item.received_at;
       publish("twilio.message_status", s.toJson(), item.tenant);
     };

@@ -184,6 +184,11 @@ class Notifications : public ::testing::TestWithParam<std::string> {
   }
 
   bool settled() { return sbtest::dueWorkDone(url_); }
+  static std::string pathOf(const std::string& callback) {
+    const std::string origin = "https://switchboard.example.com";
+    EXPECT_EQ(callback.rfind(origin, 0), 0u) << callback;
+    return callback.substr(origin.size());
+  }
 
   std::string column(const std::string& sql) {
     auto db = sbtest::openDatabase(url_);
@@ -279,8 +284,9 @@ TEST_P(Notifications, AnAlternativeACompositeACancellationAndAMoveEachSayWhatHap
 TEST_P(Notifications, DeliveryCallbacksAreSignedAndUpdateTheMessageAndItsCost) {
   publish("booking.appointment_booked",
           events::AppointmentBooked{facts(7, nextWednesdayAt("10:00"), "de")}.toJson());
-  ASSERT_TRUE(sbtest::eventually([&] { return sms().size() == 1; })) << server_->output();
-  const std::string path = "/webhooks/twilio/status?ref=x";
+  ASSERT_TRUE(sbtest::eventually([&] { return twilio_.taken().size() == 1; })) << server_->output();
+  // The URL the message asked Twilio to call (our reference and the company in its query).
+  const std::string path = pathOf(twilio_.taken().at(0).status_callback);
   const std::vector<std::pair<std::string, std::string>> form{
       {"AccountSid", kSid},  {"From", kFrom},
       {"MessageSid", "SM1"}, {"MessageStatus", "delivered"},
@@ -353,8 +359,8 @@ TEST_P(Notifications, StopIsRespectedAndPermanentErrorsAreNotRetried) {
   start_again[3].second = "SMin2";
   EXPECT_EQ(postTwilio("/webhooks/twilio/inbound", start_again).status, 200);
   ASSERT_TRUE(settled());
-  EXPECT_EQ(count("SELECT COUNT(*) FROM notification_optouts WHERE phone = '" + kCustomer + "'"),
-            0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM notification_optouts WHERE phone = '" + kCustomer + "'"), 0)
+      << server_->output();
 }
 
 TEST_P(Notifications, TemporaryTwilioErrorsAreRetried) {
@@ -400,10 +406,33 @@ TEST_P(Notifications, ATimedOutSendThatTwilioNeverTookIsSentAgain) {
   EXPECT_EQ(twilio_.lookups().size(), 1u);
 }
 
+TEST_P(Notifications, ADeliveryReportThatOvertakesTheSendsAnswerFindsItsMessage) {
+  twilio_.stallNext(sbtest::FakeTwilio::Stall::Taken);  // Twilio took it, answers late
+  publish("booking.appointment_booked",
+          events::AppointmentBooked{facts(16, nextWednesdayAt("10:00"), "de")}.toJson());
+  ASSERT_TRUE(sbtest::eventually([&] { return twilio_.taken().size() == 1; }));
+  const auto m = twilio_.taken()[0];
+  EXPECT_EQ(postTwilio(pathOf(m.status_callback), {{"AccountSid", kSid},
+                                                   {"From", kFrom},
+                                                   {"MessageSid", m.sid},
+                                                   {"MessageStatus", "delivered"},
+                                                   {"To", kCustomer}})
+                .status,
+            204);
+  ASSERT_TRUE(sbtest::eventually([&] {
+    return column("SELECT status FROM notification_messages WHERE provider_ref = '" + m.sid +
+                  "'") == "delivered";
+  })) << server_->output();
+  ASSERT_TRUE(settled());  // the send's late answer ("queued") moves nothing back
+  EXPECT_EQ(column("SELECT status FROM notification_messages WHERE channel = 'sms'"), "delivered");
+  EXPECT_EQ(twilio_.taken().size(), 1u);
+}
+
 TEST_P(Notifications, TheSendJobsRetryLooksForTheMessageFirst) {
   // Three 503s spend the client's attempts; the job's second run asks Twilio, then sends.
-  twilio_.upstream().failNext("POST", twilio_.messagesPath(), 3,
-                   Reply::json(503, R"({"code":20503,"message":"unavailable","status":503})"));
+  twilio_.upstream().failNext(
+      "POST", twilio_.messagesPath(), 3,
+      Reply::json(503, R"({"code":20503,"message":"unavailable","status":503})"));
   publish("booking.appointment_booked",
           events::AppointmentBooked{facts(15, nextWednesdayAt("10:00"), "de")}.toJson());
   ASSERT_TRUE(sbtest::eventually([&] {

@@ -24,6 +24,9 @@ struct WebhookIdentity {
   std::string event_type;
   std::string tenant;                     // when the plugin can tell already; else empty
   std::vector<std::string> keep_headers;  // header names stored with the body (lower case)
+  // Store the request-target (path and query, undecoded) too, for what only the URL carries
+  // (the reference we put in a callback URL). Read back with InboxItem::target().
+  bool keep_target = false;
 };
 
 // A stored webhook or job, as a worker hands it to the plugin.
@@ -37,6 +40,14 @@ struct InboxItem {
   std::vector<HttpHeader> headers;
   int attempt = 1;  // 1 on the first try
   TimePoint received_at{};
+
+  // The pseudo-header under which keep_target stores the target (no real header has a ':').
+  static constexpr const char* kTargetHeader = ":target";
+  // The webhook's request-target when its identity kept it; empty otherwise.
+  std::string target() const {
+    auto value = findHeader(headers, kTargetHeader);
+    return value ? std::string(*value) : std::string();
+  }
 };
 
 // A route marked `durable: true` points at one of these.

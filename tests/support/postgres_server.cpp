@@ -1,10 +1,10 @@
 #include "support/postgres_server.h"
 
 #include <netinet/in.h>
+#include <pwd.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <sys/socket.h>
-#include <pwd.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -61,12 +61,23 @@ PostgresServer::PostgresServer() : bin_(findBinDir()), as_postgres_(geteuid() ==
     if (!pw || chown(dir_.c_str(), pw->pw_uid, pw->pw_gid) != 0)
       throw std::runtime_error("cannot hand " + dir_ + " to the postgres user");
   }
-  port_ = freePort();
-  run(bin_ + "/initdb -D " + dir_ + "/data -U postgres --auth=trust -E UTF8 --no-sync -N >/dev/null 2>&1");
-  run(bin_ + "/pg_ctl -D " + dir_ + "/data -l " + dir_ + "/log -w -t 60 -o \"-p " +
-      std::to_string(port_) + " -k " + dir_ +
-      " -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200\" start >" + dir_ +
-      "/pg_ctl.out 2>&1 || { cat " + dir_ + "/pg_ctl.out " + dir_ + "/log; exit 1; }");
+  run(bin_ + "/initdb -D " + dir_ +
+      "/data -U postgres --auth=trust -E UTF8 --no-sync -N >/dev/null 2>&1");
+  // A port found free can be taken by another process (a parallel test's listener or outgoing
+  // connection) before PostgreSQL binds it: then start again on another.
+  for (int attempt = 1;; ++attempt) {
+    port_ = freePort();
+    try {
+      run(bin_ + "/pg_ctl -D " + dir_ + "/data -l " + dir_ + "/log -w -t 60 -o \"-p " +
+          std::to_string(port_) + " -k " + dir_ +
+          " -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200\" start >" + dir_ +
+          "/pg_ctl.out 2>&1 || { cat " + dir_ + "/pg_ctl.out " + dir_ + "/log; exit 1; }");
+      return;
+    } catch (const std::runtime_error& e) {
+      if (attempt == 5 || std::string(e.what()).find("Address already in use") == std::string::npos)
+        throw;
+    }
+  }
 }
 
 PostgresServer::~PostgresServer() {
@@ -81,8 +92,8 @@ PostgresServer::~PostgresServer() {
 std::string PostgresServer::createDatabase() {
   const std::string name = "switchboard_test_" + std::to_string(++databases_);
   const std::string base = "postgresql://postgres@127.0.0.1:" + std::to_string(port_);
-  soci::session admin(*soci::factory_postgresql(),
-                      "host=127.0.0.1 port=" + std::to_string(port_) + " user=postgres dbname=postgres");
+  soci::session admin(*soci::factory_postgresql(), "host=127.0.0.1 port=" + std::to_string(port_) +
+                                                       " user=postgres dbname=postgres");
   admin << "CREATE DATABASE " + name;
   return base + "/" + name;
 }

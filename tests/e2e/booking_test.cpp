@@ -15,6 +15,7 @@
 #include "retell_signature.h"
 #include "support/eventually.h"
 #include "support/fake_calcom.h"
+#include "support/fixtures.h"
 #include "support/http_client.h"
 #include "support/inbox_idle.h"
 #include "support/paths.h"
@@ -40,12 +41,7 @@ const std::string kZone = "Europe/Berlin";
 constexpr long long kTeam = 4711, kCut = 101, kColor = 102, kPerm = 103;
 
 std::string retellFixture(const std::string& name) {
-  std::ifstream in(sbtest::sourceDir() + "/tests/fixtures/retell/" + name);
-  std::stringstream s;
-  s << in.rdbuf();
-  std::string text = s.str();
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  return text;
+  return sbtest::fixture("retell/" + name);
 }
 
 std::int64_t nowMs() {

@@ -18,6 +18,7 @@
 #include "support/fake_calcom.h"
 #include "support/fake_telegram.h"
 #include "support/fake_twilio.h"
+#include "support/fixtures.h"
 #include "support/http_client.h"
 #include "support/inbox_idle.h"
 #include "support/paths.h"
@@ -46,13 +47,6 @@ const std::string kPublic = "https://switchboard.example.com";
 const std::string kCaller = "+491701234567";  // the Retell fixtures' caller, Jana Weber
 constexpr long long kTeam = 4711, kCut = 101, kColor = 102;
 
-std::string readFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // Replaces the one occurrence of `from` (the test fails loudly if the shipped file changed).
 void replaceOnce(std::string& text, const std::string& from, const std::string& to) {
   const auto at = text.find(from);
@@ -61,9 +55,7 @@ void replaceOnce(std::string& text, const std::string& from, const std::string& 
 }
 
 std::string retellFixture(const std::string& name) {
-  auto text = readFile(sbtest::sourceDir() + "/tests/fixtures/retell/" + name);
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  return text;
+  return sbtest::fixture("retell/" + name);
 }
 
 class Product : public ::testing::TestWithParam<std::string> {
@@ -76,12 +68,12 @@ class Product : public ::testing::TestWithParam<std::string> {
     std::filesystem::create_directories(tenants);
     for (const auto& f :
          std::filesystem::directory_iterator(sbtest::sourceDir() + "/config/tenants")) {
-      auto text = readFile(f.path().string());
+      auto text = sbtest::readFile(f.path().string());
       const auto quiet = text.find("    quiet_hours:");
       if (quiet != std::string::npos) text.erase(quiet, text.find('\n', quiet) + 1 - quiet);
       std::ofstream(tenants / f.path().filename()) << text;
     }
-    std::string c = readFile(sbtest::sourceDir() + "/config/switchboard.yaml");
+    std::string c = sbtest::readFile(sbtest::sourceDir() + "/config/switchboard.yaml");
     c = "plugin_dirs: [\"" + sbtest::pluginDir() + "\"]\n" + c;
     replaceOnce(c, "url: \"sqlite://../var/switchboard.db\"", "url: \"" + url_ + "\"");
     replaceOnce(c, "tenants: tenants ", "tenants: \"" + tenants.string() + "\" ");

@@ -14,6 +14,7 @@
 #include "retell_signature.h"
 #include "support/eventually.h"
 #include "support/extraction_cases.h"
+#include "support/fixtures.h"
 #include "support/http_client.h"
 #include "support/inbox_idle.h"
 #include "support/paths.h"
@@ -36,13 +37,7 @@ const std::string kOwnKey = "own-retell-key-of-the-clinic";
 const std::string kAdmin = "retell-test-admin-token";
 
 std::string fixture(const std::string& name) {
-  std::ifstream in(sbtest::sourceDir() + "/tests/fixtures/retell/" + name);
-  if (!in) throw std::runtime_error("no fixture " + name);
-  std::stringstream s;
-  s << in.rdbuf();
-  std::string text = s.str();
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  return text;
+  return sbtest::fixture("retell/" + name);
 }
 
 std::string replaceAll(std::string text, const std::string& from, const std::string& to) {

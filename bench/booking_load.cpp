@@ -26,6 +26,7 @@
 #include "support/fake_calcom.h"
 #include "support/http_client.h"
 #include "support/paths.h"
+#include "support/secrets_key.h"
 #include "support/server_process.h"
 #include "support/temp_dir.h"
 #include "support/test_database.h"
@@ -109,12 +110,11 @@ int main(int argc, char** argv) {
   c += "events:\n  calls.booking_requested: [ { handler: booking.on_booking_requested, async: true "
        "} ]\n";
   std::ofstream(dir.path() / "c.yaml") << c;
-  sbtest::ServerProcess server(
-      {sbtest::serverBinary(), "serve", "--config", (dir.path() / "c.yaml").string(), "--listen",
-       "127.0.0.1:0"},
-      {{"SWITCHBOARD_SECRETS_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="},
-       {"SALON_MITTE_CALCOM_KEY", kCalKey},
-       {"SALON_MITTE_CALCOM_WEBHOOK_SECRET", "bench"}});
+  sbtest::ServerProcess server({sbtest::serverBinary(), "serve", "--config",
+                                (dir.path() / "c.yaml").string(), "--listen", "127.0.0.1:0"},
+                               {{"SWITCHBOARD_SECRETS_KEY", sbtest::kSecretsKey},
+                                {"SALON_MITTE_CALCOM_KEY", kCalKey},
+                                {"SALON_MITTE_CALCOM_WEBHOOK_SECRET", "bench"}});
   const auto port = server.waitUntilListening();
   if (!port) {
     std::cerr << "the server did not start:\n" << server.output() << "\n";

@@ -18,6 +18,7 @@
 
 #include "support/http_client.h"
 #include "support/paths.h"
+#include "support/secrets_key.h"
 #include "support/server_process.h"
 #include "support/temp_dir.h"
 #include "switchboard/events/booking.h"
@@ -85,12 +86,11 @@ int main(int argc, char** argv) {
   c += "events:\n  booking.appointment_booked: [ { handler: notifications.on_appointment, async: "
        "true } ]\n";
   std::ofstream(dir.path() / "c.yaml") << c;
-  sbtest::ServerProcess server(
-      {sbtest::serverBinary(), "serve", "--config", (dir.path() / "c.yaml").string(), "--listen",
-       "127.0.0.1:0"},
-      {{"SWITCHBOARD_SECRETS_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="},
-       {"SALON_MITTE_CALCOM_KEY", "x"},
-       {"SALON_MITTE_CALCOM_WEBHOOK_SECRET", "x"}});
+  sbtest::ServerProcess server({sbtest::serverBinary(), "serve", "--config",
+                                (dir.path() / "c.yaml").string(), "--listen", "127.0.0.1:0"},
+                               {{"SWITCHBOARD_SECRETS_KEY", sbtest::kSecretsKey},
+                                {"SALON_MITTE_CALCOM_KEY", "x"},
+                                {"SALON_MITTE_CALCOM_WEBHOOK_SECRET", "x"}});
   const auto port = server.waitUntilListening();
   if (!port) {
     std::cerr << "the server did not start:\n" << server.output() << "\n";

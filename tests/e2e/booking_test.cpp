@@ -20,6 +20,7 @@
 #include "support/inbox_idle.h"
 #include "support/paths.h"
 #include "support/postgres_server.h"
+#include "support/secrets_key.h"
 #include "support/server_process.h"
 #include "support/temp_dir.h"
 #include "support/test_database.h"
@@ -84,7 +85,7 @@ class Booking : public ::testing::TestWithParam<std::string> {
         std::vector<std::string>{sbtest::serverBinary(), "serve", "--config", config, "--listen",
                                  "127.0.0.1:0"},
         std::vector<std::pair<std::string, std::string>>{
-            {"SWITCHBOARD_SECRETS_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="},
+            {"SWITCHBOARD_SECRETS_KEY", sbtest::kSecretsKey},
             {"SALON_MITTE_CALCOM_KEY", kCalKey},
             {"SALON_MITTE_CALCOM_WEBHOOK_SECRET", kWebhookSecret}});
     const auto port = server_->waitUntilListening();

@@ -19,6 +19,7 @@
 #include "support/inbox_idle.h"
 #include "support/paths.h"
 #include "support/postgres_server.h"
+#include "support/secrets_key.h"
 #include "support/server_process.h"
 #include "support/temp_dir.h"
 #include "support/test_database.h"
@@ -103,7 +104,7 @@ class Notifications : public ::testing::TestWithParam<std::string> {
         std::vector<std::string>{sbtest::serverBinary(), "serve", "--config", config, "--listen",
                                  "127.0.0.1:0"},
         std::vector<std::pair<std::string, std::string>>{
-            {"SWITCHBOARD_SECRETS_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="},
+            {"SWITCHBOARD_SECRETS_KEY", sbtest::kSecretsKey},
             {"SALON_MITTE_CALCOM_KEY", "cal_test"},
             {"SALON_MITTE_CALCOM_WEBHOOK_SECRET", "calcom_test"}});
     const auto port = server_->waitUntilListening();

@@ -8,6 +8,7 @@
 #include "support/demo_env.h"
 #include "support/http_client.h"
 #include "support/paths.h"
+#include "support/secrets_key.h"
 #include "support/server_process.h"
 #include "support/temp_dir.h"
 #include "switchboard/abi.h"
@@ -107,7 +108,7 @@ TEST(Process, CheckConfigChecksTheShippedDefault) {
   std::string out;
   // With the values scripts/run provides for the example catalog.
   auto env = sbtest::scriptsRunEnv();
-  env.emplace_back("SWITCHBOARD_SECRETS_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
+  env.emplace_back("SWITCHBOARD_SECRETS_KEY", sbtest::kSecretsKey);
   EXPECT_EQ(sbtest::runCommand({sbtest::serverBinary(), "check-config",
                                 sbtest::sourceDir() + "/config/switchboard.yaml"},
                                out, env),

@@ -23,6 +23,7 @@
 #include "support/inbox_idle.h"
 #include "support/paths.h"
 #include "support/postgres_server.h"
+#include "support/secrets_key.h"
 #include "support/server_process.h"
 #include "support/temp_dir.h"
 #include "support/test_database.h"
@@ -105,7 +106,7 @@ class Product : public ::testing::TestWithParam<std::string> {
       if (name == "TELEGRAM_BOT_TOKEN") value = kBot;
       if (name == "TELEGRAM_OPS_CHAT_ID") value = kOps;
     }
-    env.emplace_back("SWITCHBOARD_SECRETS_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
+    env.emplace_back("SWITCHBOARD_SECRETS_KEY", sbtest::kSecretsKey);
     server_ = std::make_unique<sbtest::ServerProcess>(
         std::vector<std::string>{sbtest::serverBinary(), "serve", "--config", config, "--listen",
                                  "127.0.0.1:0"},

@@ -19,6 +19,7 @@
 #include "support/inbox_idle.h"
 #include "support/paths.h"
 #include "support/postgres_server.h"
+#include "support/secrets_key.h"
 #include "support/server_process.h"
 #include "support/temp_dir.h"
 #include "support/test_database.h"
@@ -85,7 +86,7 @@ class RetellServer : public ::testing::Test {
   }
 
   std::vector<std::pair<std::string, std::string>> env() const {
-    return {{"SWITCHBOARD_SECRETS_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="},
+    return {{"SWITCHBOARD_SECRETS_KEY", sbtest::kSecretsKey},
             {"SALON_MITTE_CALCOM_KEY", "cal_test"},
             {"SALON_MITTE_CALCOM_WEBHOOK_SECRET", "calcom_test_webhook_secret"}};
   }

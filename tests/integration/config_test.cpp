@@ -5,6 +5,7 @@
 #include "support/demo_env.h"
 #include "support/kernel_harness.h"
 #include "support/paths.h"
+#include "support/secrets_key.h"
 #include "support/temp_dir.h"
 
 namespace {
@@ -140,7 +141,7 @@ TEST(Config, ShippedDefaultPassesTheFullCheck) {
   o.config_path = sbtest::sourceDir() + "/config/switchboard.yaml";
   // The example catalog's references, as scripts/run provides them.
   o.load = options(scriptsRunEnv);
-  setenv("SWITCHBOARD_SECRETS_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", 1);
+  setenv("SWITCHBOARD_SECRETS_KEY", sbtest::kSecretsKey, 1);
   switchboard::kernel::runtime::Kernel kernel(std::move(o));
   EXPECT_NO_THROW(kernel.prepare(false));  // as check-config: the repo's var/ stays untouched
 }

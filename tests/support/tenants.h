@@ -6,12 +6,11 @@
 #include <cstdlib>
 #include <string>
 
+#include "support/secrets_key.h"
 #include "support/temp_dir.h"
 
 namespace sbtest {
 
-// 32 bytes, base64: the AES key the tests' directory plugin reads from the environment.
-inline const char* kSecretsKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
 inline const char* kAlphaCalcomKey = "cal_live_alpha_0123456789";
 inline const char* kBetaCalcomKey = "cal_live_beta_9876543210";
 

@@ -116,4 +116,56 @@ TEST_F(InboxStoreTest, ClaimTakesTheOldestDueRowsUpToTheLimit) {
   EXPECT_EQ(claimed[1].item.key, "b");
 }
 
+// SQLite's inbox was rebuilt (0004) to write its CHECKs as plain comparisons: an inbox from
+// before keeps its rows, ids and id sequence, and the constraints still hold.
+TEST(InboxUpgrade, TheRebuiltTableKeepsRowsIdsAndSequenceAndItsChecks) {
+  sbtest::TempDir dir;
+  switchboard::kernel::storage::Database db(*switchboard::kernel::storage::StorageUrl::parse(
+                                                "sqlite://" + (dir.path() / "u.db").string()),
+                                            2);
+  auto all = switchboard::kernel::storage::kernelMigrations("sqlite");
+  std::vector<switchboard::Migration> before;
+  for (const auto& m : all)
+    if (m.name < "0004") before.push_back(m);
+  ASSERT_LT(before.size(), all.size());
+  switchboard::kernel::storage::migrate(db, "kernel", before);
+  InboxStore store(db);
+  auto row = [](const std::string& key) {
+    NewItem i;
+    i.kind = "webhook";
+    i.source = "courier";
+    i.handler = "webhook";
+    i.type = "parcel.sent";
+    i.dedupe_key = key;
+    i.payload = "{}";
+    i.received_ms = 1000;
+    i.run_at_ms = 1000;
+    return i;
+  };
+  store.insertBatch({row("a"), row("b"), row("c")});
+  const auto claimed = store.claim("w1", 1, 2000, 5000);  // "a" is running
+  ASSERT_EQ(claimed.size(), 1u);
+  long long c_id = 0;
+  {
+    auto s = db.session();
+    *s << "SELECT id FROM inbox WHERE dedupe_key = 'c'", soci::into(c_id);
+    *s << "DELETE FROM inbox WHERE dedupe_key = 'c'";  // the newest id is gone; not to be reused
+  }
+
+  switchboard::kernel::storage::migrate(db, "kernel", all);
+
+  const auto a = store.get(claimed[0].item.id);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->state, "running");
+  EXPECT_EQ(a->item.key, "a");
+  EXPECT_EQ(store.insertBatch({row("b")}), std::vector<bool>{false});  // still unique
+  store.insertBatch({row("d")});
+  auto s = db.session();
+  long long d_id = 0;
+  *s << "SELECT id FROM inbox WHERE dedupe_key = 'd'", soci::into(d_id);
+  EXPECT_GT(d_id, c_id);  // after c's id, not in its place
+  EXPECT_THROW(*s << "UPDATE inbox SET state = 'lost' WHERE dedupe_key = 'd'", std::exception);
+  EXPECT_THROW(*s << "UPDATE inbox SET kind = 'mail' WHERE dedupe_key = 'd'", std::exception);
+}
+
 }  // namespace

@@ -226,7 +226,7 @@ std::vector<Record> InboxStore::claim(const std::string& owner, int limit, std::
                                       std::int64_t lease_until_ms) {
   const std::string lock = db_.isPostgres() ? " FOR UPDATE SKIP LOCKED" : "";
   const ll now = now_ms, until = lease_until_ms, n = limit;
-  auto session = db_.session();
+  auto session = db_.sessionWithoutFlush();  // a claim lost to a power loss is claimed again
   soci::transaction tx(*session);
   // A claimed row's run_at_ms moves to its lease's end: "due" is then one range over the partial
   // index (run_at_ms, id) for pending and running rows alike, read in order and stopped at the
@@ -287,7 +287,7 @@ void InboxStore::markFailed(std::int64_t id, const std::string& owner, const std
   const int pending = retry_at_ms.has_value();
   const std::string state = pending ? "pending" : "dead";
   soci::indicator finished = retry_at_ms ? soci::i_null : soci::i_ok;
-  auto session = db_.session();
+  auto session = db_.sessionWithoutFlush();  // undone: the lease expires, it runs again
   *session << "UPDATE inbox SET state = :state, run_at_ms = CASE WHEN :pending = 1 THEN :retry "
               "ELSE run_at_ms END, last_error = :error, lease_owner = NULL, "
               "lease_until_ms = NULL, finished_at_ms = :finished "
@@ -363,7 +363,7 @@ int InboxStore::replayDead(std::int64_t now_ms) {
 
 int InboxStore::purgeDone(std::int64_t finished_before_ms) {
   const ll before = finished_before_ms;
-  auto session = db_.session();
+  auto session = db_.sessionWithoutFlush();
   soci::statement st = (session->prepare << "DELETE FROM inbox WHERE state = 'done' AND "
                                             "finished_at_ms < :before",
                         soci::use(before));

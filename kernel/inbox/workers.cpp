@@ -131,7 +131,9 @@ std::optional<Workers::Failure> Workers::processCall(const Record& record,
     return Failure{&record, e.what(), std::nullopt};
   }
   try {
-    auto session = db_.session();
+    // Undone by a power loss, the call is made again under the same idempotency key, as after
+    // a crash between the call and this commit.
+    auto session = db_.sessionWithoutFlush();
     soci::session& sql = *session;
     soci::transaction tx(sql);
     if (!store_.holdLeases(sql, {record.item.id}, owner_).count(record.item.id)) {
@@ -171,7 +173,9 @@ std::vector<Workers::Failure> Workers::processBatch(const std::vector<const Reco
     std::vector<Failure> failed_here;
     std::size_t succeeded = 0;
     try {
-      auto session = db_.session();
+      // Undone by a power loss, the items are processed again: their effects and their "done"
+      // marks go together (Database::sessionWithoutFlush).
+      auto session = db_.sessionWithoutFlush();
       soci::session& sql = *session;
       soci::transaction tx(sql);
       const auto began = std::chrono::steady_clock::now();

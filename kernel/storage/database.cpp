@@ -69,6 +69,36 @@ PGconn* connectionOf(soci::session& s) {
 }  // namespace
 
 std::unique_ptr<soci::session> Database::session() {
+  auto s = lease();
+  setFlush(*s, true);
+  return s;
+}
+
+std::unique_ptr<soci::session> Database::sessionWithoutFlush() {
+  auto s = lease();
+  setFlush(*s, false);
+  return s;
+}
+
+void Database::setFlush(soci::session& s, bool flush) {
+  // A pooled connection keeps its setting from lease to lease; most leases find it as wanted.
+  const void* connection = s.get_backend();
+  {
+    std::lock_guard lock(relaxed_mutex_);
+    if (relaxed_.count(connection) != flush) return;
+  }
+  if (isPostgres())
+    s << (flush ? "SET synchronous_commit = on" : "SET synchronous_commit = off");
+  else
+    s << (flush ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+  std::lock_guard lock(relaxed_mutex_);
+  if (flush)
+    relaxed_.erase(connection);
+  else
+    relaxed_.insert(connection);
+}
+
+std::unique_ptr<soci::session> Database::lease() {
   auto s = std::make_unique<soci::session>(*pool_);
   // A PostgreSQL connection the server dropped (restart, failover, idle kill) looks fine to
   // PQstatus until a call on it fails. PQconsumeInput reads what the server sent meanwhile (its
@@ -78,8 +108,14 @@ std::unique_ptr<soci::session> Database::session() {
     PGconn* conn = connectionOf(*s);
     if (PQstatus(conn) != CONNECTION_BAD) PQconsumeInput(conn);
     if (PQstatus(conn) == CONNECTION_BAD) {
+      {
+        std::lock_guard lock(relaxed_mutex_);
+        relaxed_.erase(s->get_backend());
+      }
       s->reconnect();
-      configure(*s);
+      configure(*s);  // flushing, the default
+      std::lock_guard lock(relaxed_mutex_);
+      relaxed_.erase(s->get_backend());
     }
   }
   return s;

@@ -236,6 +236,29 @@ TEST_P(Inbox, AdminApiWantsTheToken) {
   EXPECT_EQ(admin(h->port(), "GET", "/api/admin/inbox/999").status, 404);
 }
 
+// The inbox's own commits skip the flush; whatever else leases that connection next gets it
+// back: an acknowledgement is never committed without it.
+TEST_P(Inbox, OnlyTheInboxsOwnCommitsSkipTheFlush) {
+  switchboard::kernel::storage::Database db(
+      *switchboard::kernel::storage::StorageUrl::parse(storageUrl()), 1);  // one connection
+  const bool postgres = GetParam() == "postgresql";
+  auto flushes = [&](soci::session& s) {
+    std::string value;
+    if (postgres) {
+      s << "SHOW synchronous_commit", soci::into(value);
+      return value == "on";
+    }
+    int level = 0;
+    s << "PRAGMA synchronous", soci::into(level);
+    return level == 2;  // FULL; NORMAL is 1
+  };
+  EXPECT_TRUE(flushes(*db.session()));
+  EXPECT_FALSE(flushes(*db.sessionWithoutFlush()));
+  EXPECT_FALSE(flushes(*db.sessionWithoutFlush()));
+  EXPECT_TRUE(flushes(*db.session()));
+  EXPECT_TRUE(flushes(*db.session()));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Inbox, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 

@@ -135,7 +135,9 @@ switchboard::HttpHandler Kernel::admin(
 std::vector<std::string> Kernel::openStorage(const config::Config& config) {
   const auto url = storage::StorageUrl::parse(config.storage.url);
   if (!url) throw std::runtime_error("storage.url: unsupported " + config.storage.url);
-  database_ = std::make_unique<storage::Database>(*url, config.storage.pool_size);
+  database_ = std::make_unique<storage::Database>(
+      *url, config.storage.pool_size,
+      [log = log_](const std::string& error) { log->warn("SQLite checkpoint: {}", error); });
   std::vector<std::string> applied;
   for (const auto& name :
        storage::migrate(*database_, "kernel", storage::kernelMigrations(database_->backend())))

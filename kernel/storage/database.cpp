@@ -26,7 +26,9 @@ int retrySoon(void*, int count) {
 
 }  // namespace
 
-Database::Database(const StorageUrl& url, std::size_t pool_size)
+Database::Database(const StorageUrl& url, std::size_t pool_size,
+                   std::function<void(const std::string&)> checkpoint_errors,
+                   std::chrono::milliseconds checkpoint_every)
     : backend_(url.backend),
       pool_size_(pool_size),
       pool_(std::make_unique<soci::connection_pool>(pool_size)) {
@@ -41,6 +43,12 @@ Database::Database(const StorageUrl& url, std::size_t pool_size)
     else
       s.open(*soci::factory_postgresql(), url.conninfo);
     configure(s);
+  }
+  if (checkpoint_errors && url.backend == "sqlite" && url.sqlite_path != ":memory:") {
+    // The backstop (WalCheckpointer): 16 MB of log instead of 4.
+    for (std::size_t i = 0; i < pool_size; ++i) pool_->at(i) << "PRAGMA wal_autocheckpoint=4096";
+    checkpointer_ = std::make_unique<WalCheckpointer>(url.sqlite_path, checkpoint_every,
+                                                      std::move(checkpoint_errors));
   }
 }
 

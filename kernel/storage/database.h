@@ -5,12 +5,14 @@
 #include <soci/soci.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_set>
 
 #include "storage/storage_url.h"
+#include "storage/wal_checkpointer.h"
 #include "switchboard/store.h"
 
 namespace switchboard::kernel::storage {
@@ -18,7 +20,11 @@ namespace switchboard::kernel::storage {
 class Database final : public switchboard::Store {
  public:
   // Opens `pool_size` connections; throws soci::soci_error / std::runtime_error on failure.
-  Database(const StorageUrl& url, std::size_t pool_size);
+  // With `checkpoint_errors`, a SQLite file's log is checkpointed by a thread of its own
+  // (WalCheckpointer) instead of inside commits; a failed checkpoint is reported there.
+  Database(const StorageUrl& url, std::size_t pool_size,
+           std::function<void(const std::string&)> checkpoint_errors = nullptr,
+           std::chrono::milliseconds checkpoint_every = std::chrono::milliseconds(200));
   ~Database() override;
 
   const std::string& backend() const override { return backend_; }
@@ -54,6 +60,7 @@ class Database final : public switchboard::Store {
   std::string backend_;
   std::size_t pool_size_;
   std::unique_ptr<soci::connection_pool> pool_;
+  std::unique_ptr<WalCheckpointer> checkpointer_;  // after the pool: stops before it closes
 };
 
 }  // namespace switchboard::kernel::storage

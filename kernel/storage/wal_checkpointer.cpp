@@ -1,0 +1,71 @@
+#include "storage/wal_checkpointer.h"
+
+#include <pthread.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+#include <sqlite3.h>
+
+namespace switchboard::kernel::storage {
+
+WalCheckpointer::WalCheckpointer(const std::string& path, std::chrono::milliseconds every,
+                                 std::function<void(const std::string&)> on_error)
+    : session_(*soci::factory_sqlite3(), "db=" + path + " timeout=10"),
+      every_(every),
+      on_error_(std::move(on_error)),
+      thread_([this] { loop(); }) {
+  // The restart below waits for the writer of the moment and holds new ones back while it
+  // waits for the log's readers: it looks every 100 µs (a busy writer's gaps are short), gives
+  // up after 20 ms and tries again at the next tick.
+  sqlite3_busy_handler(
+      static_cast<soci::sqlite3_session_backend*>(session_.get_backend())->conn_,
+      [](void*, int tries) {
+        if (tries >= 200) return 0;
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
+        return 1;
+      },
+      nullptr);
+}
+
+WalCheckpointer::~WalCheckpointer() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+void WalCheckpointer::loop() {
+  pthread_setname_np(pthread_self(), "sb-checkpoint");
+  int quiet_frames = -1;  // the log's length at the last tick, when nothing was written since
+  std::unique_lock lock(mutex_);
+  while (!wake_.wait_for(lock, every_, [this] { return stopping_; })) {
+    lock.unlock();
+    // The bulk (copying the log, flushing the database) without blocking anyone; then, with
+    // little left to copy, a restart, so that the next writer starts the log from the top
+    // instead of growing it: the log stays about one tick of writes long. A log nobody wrote
+    // to for a whole tick is truncated: its disk space goes back.
+    const int frames = checkpoint("PASSIVE");
+    if (frames > 0 && frames == quiet_frames) {
+      checkpoint("TRUNCATE");
+      quiet_frames = -1;
+    } else if (frames > 0) {
+      checkpoint("RESTART");
+      quiet_frames = frames;
+    }
+    lock.lock();
+  }
+}
+
+int WalCheckpointer::checkpoint(const char* mode) {
+  try {
+    int busy = 0, log_frames = 0, copied = 0;
+    session_ << std::string("PRAGMA wal_checkpoint(") + mode + ")", soci::into(busy),
+        soci::into(log_frames), soci::into(copied);
+    return log_frames;
+  } catch (const std::exception& e) {
+    if (on_error_) on_error_(e.what());
+    return 0;
+  }
+}
+
+}  // namespace switchboard::kernel::storage

@@ -90,20 +90,39 @@ std::unique_ptr<soci::session> Database::sessionWithoutFlush() {
 
 void Database::setFlush(soci::session& s, bool flush) {
   // A pooled connection keeps its setting from lease to lease; most leases find it as wanted.
-  const void* connection = s.get_backend();
   {
     std::lock_guard lock(relaxed_mutex_);
-    if (relaxed_.count(connection) != flush) return;
+    if (relaxed_.count(s.get_backend()) != flush) return;
   }
-  if (isPostgres())
-    s << (flush ? "SET synchronous_commit = on" : "SET synchronous_commit = off");
-  else
-    s << (flush ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+  const char* setting =
+      isPostgres() ? (flush ? "SET synchronous_commit = on" : "SET synchronous_commit = off")
+                   : (flush ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+  try {
+    s << setting;
+  } catch (const std::exception&) {
+    // Dropped by the server since the lease looked (the lease's own check cannot see every
+    // drop): opened again, as the lease would, so its holder gets a working connection.
+    if (!broken(s)) throw;
+    reopen(s);
+    if (flush) return;  // a fresh connection flushes
+    s << setting;
+  }
   std::lock_guard lock(relaxed_mutex_);
   if (flush)
-    relaxed_.erase(connection);
+    relaxed_.erase(s.get_backend());
   else
-    relaxed_.insert(connection);
+    relaxed_.insert(s.get_backend());
+}
+
+void Database::reopen(soci::session& s) {
+  {
+    std::lock_guard lock(relaxed_mutex_);
+    relaxed_.erase(s.get_backend());
+  }
+  s.reconnect();
+  configure(s);  // flushing, the default
+  std::lock_guard lock(relaxed_mutex_);
+  relaxed_.erase(s.get_backend());
 }
 
 std::unique_ptr<soci::session> Database::lease() {
@@ -115,16 +134,7 @@ std::unique_ptr<soci::session> Database::lease() {
   if (isPostgres()) {
     PGconn* conn = connectionOf(*s);
     if (PQstatus(conn) != CONNECTION_BAD) PQconsumeInput(conn);
-    if (PQstatus(conn) == CONNECTION_BAD) {
-      {
-        std::lock_guard lock(relaxed_mutex_);
-        relaxed_.erase(s->get_backend());
-      }
-      s->reconnect();
-      configure(*s);  // flushing, the default
-      std::lock_guard lock(relaxed_mutex_);
-      relaxed_.erase(s->get_backend());
-    }
+    if (PQstatus(conn) == CONNECTION_BAD) reopen(*s);
   }
   return s;
 }

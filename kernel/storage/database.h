@@ -53,6 +53,7 @@ class Database final : public switchboard::Store {
   void configure(soci::session& s) const;  // per connection: pragmas, session settings
   std::unique_ptr<soci::session> lease();
   void setFlush(soci::session& s, bool flush);  // switches only when the connection differs
+  void reopen(soci::session& s);                // a PostgreSQL connection the server dropped
 
   std::mutex relaxed_mutex_;
   std::unordered_set<const void*> relaxed_;  // connections (backends) set not to flush

@@ -227,6 +227,16 @@ std::vector<Record> InboxStore::claim(const std::string& owner, int limit, std::
   const std::string lock = db_.isPostgres() ? " FOR UPDATE SKIP LOCKED" : "";
   const ll now = now_ms, until = lease_until_ms, n = limit;
   auto session = db_.sessionWithoutFlush();  // a claim lost to a power loss is claimed again
+  if (!db_.isPostgres()) {
+    // An UPDATE takes SQLite's single write lock even when it matches nothing, and waits for
+    // it behind the other worker's batch and the group commit: look first, without a lock.
+    ll due = 0;
+    soci::indicator found = soci::i_null;
+    *session << "SELECT id FROM inbox WHERE state IN ('pending', 'running') AND run_at_ms <= :now "
+                "ORDER BY run_at_ms, id LIMIT 1",
+        soci::use(now), soci::into(due, found);
+    if (!session->got_data()) return {};
+  }
   soci::transaction tx(*session);
   // A claimed row's run_at_ms moves to its lease's end: "due" is then one range over the partial
   // index (run_at_ms, id) for pending and running rows alike, read in order and stopped at the

@@ -3,6 +3,8 @@
 #include <phonenumbers/phonenumberutil.h>
 
 #include <algorithm>
+#include <mutex>
+#include <unordered_map>
 #include <vector>
 
 namespace switchboard::phone {
@@ -12,10 +14,8 @@ namespace {
 using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
 
-// `text` as E.164 when libphonenumber reads it with `region`: a valid number, or with
-// `possible_only` one of a possible length (for matching exactly against known numbers).
-std::optional<std::string> parsedE164(const std::string& text, const std::string& region,
-                                      bool possible_only = false) {
+std::optional<std::string> parseE164(const std::string& text, const std::string& region,
+                                     bool possible_only) {
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
   PhoneNumber number;
   if (util.Parse(text, region.empty() ? "ZZ" : region, &number) !=
@@ -26,6 +26,29 @@ std::optional<std::string> parsedE164(const std::string& text, const std::string
   std::string out;
   util.Format(number, PhoneNumberUtil::E164, &out);
   return out;
+}
+
+// `text` as E.164 when libphonenumber reads it with `region`: a valid number, or with
+// `possible_only` one of a possible length (for matching exactly against known numbers).
+// Remembered: a parse with its checks costs tens of µs of ICU regular expressions, and the
+// same numbers (a company's lines, its callers) come back with each of a call's webhooks.
+std::optional<std::string> parsedE164(const std::string& text, const std::string& region,
+                                      bool possible_only = false) {
+  static std::mutex mutex;
+  static std::unordered_map<std::string, std::optional<std::string>> seen;
+  constexpr std::size_t kMost = 16384;  // then forgotten all at once: a bound, not an LRU
+  std::string key = region;
+  key += possible_only ? "\x1fp\x1f" : "\x1fv\x1f";
+  key += text;
+  {
+    std::lock_guard lock(mutex);
+    if (const auto it = seen.find(key); it != seen.end()) return it->second;
+  }
+  auto parsed = parseE164(text, region, possible_only);
+  std::lock_guard lock(mutex);
+  if (seen.size() >= kMost) seen.clear();
+  seen.emplace(std::move(key), parsed);
+  return parsed;
 }
 
 }  // namespace
@@ -50,7 +73,6 @@ PhoneParse toE164(const std::string& text, const std::string& region) {
                    ? std::string()
                    : std::string(" (write it with a leading +, or set company.country)"))};
 }
-
 
 std::vector<std::string> readings(const std::string& text,
                                   const std::vector<std::string>& regions) {

@@ -14,6 +14,19 @@ namespace {
 using switchboard::kernel::inbox::InboxStore;
 using switchboard::kernel::inbox::NewItem;
 
+NewItem item(const std::string& key, const std::string& source = "courier") {
+  NewItem i;
+  i.kind = "webhook";
+  i.source = source;
+  i.handler = "webhook";
+  i.type = "parcel.sent";
+  i.dedupe_key = key;
+  i.payload = "{}";
+  i.received_ms = 1000;
+  i.run_at_ms = 1000;
+  return i;
+}
+
 class InboxStoreTest : public ::testing::Test {
  protected:
   InboxStoreTest()
@@ -23,19 +36,6 @@ class InboxStoreTest : public ::testing::Test {
         store_(db_) {
     switchboard::kernel::storage::migrate(db_, "kernel",
                                           switchboard::kernel::storage::kernelMigrations("sqlite"));
-  }
-
-  static NewItem item(const std::string& key, const std::string& source = "courier") {
-    NewItem i;
-    i.kind = "webhook";
-    i.source = source;
-    i.handler = "webhook";
-    i.type = "parcel.sent";
-    i.dedupe_key = key;
-    i.payload = "{}";
-    i.received_ms = 1000;
-    i.run_at_ms = 1000;
-    return i;
   }
 
   sbtest::TempDir dir_;
@@ -130,19 +130,8 @@ TEST(InboxUpgrade, TheRebuiltTableKeepsRowsIdsAndSequenceAndItsChecks) {
   ASSERT_LT(before.size(), all.size());
   switchboard::kernel::storage::migrate(db, "kernel", before);
   InboxStore store(db);
-  auto row = [](const std::string& key) {
-    NewItem i;
-    i.kind = "webhook";
-    i.source = "courier";
-    i.handler = "webhook";
-    i.type = "parcel.sent";
-    i.dedupe_key = key;
-    i.payload = "{}";
-    i.received_ms = 1000;
-    i.run_at_ms = 1000;
-    return i;
-  };
-  store.insertBatch({row("a"), row("b"), row("c")});
+
+  store.insertBatch({item("a"), item("b"), item("c")});
   const auto claimed = store.claim("w1", 1, 2000, 5000);  // "a" is running
   ASSERT_EQ(claimed.size(), 1u);
   long long c_id = 0;
@@ -158,8 +147,8 @@ TEST(InboxUpgrade, TheRebuiltTableKeepsRowsIdsAndSequenceAndItsChecks) {
   ASSERT_TRUE(a);
   EXPECT_EQ(a->state, "running");
   EXPECT_EQ(a->item.key, "a");
-  EXPECT_EQ(store.insertBatch({row("b")}), std::vector<bool>{false});  // still unique
-  store.insertBatch({row("d")});
+  EXPECT_EQ(store.insertBatch({item("b")}), std::vector<bool>{false});  // still unique
+  store.insertBatch({item("d")});
   auto s = db.session();
   long long d_id = 0;
   *s << "SELECT id FROM inbox WHERE dedupe_key = 'd'", soci::into(d_id);

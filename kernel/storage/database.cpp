@@ -2,28 +2,15 @@
 
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
-#include <sqlite3.h>
 
 #include <filesystem>
-#include <thread>
+
+#include "storage/sqlite_busy.h"
 
 namespace switchboard::kernel::storage {
 
 namespace {
-
-// SQLite has one writer at a time; the others wait in the busy handler. SQLite's own (behind
-// busy_timeout) sleeps 1, 2, 5, 10 ... up to 100 ms between tries, so a short write (a webhook's
-// group commit) that loses the race to a worker's batch waits tens of milliseconds after the
-// lock is free. Trying again every 100 µs (1 ms after the first 10 ms) hands the lock over
-// within a fraction of a millisecond; the 10 s budget stays.
-int retrySoon(void*, int count) {
-  constexpr int kFine = 100;  // tries at 100 µs: the first 10 ms
-  const long waited_ms = count < kFine ? count / 10 : 10 + (count - kFine);
-  if (waited_ms >= 10000) return 0;  // SQLITE_BUSY to the caller
-  std::this_thread::sleep_for(std::chrono::microseconds(count < kFine ? 100 : 1000));
-  return 1;
-}
-
+constexpr std::chrono::milliseconds kBusyBudget{10000};  // then SQLITE_BUSY to the caller
 }  // namespace
 
 Database::Database(const StorageUrl& url, std::size_t pool_size,
@@ -60,8 +47,7 @@ void Database::configure(soci::session& s) const {
     s << "PRAGMA synchronous=FULL";
     s << "PRAGMA foreign_keys=ON";
     s << "PRAGMA temp_store=MEMORY";  // RETURNING buffers rows in a temp table; not on disk
-    sqlite3_busy_handler(static_cast<soci::sqlite3_session_backend*>(s.get_backend())->conn_,
-                         retrySoon, nullptr);
+    retrySoon(s, kBusyBudget);
   } else {
     // libpq prints NOTICEs (e.g. "relation already exists, skipping") to stderr.
     s << "SET client_min_messages = warning";

@@ -2,27 +2,24 @@
 
 #include <pthread.h>
 #include <soci/sqlite3/soci-sqlite3.h>
-#include <sqlite3.h>
+
+#include "storage/sqlite_busy.h"
 
 namespace switchboard::kernel::storage {
+
+namespace {
+// The restart waits for the writer of the moment and holds new ones back while it waits for
+// the log's readers: it gives up soon and tries again at the next tick.
+constexpr std::chrono::milliseconds kBusyBudget{20};
+}  // namespace
 
 WalCheckpointer::WalCheckpointer(const std::string& path, std::chrono::milliseconds every,
                                  std::function<void(const std::string&)> on_error)
     : session_(*soci::factory_sqlite3(), "db=" + path + " timeout=10"),
       every_(every),
-      on_error_(std::move(on_error)),
-      thread_([this] { loop(); }) {
-  // The restart below waits for the writer of the moment and holds new ones back while it
-  // waits for the log's readers: it looks every 100 µs (a busy writer's gaps are short), gives
-  // up after 20 ms and tries again at the next tick.
-  sqlite3_busy_handler(
-      static_cast<soci::sqlite3_session_backend*>(session_.get_backend())->conn_,
-      [](void*, int tries) {
-        if (tries >= 200) return 0;
-        std::this_thread::sleep_for(std::chrono::microseconds(100));
-        return 1;
-      },
-      nullptr);
+      on_error_(std::move(on_error)) {
+  retrySoon(session_, kBusyBudget);
+  thread_ = std::thread([this] { loop(); });  // once the connection is set up
 }
 
 WalCheckpointer::~WalCheckpointer() {

@@ -4,9 +4,9 @@
 // responses can never be reordered and memory per connection stays bounded.
 //
 // Threads: input arrives on the connection's reactor thread (Pistache's Tcp::Transport); a
-// response may come from any thread (durable routes answer from the inbox's commit thread) and
-// is written straight to the socket from it; only what the socket does not take at once is
-// queued to Pistache's reactor, which waits for EPOLLOUT. The sweeper thread enforces timeouts.
+// response may come from any thread (durable routes answer from the group commit's callback
+// thread) and is written straight to the socket from it; only what the socket does not take at once
+// is queued to Pistache's reactor, which waits for EPOLLOUT. The sweeper thread enforces timeouts.
 // Every use of the fd happens under the connection's mutex while it is not Closed, and
 // Pistache closes the fd only after closed() returned, so a reused fd number is never touched.
 #pragma once

@@ -12,6 +12,7 @@ GroupCommitter::GroupCommitter(InboxStore& store, observability::Metrics& metric
       log_(std::move(log)),
       after_commit_(std::move(after_commit)),
       max_batch_(max_batch),
+      ack_thread_([this] { ackLoop(); }),
       thread_([this] { loop(); }) {}
 
 GroupCommitter::~GroupCommitter() {
@@ -38,6 +39,12 @@ void GroupCommitter::stop() {
     wake_.notify_one();
   }
   if (thread_.joinable()) thread_.join();
+  {
+    std::lock_guard lock(ack_mutex_);
+    committed_all_ = true;
+    ack_wake_.notify_one();
+  }
+  if (ack_thread_.joinable()) ack_thread_.join();
 }
 
 void GroupCommitter::loop() {
@@ -86,6 +93,8 @@ void GroupCommitter::loop() {
     while (batch.size() > max &&
            !metrics_.inbox_commit_batch_max.compare_exchange_weak(max, batch.size())) {
     }
+    Acks acks;
+    acks.reserve(batch.size());
     for (std::size_t i = 0; i < batch.size(); ++i) {
       CommitResult result;
       if (errors[i].empty()) {
@@ -94,13 +103,35 @@ void GroupCommitter::loop() {
       } else {
         result.error = errors[i];
       }
-      try {
-        batch[i].second(result);
-      } catch (const std::exception& e) {
-        log_->error("inbox commit callback failed: {}", e.what());
-      }
+      acks.emplace_back(std::move(batch[i].second), std::move(result));
+    }
+    {
+      std::lock_guard lock(ack_mutex_);
+      acks_.push_back(std::move(acks));
+      ack_wake_.notify_one();
     }
     if (after_commit_) after_commit_();
+  }
+}
+
+void GroupCommitter::ackLoop() {
+  pthread_setname_np(pthread_self(), "sb-commit-ack");
+  for (;;) {
+    std::vector<Acks> ready;
+    {
+      std::unique_lock lock(ack_mutex_);
+      ack_wake_.wait(lock, [&] { return committed_all_ || !acks_.empty(); });
+      if (acks_.empty()) return;  // the commit thread ended and everything was called back
+      ready.swap(acks_);
+    }
+    for (auto& acks : ready)
+      for (auto& [done, result] : acks) {
+        try {
+          done(result);
+        } catch (const std::exception& e) {
+          log_->error("inbox commit callback failed: {}", e.what());
+        }
+      }
   }
 }
 

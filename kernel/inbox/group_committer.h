@@ -1,5 +1,7 @@
 // Group commit: concurrent webhooks share one transaction (one fsync). Request threads hand
-// in rows with a callback; one thread commits whatever has queued up, then calls back.
+// in rows with a callback; one thread commits whatever has queued up and hands the batch's
+// callbacks to a second thread, which calls them (they write the responses) while the first
+// commits the next batch: a batch's socket writes cost as much CPU as its inserts.
 #pragma once
 
 #include <spdlog/logger.h>
@@ -30,13 +32,15 @@ class GroupCommitter {
                  std::size_t max_batch = 512);
   ~GroupCommitter();
 
-  // `done` runs on the committer thread once the row is durable (or failed).
+  // `done` runs on the callback thread once the row is durable (or failed), in submit order.
   void submit(NewItem item, Done done);
   // Commits what is queued, then ends the thread; later submits fail at once.
   void stop();
 
  private:
+  using Acks = std::vector<std::pair<Done, CommitResult>>;
   void loop();
+  void ackLoop();
 
   InboxStore& store_;
   observability::Metrics& metrics_;
@@ -47,6 +51,11 @@ class GroupCommitter {
   std::condition_variable wake_;
   std::vector<std::pair<NewItem, Done>> queue_;
   bool stopping_ = false;
+  std::mutex ack_mutex_;
+  std::condition_variable ack_wake_;
+  std::vector<Acks> acks_;
+  bool committed_all_ = false;  // the commit thread ended: the callback thread ends when idle
+  std::thread ack_thread_;
   std::thread thread_;
 };
 

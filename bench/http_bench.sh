@@ -38,7 +38,7 @@ YAML
 # Start-up: from exec to the first healthy /api/health. Probed with bash's /dev/tcp, not curl:
 # on these machines starting a curl process takes 10-20 ms, which the figure would include.
 healthy() {
-  exec 3<>"/dev/tcp/127.0.0.1/$SB_PORT" 2>/dev/null || return 1
+  { exec 3<>"/dev/tcp/127.0.0.1/$SB_PORT"; } 2>/dev/null || return 1
   printf 'GET /api/health HTTP/1.0\r\n\r\n' >&3
   local status=""
   read -r _ status _ <&3 || true

@@ -124,8 +124,12 @@ int main(int argc, char** argv) {
       std::map<std::string, std::int64_t> sent;
       for (int i = next++; i < calls; i = next++) {
         if (rate > 0) {
+          // One sleep to the call's due time: 100 threads polling every 200 µs were a load of
+          // their own on 2 cores (half a million wake-ups a second), in every latency figure.
           const double due = start + i * 1e6 / rate;
-          while (nowUs() < due) std::this_thread::sleep_for(std::chrono::microseconds(200));
+          std::this_thread::sleep_until(std::chrono::steady_clock::time_point(
+              std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                  std::chrono::duration<double, std::micro>(due))));
         }
         const std::string id = "call_bench_" + std::to_string(i);
         char caller[32];

@@ -4,7 +4,7 @@
 # published), with the shipped plugins and the example catalog on SQLite, `slots` calls in
 # progress at once; then the very same requests against nginx `return 200` in the same run.
 #
-#   bench/calls_bench.sh [calls, default 2000] [calls in progress, default 100] [paced calls/s, default 50]
+#   bench/calls_bench.sh [calls, default 2000] [calls in progress, default 100] [paced calls/s, default 200]
 # First as fast as the server answers (throughput), then paced at a load it sustains (latency).
 # Prints figures; it is not a pass/fail test.
 set -euo pipefail
@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 source bench/nginx_reference.sh
 CALLS=${1:-2000}
 SLOTS=${2:-100}
-PACED=${3:-50}
+PACED=${3:-200}
 SB_PORT=18194
 NGINX_PORT=18195
 KEY=bench-retell-key

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "storage/sqlite_statement_cache.h"
+
 namespace switchboard::kernel::observability {
 namespace {
 
@@ -182,6 +184,16 @@ std::string Metrics::render(const std::vector<Gauge>& gauges, const std::string&
   counterHeader(out, "switchboard_inbox_commit_batch_max", "Largest group commit so far.", "gauge");
   out +=
       "switchboard_inbox_commit_batch_max " + std::to_string(inbox_commit_batch_max.load()) + "\n";
+  const auto statements = storage::sqliteStatementCacheStats();
+  counterHeader(out, "switchboard_sqlite_statements_prepared_total",
+                "SQLite statements asked for, by whether a cached one was reused.", "counter");
+  out += "switchboard_sqlite_statements_prepared_total{cache=\"hit\"} " +
+         std::to_string(statements.hits) + "\n";
+  out += "switchboard_sqlite_statements_prepared_total{cache=\"miss\"} " +
+         std::to_string(statements.misses) + "\n";
+  counterHeader(out, "switchboard_sqlite_statements_cached", "SQLite statements held prepared.",
+                "gauge");
+  out += "switchboard_sqlite_statements_cached " + std::to_string(statements.cached) + "\n";
   for (const auto& g : gauges) {
     counterHeader(out, g.name.c_str(), g.help.c_str(), "gauge");
     out += g.name + " " + number(g.value) + "\n";

@@ -5,19 +5,18 @@
 // sqlite3_prepare_v2, sqlite3_finalize and sqlite3_close(_v2): linked into the executable, they
 // take the place of libsqlite3's for every caller in the process (SOCI's backend and plugins
 // alike; SQLite's own calls pass straight through) and forward to the real ones, found with
-// dlsym(RTLD_NEXT). A
-// "finalize" of a cached statement resets it and clears its bindings instead, and the next
-// prepare of the same text on the same connection gets it back; closing a connection finalizes
-// its cached statements first. Statements prepared with sqlite3_prepare_v2 recompile themselves
-// when the schema changed, so a cached one behaves as a fresh one would.
+// dlsym(RTLD_NEXT). A "finalize" of a cached statement resets it and clears its bindings
+// instead, and the next prepare of the same text on the same connection gets it back; closing
+// a connection finalizes its cached statements first. Statements prepared with
+// sqlite3_prepare_v2 recompile themselves when the schema changed, so a cached one behaves as
+// a fresh one would.
 //
 // One statement per text and connection is cached (at most kPerConnection texts; later ones
-// are not), and handed out only while idle (a second prepare of a text in use gets a
-// statement of its own); only plain data and transaction
-// statements are (SELECT, INSERT, UPDATE, DELETE, WITH, REPLACE, SAVEPOINT, RELEASE, BEGIN,
-// COMMIT, END, ROLLBACK). A PRAGMA does its work while it compiles (SQLite has such statements
-// recompile on every run, so caching them gains nothing) and is left alone, as is a statement
-// with a `*` column list (see cacheable()).
+// are not), and handed out only while idle (a second prepare of a text in use gets a statement
+// of its own). Only plain data and transaction statements are cached (SELECT, INSERT, UPDATE,
+// DELETE, WITH, REPLACE, SAVEPOINT, RELEASE, BEGIN, COMMIT, END, ROLLBACK): a PRAGMA does its
+// work while it compiles (SQLite recompiles such statements on every run, so caching gains
+// nothing), and a `*` column list is left alone too (see cacheable()).
 #include "storage/sqlite_statement_cache.h"
 
 #include <dlfcn.h>
@@ -74,17 +73,11 @@ bool fromSqlite(const void* caller) {
 
 constexpr std::size_t kPerConnection = 256;  // distinct texts cached per connection, at most
 
-struct Entry {
-  sqlite3* db;
-  std::string sql;
-  bool in_use;
-};
-
 struct Cache {
   std::mutex mutex;
   // connection → text → its cached statement
   std::unordered_map<sqlite3*, std::unordered_map<std::string, sqlite3_stmt*>> by_text;
-  std::unordered_map<sqlite3_stmt*, Entry> entries;
+  std::unordered_map<sqlite3_stmt*, bool> in_use;  // every cached statement
   std::uint64_t hits = 0, misses = 0;
 };
 
@@ -126,8 +119,8 @@ void forget(sqlite3* db) {
     auto it = c.by_text.find(db);
     if (it == c.by_text.end()) return;
     for (const auto& [sql, stmt] : it->second) {
-      if (!c.entries.at(stmt).in_use) idle.push_back(stmt);
-      c.entries.erase(stmt);
+      if (!c.in_use.at(stmt)) idle.push_back(stmt);
+      c.in_use.erase(stmt);
     }
     c.by_text.erase(it);
   }
@@ -148,9 +141,8 @@ int sqlite3_prepare_v2(sqlite3* db, const char* sql, int bytes, sqlite3_stmt** o
     std::lock_guard lock(c.mutex);
     if (auto conn = c.by_text.find(db); conn != c.by_text.end())
       if (auto hit = conn->second.find(std::string(text)); hit != conn->second.end()) {
-        auto& entry = c.entries.at(hit->second);
-        if (!entry.in_use) {
-          entry.in_use = true;
+        if (bool& busy = c.in_use.at(hit->second); !busy) {
+          busy = true;
           ++c.hits;
           *out = hit->second;
           if (tail) *tail = sql + size;
@@ -166,7 +158,7 @@ int sqlite3_prepare_v2(sqlite3* db, const char* sql, int bytes, sqlite3_stmt** o
   ++c.misses;
   auto& texts = c.by_text[db];
   if (texts.size() < kPerConnection && texts.emplace(std::string(text), *out).second)
-    c.entries.emplace(*out, Entry{db, std::string(text), true});
+    c.in_use.emplace(*out, true);
   return rc;
 }
 
@@ -174,14 +166,14 @@ int sqlite3_finalize(sqlite3_stmt* stmt) {
   if (stmt) {
     auto& c = cache();
     std::unique_lock lock(c.mutex);
-    if (c.entries.count(stmt)) {
+    if (c.in_use.count(stmt)) {
       lock.unlock();
       // Back to the state a fresh prepare leaves: reset, no bindings. sqlite3_reset reports
       // the last step's error, as sqlite3_finalize would.
       const int rc = sqlite3_reset(stmt);
       sqlite3_clear_bindings(stmt);
       lock.lock();
-      if (auto it = c.entries.find(stmt); it != c.entries.end()) it->second.in_use = false;
+      if (auto it = c.in_use.find(stmt); it != c.in_use.end()) it->second = false;
       return rc;
     }
   }
@@ -205,7 +197,7 @@ namespace switchboard::kernel::storage {
 SqliteStatementCacheStats sqliteStatementCacheStats() {
   auto& c = cache();
   std::lock_guard lock(c.mutex);
-  return {c.hits, c.misses, c.entries.size()};
+  return {c.hits, c.misses, c.in_use.size()};
 }
 
 }  // namespace switchboard::kernel::storage

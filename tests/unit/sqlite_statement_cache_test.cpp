@@ -45,7 +45,8 @@ TEST_F(SqliteStatementCache, AReusedStatementHasNoBindingLeftFromItsLastUse) {
   sql_ << "INSERT INTO t (id, name) VALUES (1, 'ann')";
   std::string name = "x";
   for (int i = 0; i < 2; ++i) {
-    sql_ << "SELECT ?1", soci::use(std::string("bound")), soci::into(name);
+    const std::string bound = "bound";  // named: SOCI runs the statement after temporaries die
+    sql_ << "SELECT ?1", soci::use(bound), soci::into(name);
     EXPECT_EQ(name, "bound");
   }
   // The same text with nothing bound this time: SOCI always binds all, so at the C level.
@@ -113,9 +114,10 @@ TEST_F(SqliteStatementCache, ClosingAConnectionReleasesItsStatements) {
 TEST_F(SqliteStatementCache, AFailedStatementReportsItsErrorAndWorksAgainAfter) {
   sql_ << "CREATE UNIQUE INDEX t_name ON t (name)";
   const std::string insert = "INSERT INTO t (name) VALUES (:n)";
-  sql_ << insert, soci::use(std::string("ann"));
-  EXPECT_THROW((sql_ << insert, soci::use(std::string("ann"))), soci::soci_error);
-  sql_ << insert, soci::use(std::string("bob"));  // the same, reused after its failure
+  const std::string ann = "ann", bob = "bob";  // named: SOCI runs after temporaries die
+  sql_ << insert, soci::use(ann);
+  EXPECT_THROW((sql_ << insert, soci::use(ann)), soci::soci_error);
+  sql_ << insert, soci::use(bob);  // the same, reused after its failure
   long long n = 0;
   sql_ << "SELECT COUNT(*) FROM t", soci::into(n);
   EXPECT_EQ(n, 2);

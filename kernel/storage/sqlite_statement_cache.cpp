@@ -20,9 +20,12 @@
 #include "storage/sqlite_statement_cache.h"
 
 #include <dlfcn.h>
+#include <link.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cstring>
 #include <mutex>
 #include <string>
@@ -32,43 +35,54 @@
 
 namespace {
 
-using PrepareFn = int (*)(sqlite3*, const char*, int, sqlite3_stmt**, const char**);
-using FinalizeFn = int (*)(sqlite3_stmt*);
-using CloseFn = int (*)(sqlite3*);
+// libsqlite3's own functions (the symbols after ours in the lookup order) and where its code
+// lies, found once.
+struct Sqlite {
+  int (*prepare)(sqlite3*, const char*, int, sqlite3_stmt**, const char**);
+  int (*finalize)(sqlite3_stmt*);
+  int (*close)(sqlite3*);
+  int (*close_v2)(sqlite3*);
+  std::uintptr_t code_begin = 0, code_end = 0;  // empty when not found: nothing is cached
+};
 
-template <typename Fn>
-Fn real(const char* name) {
-  // Resolved on first use: the symbols after ours in the lookup order, libsqlite3's.
-  return reinterpret_cast<Fn>(dlsym(RTLD_NEXT, name));
-}
-
-PrepareFn realPrepare() {
-  static const PrepareFn fn = real<PrepareFn>("sqlite3_prepare_v2");
-  return fn;
-}
-FinalizeFn realFinalize() {
-  static const FinalizeFn fn = real<FinalizeFn>("sqlite3_finalize");
-  return fn;
-}
-CloseFn realClose() {
-  static const CloseFn fn = real<CloseFn>("sqlite3_close");
-  return fn;
-}
-CloseFn realCloseV2() {
-  static const CloseFn fn = real<CloseFn>("sqlite3_close_v2");
-  return fn;
+const Sqlite& sqlite() {
+  static const Sqlite s = [] {
+    Sqlite out{};
+    out.prepare = reinterpret_cast<decltype(out.prepare)>(dlsym(RTLD_NEXT, "sqlite3_prepare_v2"));
+    out.finalize = reinterpret_cast<decltype(out.finalize)>(dlsym(RTLD_NEXT, "sqlite3_finalize"));
+    out.close = reinterpret_cast<decltype(out.close)>(dlsym(RTLD_NEXT, "sqlite3_close"));
+    out.close_v2 = reinterpret_cast<decltype(out.close_v2)>(dlsym(RTLD_NEXT, "sqlite3_close_v2"));
+    // The loaded object holding the real prepare: its segments' span.
+    dl_iterate_phdr(
+        [](dl_phdr_info* object, std::size_t, void* data) {
+          auto& found = *static_cast<Sqlite*>(data);
+          const auto target = reinterpret_cast<std::uintptr_t>(found.prepare);
+          std::uintptr_t begin = UINTPTR_MAX, end = 0;
+          for (int i = 0; i < object->dlpi_phnum; ++i) {
+            const auto& segment = object->dlpi_phdr[i];
+            if (segment.p_type != PT_LOAD) continue;
+            const std::uintptr_t start = object->dlpi_addr + segment.p_vaddr;
+            begin = std::min(begin, start);
+            end = std::max(end, start + segment.p_memsz);
+          }
+          if (target < begin || target >= end) return 0;
+          found.code_begin = begin;
+          found.code_end = end;
+          return 1;
+        },
+        &out);
+    return out;
+  }();
+  return s;
 }
 
 // SQLite calls sqlite3_prepare_v2 itself (sqlite3_exec, schema loading) and may end those
 // statements with its internal finalize, which never comes here: its own calls are passed
 // through untouched.
 bool fromSqlite(const void* caller) {
-  static const void* const base = [] {
-    Dl_info info{};
-    return dladdr(reinterpret_cast<const void*>(realPrepare()), &info) ? info.dli_fbase : nullptr;
-  }();
-  Dl_info info{};
-  return !dladdr(caller, &info) || info.dli_fbase == base;
+  const auto at = reinterpret_cast<std::uintptr_t>(caller);
+  const auto& s = sqlite();
+  return s.code_begin == s.code_end || (at >= s.code_begin && at < s.code_end);
 }
 
 constexpr std::size_t kPerConnection = 256;  // distinct texts cached per connection, at most
@@ -124,7 +138,7 @@ void forget(sqlite3* db) {
     }
     c.by_text.erase(it);
   }
-  for (auto* stmt : idle) realFinalize()(stmt);
+  for (auto* stmt : idle) sqlite().finalize(stmt);
 }
 
 }  // namespace
@@ -151,7 +165,7 @@ int sqlite3_prepare_v2(sqlite3* db, const char* sql, int bytes, sqlite3_stmt** o
       }
   }
   const char* end = nullptr;
-  const int rc = realPrepare()(db, sql, bytes, out, &end);
+  const int rc = sqlite().prepare(db, sql, bytes, out, &end);
   if (tail) *tail = end;
   if (rc != SQLITE_OK || !may_cache || !*out || !onlySpaceAfter(end, sql + size)) return rc;
   std::lock_guard lock(c.mutex);
@@ -177,17 +191,17 @@ int sqlite3_finalize(sqlite3_stmt* stmt) {
       return rc;
     }
   }
-  return realFinalize()(stmt);
+  return sqlite().finalize(stmt);
 }
 
 int sqlite3_close(sqlite3* db) {
   if (db) forget(db);
-  return realClose()(db);
+  return sqlite().close(db);
 }
 
 int sqlite3_close_v2(sqlite3* db) {
   if (db) forget(db);
-  return realCloseV2()(db);
+  return sqlite().close_v2(db);
 }
 
 }  // extern "C"

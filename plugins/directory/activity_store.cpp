@@ -207,12 +207,17 @@ domain::Call CallStore::adminSaveUnassigned(soci::session& db, domain::Call call
   return write(db, std::nullopt, std::move(call));
 }
 
+// A call read by id or by its provider's id is usually saved whole afterwards (the calls
+// feature's reports, the booking's link): on PostgreSQL the row is locked, so two such
+// transactions take turns instead of the later one writing back what the other changed.
 std::optional<domain::Call> CallStore::get(soci::session& db, const domain::CompanyId& c,
                                            std::int64_t id) {
   const ll row_id = id;
-  return first(query<domain::Call>(
-      db, std::string("SELECT ") + kCallColumns + " FROM calls WHERE company_id = :c AND id = :id",
-      callFrom, soci::use(c), soci::use(row_id)));
+  return first(query<domain::Call>(db,
+                                   std::string("SELECT ") + kCallColumns +
+                                       " FROM calls WHERE company_id = :c AND id = :id" +
+                                       forUpdate(db),
+                                   callFrom, soci::use(c), soci::use(row_id)));
 }
 
 std::optional<domain::Call> CallStore::byRef(soci::session& db, const domain::CompanyId& c,
@@ -228,7 +233,8 @@ std::optional<domain::Call> CallStore::adminByRef(soci::session& db,
                                                   const domain::ExternalRef& ref) {
   return first(query<domain::Call>(db,
                                    std::string("SELECT ") + kCallColumns +
-                                       " FROM calls WHERE provider = :p AND external_id = :x",
+                                       " FROM calls WHERE provider = :p AND external_id = :x" +
+                                       forUpdate(db),
                                    callFrom, soci::use(ref.provider), soci::use(ref.id)));
 }
 

@@ -33,14 +33,16 @@ domain::Customer customerFrom(const soci::row& r) {
 
 }  // namespace
 
+// Customers and appointments, like calls below, are read to be saved whole (a call counted, a
+// journey moved on): locked on PostgreSQL so two such transactions take turns.
 std::optional<domain::Customer> CustomerStore::byPhone(soci::session& db,
                                                        const domain::CompanyId& c,
                                                        const std::string& e164) {
-  return first(
-      query<domain::Customer>(db,
-                              std::string("SELECT ") + kCustomerColumns +
-                                  " FROM customers WHERE company_id = :c AND phone_e164 = :p",
-                              customerFrom, soci::use(c), soci::use(e164)));
+  return first(query<domain::Customer>(
+      db,
+      std::string("SELECT ") + kCustomerColumns +
+          " FROM customers WHERE company_id = :c AND phone_e164 = :p" + forUpdate(db),
+      customerFrom, soci::use(c), soci::use(e164)));
 }
 
 std::optional<domain::Customer> CustomerStore::get(soci::session& db, const domain::CompanyId& c,
@@ -48,7 +50,8 @@ std::optional<domain::Customer> CustomerStore::get(soci::session& db, const doma
   const ll row_id = id;
   return first(query<domain::Customer>(db,
                                        std::string("SELECT ") + kCustomerColumns +
-                                           " FROM customers WHERE company_id = :c AND id = :id",
+                                           " FROM customers WHERE company_id = :c AND id = :id" +
+                                           forUpdate(db),
                                        customerFrom, soci::use(c), soci::use(row_id)));
 }
 
@@ -339,11 +342,11 @@ std::optional<domain::Appointment> AppointmentStore::get(soci::session& db,
                                                          const domain::CompanyId& c,
                                                          std::int64_t id) {
   const ll row_id = id;
-  return first(
-      query<domain::Appointment>(db,
-                                 std::string("SELECT ") + kAppointmentColumns +
-                                     " FROM appointments WHERE company_id = :c AND id = :id",
-                                 appointmentFrom, soci::use(c), soci::use(row_id)));
+  return first(query<domain::Appointment>(
+      db,
+      std::string("SELECT ") + kAppointmentColumns +
+          " FROM appointments WHERE company_id = :c AND id = :id" + forUpdate(db),
+      appointmentFrom, soci::use(c), soci::use(row_id)));
 }
 
 std::optional<domain::Appointment> AppointmentStore::byCalcomUid(soci::session& db,
@@ -352,7 +355,7 @@ std::optional<domain::Appointment> AppointmentStore::byCalcomUid(soci::session& 
   return first(query<domain::Appointment>(
       db,
       std::string("SELECT ") + kAppointmentColumns +
-          " FROM appointments WHERE company_id = :c AND calcom_booking_uid = :u",
+          " FROM appointments WHERE company_id = :c AND calcom_booking_uid = :u" + forUpdate(db),
       appointmentFrom, soci::use(c), soci::use(uid)));
 }
 

@@ -5,8 +5,11 @@
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
+#include <atomic>
 #include <functional>
+#include <thread>
 
+#include "support/eventually.h"
 #include "support/kernel_harness.h"
 #include "support/postgres_server.h"
 #include "support/temp_dir.h"
@@ -495,6 +498,152 @@ TEST_P(TenantIsolation, RepositoriesStoreAndReturnEveryField) {
   EXPECT_FALSE(reference.rate(db, "EUR", "USD", "2027-01-01"));
   reference.savePlan(db, {"standard", "Standard", "EUR", {12, "EUR"}, {0, "EUR"}});
   EXPECT_EQ(reference.plan(db, "standard")->per_minute, (Money{12, "EUR"}));
+}
+
+// A row read to be saved whole, by two transactions at once (two reports of one caller's calls,
+// a booking's link and a report): the later one must not write back what it read before the
+// other committed. On PostgreSQL the second read waits for the first transaction (FOR UPDATE);
+// on SQLite the second writer's stale snapshot cannot commit and its attempt is retried. Either
+// way every committed change is kept.
+struct ReadToSave {
+  std::string method;
+  // Reads the seeded row; the returned step adds one to a counter of it and saves it.
+  std::function<std::function<void()>(soci::session&, Repos&, const Seeded&)> read;
+  std::function<std::int64_t(soci::session&, Repos&, const Seeded&)> counter;
+};
+
+std::vector<ReadToSave> readToSaveCases() {
+  return {
+      {"Customers::get",
+       [](auto& db, Repos& r, const Seeded& s) -> std::function<void()> {
+         auto c = r.customers.get(db, "alpha", s.customer.id).value();
+         return [&db, &r, c]() mutable {
+           ++c.call_count;
+           r.customers.save(db, "alpha", c);
+         };
+       },
+       [](auto& db, Repos& r, const Seeded& s) -> std::int64_t {
+         return r.customers.get(db, "alpha", s.customer.id)->call_count;
+       }},
+      {"Customers::byPhone",
+       [](auto& db, Repos& r, const Seeded&) -> std::function<void()> {
+         auto c = r.customers.byPhone(db, "alpha", kSharedPhone).value();
+         return [&db, &r, c]() mutable {
+           ++c.call_count;
+           r.customers.save(db, "alpha", c);
+         };
+       },
+       [](auto& db, Repos& r, const Seeded&) -> std::int64_t {
+         return r.customers.byPhone(db, "alpha", kSharedPhone)->call_count;
+       }},
+      {"Calls::get",
+       [](auto& db, Repos& r, const Seeded& s) -> std::function<void()> {
+         auto c = r.calls.get(db, "alpha", s.call.id).value();
+         return [&db, &r, c]() mutable {
+           ++c.duration_seconds;
+           r.calls.save(db, "alpha", c);
+         };
+       },
+       [](auto& db, Repos& r, const Seeded& s) -> std::int64_t {
+         return r.calls.get(db, "alpha", s.call.id)->duration_seconds;
+       }},
+      {"Calls::adminByRef",
+       [](auto& db, Repos& r, const Seeded& s) -> std::function<void()> {
+         auto c = r.calls.adminByRef(db, s.call.ref).value();
+         return [&db, &r, c]() mutable {
+           ++c.duration_seconds;
+           r.calls.save(db, "alpha", c);
+         };
+       },
+       [](auto& db, Repos& r, const Seeded& s) -> std::int64_t {
+         return r.calls.adminByRef(db, s.call.ref)->duration_seconds;
+       }},
+      {"Appointments::get",
+       [](auto& db, Repos& r, const Seeded& s) -> std::function<void()> {
+         auto a = r.appointments.get(db, "alpha", s.appointment.id).value();
+         return [&db, &r, a]() mutable {
+           a.calcom_booking_id = a.calcom_booking_id.value_or(0) + 1;
+           r.appointments.save(db, "alpha", a);
+         };
+       },
+       [](auto& db, Repos& r, const Seeded& s) -> std::int64_t {
+         return r.appointments.get(db, "alpha", s.appointment.id)->calcom_booking_id.value_or(0);
+       }},
+      {"Appointments::byCalcomUid",
+       [](auto& db, Repos& r, const Seeded& s) -> std::function<void()> {
+         auto a = r.appointments.byCalcomUid(db, "alpha", s.appointment.calcom_booking_uid).value();
+         return [&db, &r, a]() mutable {
+           a.calcom_booking_id = a.calcom_booking_id.value_or(0) + 1;
+           r.appointments.save(db, "alpha", a);
+         };
+       },
+       [](auto& db, Repos& r, const Seeded& s) -> std::int64_t {
+         return r.appointments.get(db, "alpha", s.appointment.id)->calcom_booking_id.value_or(0);
+       }},
+  };
+}
+
+TEST_P(TenantIsolation, TwoTransactionsReadingARowToSaveItKeepEachOthersChange) {
+  const bool postgres = GetParam() == "postgresql";
+  auto& store = *h_->kernel().store();
+  Repos r = repos();
+  Seeded seeded;
+  {
+    auto session = store.session();
+    seeded = seed(*session, r, "alpha", "EUR");
+  }
+  ASSERT_FALSE(seeded.appointment.calcom_booking_uid.empty());
+  for (const auto& c : readToSaveCases()) {
+    SCOPED_TRACE(c.method);
+    auto watcher = store.session();
+    const std::int64_t before = c.counter(*watcher, r, seeded);
+
+    auto first = store.session();
+    auto first_tx = std::make_unique<soci::transaction>(*first);
+    auto first_save = c.read(*first, r, seeded);
+
+    std::atomic<bool> first_committed{false}, second_read{false}, second_done{false},
+        second_committed{false};
+    std::string second_error;
+    std::thread second([&] {
+      try {
+        auto session = store.session();
+        soci::transaction tx(*session);
+        auto save = c.read(*session, r, seeded);
+        second_read = true;
+        sbtest::eventually([&] { return first_committed.load(); });
+        save();
+        tx.commit();
+        second_committed = true;
+      } catch (const std::exception& e) {
+        second_error = e.what();
+      }
+      second_done = true;
+    });
+    // The interleaving that loses an update without a lock: the second has read (or, locked
+    // out, waits to) before the first saves, and saves after the first has committed.
+    const bool interleaved = sbtest::eventually([&] {
+      if (second_read || second_done) return true;
+      if (!postgres) return false;
+      int waiting = 0;
+      *watcher << "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                  "AND datname = current_database()",
+          soci::into(waiting);
+      return waiting > 0;
+    });
+    first_save();
+    first_tx->commit();
+    first_tx.reset();
+    first_committed = true;
+    second.join();
+    ASSERT_TRUE(interleaved);
+    if (postgres) {
+      EXPECT_TRUE(second_committed) << second_error;
+    }
+    EXPECT_EQ(c.counter(*watcher, r, seeded), before + 1 + (second_committed ? 1 : 0))
+        << "a committed change was written over (second: "
+        << (second_committed ? "committed" : "failed: " + second_error) << ")";
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, TenantIsolation, ::testing::Values("sqlite", "postgresql"),

@@ -66,6 +66,9 @@ class BOOST_SYMBOL_VISIBLE Customers {
   static constexpr const char* kServiceName = "domain.customers";
   virtual ~Customers();
 
+  // Single-row reads lock the row until the transaction ends on PostgreSQL (SELECT ... FOR
+  // UPDATE): a row read to be saved whole is never written back over another's change. Calls'
+  // get and adminByRef, Appointments' get and byCalcomUid do the same.
   virtual std::optional<Customer> byPhone(soci::session& db, const CompanyId& company,
                                           const std::string& e164) = 0;
   virtual std::optional<Customer> get(soci::session& db, const CompanyId& company,

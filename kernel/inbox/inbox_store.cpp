@@ -222,47 +222,58 @@ std::vector<bool> InboxStore::insertMultiRow(soci::session& tx, const std::vecto
   return inserted;
 }
 
-std::vector<Record> InboxStore::claim(const std::string& owner, int limit, std::int64_t now_ms,
-                                      std::int64_t lease_until_ms) {
+bool InboxStore::anyDue(std::int64_t now_ms) {
+  const ll now = now_ms;
+  ll due = 0;
+  soci::indicator found = soci::i_null;
+  auto session = db_.session();
+  *session << "SELECT id FROM inbox WHERE state IN ('pending', 'running') AND run_at_ms <= :now "
+              "ORDER BY run_at_ms, id LIMIT 1",
+      soci::use(now), soci::into(due, found);
+  return session->got_data();
+}
+
+std::vector<Record> InboxStore::claim(soci::session& tx, const std::string& owner, int limit,
+                                      std::int64_t now_ms, std::int64_t lease_until_ms) {
   const std::string lock = db_.isPostgres() ? " FOR UPDATE SKIP LOCKED" : "";
   const ll now = now_ms, until = lease_until_ms, n = limit;
-  auto session = db_.sessionWithoutFlush();  // a claim lost to a power loss is claimed again
-  if (!db_.isPostgres()) {
-    // An UPDATE takes SQLite's single write lock even when it matches nothing, and waits for
-    // it behind the other worker's batch and the group commit: look first, without a lock.
-    ll due = 0;
-    soci::indicator found = soci::i_null;
-    *session << "SELECT id FROM inbox WHERE state IN ('pending', 'running') AND run_at_ms <= :now "
-                "ORDER BY run_at_ms, id LIMIT 1",
-        soci::use(now), soci::into(due, found);
-    if (!session->got_data()) return {};
-  }
-  soci::transaction tx(*session);
   // A claimed row's run_at_ms moves to its lease's end: "due" is then one range over the partial
   // index (run_at_ms, id) for pending and running rows alike, read in order and stopped at the
   // limit. (An OR of two conditions made PostgreSQL, its statistics stale after a burst of
   // inserts, collect and sort the whole backlog: 78 ms a claim over 62k rows, now 5 ms.)
   soci::rowset<soci::row> rows =
-      (session->prepare
-           << "UPDATE inbox SET state = 'running', lease_owner = :owner, "
-              "lease_until_ms = :until, run_at_ms = :until2, attempts = attempts + 1 "
-              "WHERE id IN (SELECT id FROM inbox WHERE state IN ('pending', 'running') "
-              "AND run_at_ms <= :now ORDER BY run_at_ms, id LIMIT :n" +
-                  lock + ") RETURNING " + kColumns,
+      (tx.prepare << "UPDATE inbox SET state = 'running', lease_owner = :owner, "
+                     "lease_until_ms = :until, run_at_ms = :until2, attempts = attempts + 1 "
+                     "WHERE id IN (SELECT id FROM inbox WHERE state IN ('pending', 'running') "
+                     "AND run_at_ms <= :now ORDER BY run_at_ms, id LIMIT :n" +
+                         lock + ") RETURNING " + kColumns,
        soci::use(owner), soci::use(until), soci::use(until), soci::use(now), soci::use(n));
   std::vector<Record> out;
   for (const auto& row : rows) out.push_back(fromRow(row));
+  return out;
+}
+
+std::vector<Record> InboxStore::claim(const std::string& owner, int limit, std::int64_t now_ms,
+                                      std::int64_t lease_until_ms) {
+  auto session = db_.sessionWithoutFlush();  // a claim lost to a power loss is claimed again
+  soci::transaction tx(*session);
+  auto out = claim(*session, owner, limit, now_ms, lease_until_ms);
   tx.commit();
   return out;
 }
 
 namespace {
-// "(1, 2, 3)" for an IN list: the ids are integers the inbox itself handed out, and one
-// statement for a whole batch saves a prepare and round trips per row on PostgreSQL.
-std::string idList(const std::vector<std::int64_t>& ids) {
-  std::string out = "(";
-  for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? ", " : "") + std::to_string(ids[i]);
-  return out + ")";
+// A batch's ids as one bound value, so that the statement's text is the same for every batch
+// (compiled once: SQLite's statement cache; one prepare on PostgreSQL) and one statement covers
+// the batch: a JSON array for SQLite's json_each, an array literal for PostgreSQL.
+std::string idsIn(bool postgres) {
+  return postgres ? "id = ANY(CAST(:ids AS BIGINT[]))"
+                  : "id IN (SELECT value FROM json_each(:ids))";
+}
+std::string idsValue(const std::vector<std::int64_t>& ids, bool postgres) {
+  std::string out = postgres ? "{" : "[";
+  for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + std::to_string(ids[i]);
+  return out + (postgres ? "}" : "]");
 }
 }  // namespace
 
@@ -271,12 +282,13 @@ std::set<std::int64_t> InboxStore::holdLeases(soci::session& tx,
                                               const std::string& owner) {
   std::set<std::int64_t> held;
   if (ids.empty()) return held;
+  const bool pg = db_.isPostgres();
+  const std::string list = idsValue(ids, pg);
   ll id = 0;
   soci::statement st =
-      (tx.prepare << "UPDATE inbox SET lease_owner = lease_owner WHERE id IN " + idList(ids) +
-                         " AND lease_owner = :owner AND state = 'running' "
-                         "RETURNING id",
-       soci::use(owner), soci::into(id));
+      (tx.prepare << "UPDATE inbox SET lease_owner = lease_owner WHERE " + idsIn(pg) +
+                         " AND lease_owner = :owner AND state = 'running' RETURNING id",
+       soci::use(list), soci::use(owner), soci::into(id));
   for (bool more = st.execute(true); more; more = st.fetch()) held.insert(id);
   return held;
 }
@@ -284,11 +296,13 @@ std::set<std::int64_t> InboxStore::holdLeases(soci::session& tx,
 void InboxStore::markDone(soci::session& tx, const std::vector<std::int64_t>& ids,
                           std::int64_t now_ms) {
   if (ids.empty()) return;
+  const bool pg = db_.isPostgres();
+  const std::string list = idsValue(ids, pg);
   const ll now = now_ms;
   tx << "UPDATE inbox SET state = 'done', finished_at_ms = :now, lease_owner = NULL, "
-        "lease_until_ms = NULL, last_error = NULL WHERE id IN " +
-            idList(ids),
-      soci::use(now);
+        "lease_until_ms = NULL, last_error = NULL WHERE " +
+            idsIn(pg),
+      soci::use(now), soci::use(list);
 }
 
 void InboxStore::markFailed(std::int64_t id, const std::string& owner, const std::string& error,

@@ -66,8 +66,14 @@ class InboxStore {
   // Marks up to `limit` due rows (pending and due, or running with an expired lease) as
   // running under `owner` until `lease_until_ms`, counting the attempt. A running row's
   // run_at_ms is its lease's end: when it may be claimed again.
+  // In the caller's transaction (the claims commit with it), or in a transaction of its own.
+  std::vector<Record> claim(soci::session& tx, const std::string& owner, int limit,
+                            std::int64_t now_ms, std::int64_t lease_until_ms);
   std::vector<Record> claim(const std::string& owner, int limit, std::int64_t now_ms,
                             std::int64_t lease_until_ms);
+  // Whether a row is due, read without a lock: on SQLite a claim's UPDATE takes the single
+  // write lock even when it matches nothing, and would wait for it behind every writer.
+  bool anyDue(std::int64_t now_ms);
   // Inside the processing transaction: which of these rows are still ours? (and locks them)
   std::set<std::int64_t> holdLeases(soci::session& tx, const std::vector<std::int64_t>& ids,
                                     const std::string& owner);

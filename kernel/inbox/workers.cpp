@@ -97,21 +97,41 @@ std::chrono::milliseconds Workers::idleFor() {
 
 int Workers::runOnce() {
   const auto now = toMs(clock_.now());
+  if (!db_.isPostgres() && !store_.anyDue(now)) return 0;
   const auto lease = std::chrono::duration_cast<std::chrono::milliseconds>(config_.lease).count();
-  const auto claimed = store_.claim(owner_, config_.batch, now, now + lease);
-  if (claimed.empty()) return 0;
+  std::vector<Record> claimed;
   std::vector<const Record*> batch;
   std::vector<std::pair<const Record*, const switchboard::UpstreamCallJob*>> calls;
-  for (const auto& record : claimed) {
-    const auto* call = record.kind == kind::kJob
-                           ? handlers_.upstreamCall(record.item.source, record.handler)
-                           : nullptr;
-    if (call)
-      calls.emplace_back(&record, call);
-    else
-      batch.push_back(&record);
+  std::size_t next = 0;
+  Chunk chunk;
+  {
+    // The claim commits with the first part of the batch's work: one transaction (on SQLite one
+    // hold of its write lock) instead of two. Undone (a failed commit, a crash), the rows are
+    // as they were: due, their attempt not counted. Undone by a power loss, the items are
+    // processed again: their effects and their "done" marks go together.
+    auto session = db_.sessionWithoutFlush();
+    soci::session& sql = *session;
+    soci::transaction tx(sql);
+    claimed = store_.claim(sql, owner_, config_.batch, now, now + lease);
+    if (claimed.empty()) return 0;
+    for (const auto& record : claimed) {
+      const auto* call = record.kind == kind::kJob
+                             ? handlers_.upstreamCall(record.item.source, record.handler)
+                             : nullptr;
+      if (call)
+        calls.emplace_back(&record, call);
+      else
+        batch.push_back(&record);
+    }
+    // The upstream calls are made after this commit, outside any transaction, under the leases
+    // it records.
+    processChunk(sql, batch, next, nullptr, chunk);
+    tx.commit();
   }
-  for (const auto& failure : processBatch(batch)) recordFailure(failure);
+  metrics_.inbox_processed.fetch_add(chunk.done.size());
+  for (auto& delivery : chunk.after_commit) delivery();
+  for (const auto& failure : chunk.failed) recordFailure(failure);
+  for (const auto& failure : processRest(batch, next)) recordFailure(failure);
   for (const auto& [record, call] : calls) {
     if (stopping_) break;  // the rest wait for their leases to expire
     metrics_.inbox_attempts.fetch_add(1);
@@ -162,76 +182,76 @@ std::optional<Workers::Failure> Workers::processCall(const Record& record,
   return std::nullopt;
 }
 
-std::vector<Workers::Failure> Workers::processBatch(const std::vector<const Record*>& batch) {
+void Workers::processChunk(soci::session& sql, const std::vector<const Record*>& batch,
+                           std::size_t& next, const std::set<std::int64_t>* held, Chunk& chunk) {
   // A transaction holds SQLite's single write lock, which webhook acknowledgements wait for:
   // commit at least every kMaxHold, even in the middle of a batch.
   constexpr auto kMaxHold = std::chrono::milliseconds(20);
+  const auto began = std::chrono::steady_clock::now();
+  // Stopping: leave the rest to the lease (the next start, or another process, claims them).
+  for (; next < batch.size() && !stopping_ && std::chrono::steady_clock::now() - began < kMaxHold;
+       ++next) {
+    const Record& record = *batch[next];
+    metrics_.inbox_attempts.fetch_add(1);
+    if (held && !held->count(record.item.id)) {
+      log_->warn("inbox item {}: lease lost before processing; another worker has it",
+                 record.item.id);
+      continue;
+    }
+    sql << "SAVEPOINT inbox_item";
+    Failure failure{&record, {}, std::nullopt};
+    try {
+      events::PublishScope scope(sql, record.item.attempt);  // its events go with it
+      runHandler(record, sql);
+      sql << "RELEASE SAVEPOINT inbox_item";
+      chunk.done.push_back(record.item.id);
+      for (auto& delivery : scope.takeDeferred()) chunk.after_commit.push_back(std::move(delivery));
+      continue;
+    } catch (const switchboard::RetryLater& e) {
+      failure.error = e.what();
+      failure.after = e.after();
+    } catch (const std::exception& e) {
+      failure.error = e.what();
+    } catch (...) {
+      failure.error = "a non-standard exception";
+    }
+    sql << "ROLLBACK TO SAVEPOINT inbox_item";
+    sql << "RELEASE SAVEPOINT inbox_item";
+    chunk.failed.push_back(std::move(failure));
+  }
+  store_.markDone(sql, chunk.done, toMs(clock_.now()));
+}
+
+std::vector<Workers::Failure> Workers::processRest(const std::vector<const Record*>& batch,
+                                                   std::size_t next) {
   std::vector<Failure> failed;
-  std::size_t next = 0;
   while (next < batch.size() && !stopping_) {
     const std::size_t first = next;
-    std::vector<Failure> failed_here;
-    std::size_t succeeded = 0;
+    Chunk chunk;
     try {
-      // Undone by a power loss, the items are processed again: their effects and their "done"
-      // marks go together (Database::sessionWithoutFlush).
       auto session = db_.sessionWithoutFlush();
       soci::session& sql = *session;
       soci::transaction tx(sql);
-      const auto began = std::chrono::steady_clock::now();
-      // Lock what is left of the batch and learn which leases are still ours: one statement,
-      // as is marking the processed rows done before the commit.
+      // Lock what is left of the batch and learn which leases are still ours (the last commit
+      // let others in): one statement.
       std::vector<std::int64_t> ids;
       for (std::size_t i = next; i < batch.size(); ++i) ids.push_back(batch[i]->item.id);
       const auto held = store_.holdLeases(sql, ids, owner_);
-      std::vector<std::int64_t> done;
-      std::vector<std::function<void()>> after_commit;  // inline event deliveries
-      // Stopping: leave the rest to the lease (the next start, or another process, claims them).
-      for (;
-           next < batch.size() && !stopping_ && std::chrono::steady_clock::now() - began < kMaxHold;
-           ++next) {
-        const Record& record = *batch[next];
-        metrics_.inbox_attempts.fetch_add(1);
-        if (!held.count(record.item.id)) {
-          log_->warn("inbox item {}: lease lost before processing; another worker has it",
-                     record.item.id);
-          continue;
-        }
-        sql << "SAVEPOINT inbox_item";
-        Failure failure{&record, {}, std::nullopt};
-        try {
-          events::PublishScope scope(sql, record.item.attempt);  // its events go with it
-          runHandler(record, sql);
-          sql << "RELEASE SAVEPOINT inbox_item";
-          done.push_back(record.item.id);
-          for (auto& delivery : scope.takeDeferred()) after_commit.push_back(std::move(delivery));
-          continue;
-        } catch (const switchboard::RetryLater& e) {
-          failure.error = e.what();
-          failure.after = e.after();
-        } catch (const std::exception& e) {
-          failure.error = e.what();
-        } catch (...) {
-          failure.error = "a non-standard exception";
-        }
-        sql << "ROLLBACK TO SAVEPOINT inbox_item";
-        sql << "RELEASE SAVEPOINT inbox_item";
-        failed_here.push_back(std::move(failure));
-      }
-      store_.markDone(sql, done, toMs(clock_.now()));
-      succeeded = done.size();
+      processChunk(sql, batch, next, &held, chunk);
       tx.commit();
-      for (auto& delivery : after_commit) delivery();
     } catch (const std::exception& e) {
-      // Nothing of this transaction is committed: each of its items is retried.
-      log_->error("inbox: {} processed items could not be committed: {}", next - first, e.what());
-      failed_here.clear();
-      succeeded = 0;
-      for (std::size_t i = first; i < next; ++i)
-        failed_here.push_back({batch[i], e.what(), std::nullopt});
+      // Nothing of this transaction is committed: each of its items, and the rest of the batch
+      // (the next transaction would likely fail the same way), is retried after a backoff.
+      log_->error("inbox: {} items could not be processed and committed: {}", batch.size() - first,
+                  e.what());
+      chunk = {};
+      for (std::size_t i = first; i < batch.size(); ++i)
+        chunk.failed.push_back({batch[i], e.what(), std::nullopt});
+      next = batch.size();
     }
-    metrics_.inbox_processed.fetch_add(succeeded);
-    failed.insert(failed.end(), failed_here.begin(), failed_here.end());
+    metrics_.inbox_processed.fetch_add(chunk.done.size());
+    for (auto& delivery : chunk.after_commit) delivery();
+    failed.insert(failed.end(), chunk.failed.begin(), chunk.failed.end());
   }
   return failed;
 }

@@ -1,7 +1,7 @@
-// Workers that claim due inbox items and hand them to their plugins inside one transaction per
-// claimed batch that also marks them done (each item in its own savepoint, so one failure
-// undoes only its own effects); a failed item gets a retry (backoff with full jitter) or the
-// dead state. One commit (one fsync) per batch, not per item.
+// Workers that claim due inbox items and hand them to their plugins inside the transaction that
+// claimed them and marks them done (each item in its own savepoint, so one failure undoes only
+// its own effects); a failed item gets a retry (backoff with full jitter) or the dead state.
+// One commit per batch, not per item, and none for the claim alone.
 #pragma once
 
 #include <spdlog/logger.h>
@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -56,8 +57,19 @@ class Workers {
     std::string error;
     std::optional<std::chrono::milliseconds> after;  // RetryLater: no sooner than this
   };
-  // Runs `batch` in one transaction; returns the items that failed, with their errors.
-  std::vector<Failure> processBatch(const std::vector<const Record*>& batch);
+  // What one transaction did with part of a batch.
+  struct Chunk {
+    std::vector<std::int64_t> done;
+    std::vector<Failure> failed;
+    std::vector<std::function<void()>> after_commit;  // inline event deliveries
+  };
+  // Runs batch[next...] in `sql`'s transaction, each item in a savepoint, until the transaction
+  // has held SQLite's write lock for long enough; marks the processed ones done. `held`: the
+  // items whose leases are still ours (all of them when nullptr). Advances `next`.
+  void processChunk(soci::session& sql, const std::vector<const Record*>& batch, std::size_t& next,
+                    const std::set<std::int64_t>* held, Chunk& chunk);
+  // Runs batch[next...] in as many transactions as it takes; returns the items that failed.
+  std::vector<Failure> processRest(const std::vector<const Record*>& batch, std::size_t next);
   // An upstream call job: its call outside any transaction, then its record step in its own.
   std::optional<Failure> processCall(const Record& record, const switchboard::UpstreamCallJob& job);
   void recordFailure(const Failure& failure);

@@ -97,10 +97,12 @@ bool InboxStore::insert(soci::session& tx, const NewItem& item) {
 
 std::vector<bool> InboxStore::insertBatch(std::vector<NewItem>& items) {
   if (!db_.isPostgres()) {
-    auto session = db_.session();
+    // Durable when this returns, its fsync made after the commit has let the workers write.
+    auto session = db_.sessionWithoutFlush();
     soci::transaction tx(*session);
     auto inserted = insertEach(*session, items);
     tx.commit();
+    db_.flushLog(*session);
     return inserted;
   }
   // A batch that failed because its connection was gone (a restart or failover since the last

@@ -74,6 +74,20 @@ std::unique_ptr<soci::session> Database::sessionWithoutFlush() {
   return s;
 }
 
+void Database::flushLog(soci::session& s) {
+  if (isPostgres()) throw std::logic_error("flushLog: SQLite only");
+  auto* db = static_cast<soci::sqlite3_session_backend*>(s.get_backend())->conn_;
+  sqlite_api::sqlite3_file* log = nullptr;
+  if (sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &log) != SQLITE_OK)
+    throw std::runtime_error("cannot reach the database's write-ahead log");
+  // The WAL's own file and sync call: what a synchronous=FULL commit does after writing its
+  // frames (a connection that has committed in WAL mode has the log open).
+  if (!log || !log->pMethods) throw std::runtime_error("the write-ahead log is not open");
+  if (const int rc = log->pMethods->xSync(log, SQLITE_SYNC_NORMAL); rc != SQLITE_OK)
+    throw std::runtime_error(std::string("cannot flush the write-ahead log: ") +
+                             sqlite_api::sqlite3_errstr(rc));
+}
+
 void Database::setFlush(soci::session& s, bool flush) {
   // A pooled connection keeps its setting from lease to lease; most leases find it as wanted.
   {

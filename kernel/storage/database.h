@@ -36,6 +36,11 @@ class Database final : public switchboard::Store {
   // commit is undone: the inbox's claims and its processing, whose "done" mark is in the same
   // transaction. Saves a flush per such commit, which dominated a lightly loaded inbox.
   std::unique_ptr<soci::session> sessionWithoutFlush();
+  // SQLite: puts every commit made so far on `s` (a sessionWithoutFlush()) on disk, as a
+  // session()'s commit would have, but after the commit has released the write lock: a
+  // synchronous=FULL commit holds it through the fsync, and every other writer waits through
+  // it too. For the group commit: commit, flushLog, then acknowledge. Throws on PostgreSQL.
+  void flushLog(soci::session& s);
   bool isPostgres() const { return backend_ == "postgresql"; }
   // After a failure on `s`: was it the connection (the server went away), not the statement?
   bool broken(soci::session& s) const;

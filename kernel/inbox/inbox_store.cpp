@@ -98,10 +98,15 @@ bool InboxStore::insert(soci::session& tx, const NewItem& item) {
 std::vector<bool> InboxStore::insertBatch(std::vector<NewItem>& items) {
   if (!db_.isPostgres()) {
     // Durable when this returns, its fsync made after the commit has let the workers write.
+    auto turn = db_.writeTurn();
     auto session = db_.sessionWithoutFlush();
-    soci::transaction tx(*session);
-    auto inserted = insertEach(*session, items);
-    tx.commit();
+    std::vector<bool> inserted;
+    {
+      soci::transaction tx(*session);
+      inserted = insertEach(*session, items);
+      tx.commit();
+    }
+    turn.unlock();
     db_.flushLog(*session);
     return inserted;
   }

@@ -109,6 +109,7 @@ int Workers::runOnce() {
     // hold of its write lock) instead of two. Undone (a failed commit, a crash), the rows are
     // as they were: due, their attempt not counted. Undone by a power loss, the items are
     // processed again: their effects and their "done" marks go together.
+    auto turn = db_.writeTurn();
     auto session = db_.sessionWithoutFlush();
     soci::session& sql = *session;
     soci::transaction tx(sql);
@@ -153,6 +154,7 @@ std::optional<Workers::Failure> Workers::processCall(const Record& record,
   try {
     // Undone by a power loss, the call is made again under the same idempotency key, as after
     // a crash between the call and this commit.
+    auto turn = db_.writeTurn();
     auto session = db_.sessionWithoutFlush();
     soci::session& sql = *session;
     soci::transaction tx(sql);
@@ -171,6 +173,7 @@ std::optional<Workers::Failure> Workers::processCall(const Record& record,
     }
     store_.markDone(sql, {record.item.id}, toMs(clock_.now()));
     tx.commit();
+    turn.unlock();
     metrics_.inbox_processed.fetch_add(1);
     for (auto& delivery : after_commit) delivery();
   } catch (const switchboard::RetryLater& e) {
@@ -229,6 +232,7 @@ std::vector<Workers::Failure> Workers::processRest(const std::vector<const Recor
     const std::size_t first = next;
     Chunk chunk;
     try {
+      auto turn = db_.writeTurn();
       auto session = db_.sessionWithoutFlush();
       soci::session& sql = *session;
       soci::transaction tx(sql);

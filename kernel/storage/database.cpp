@@ -74,6 +74,28 @@ std::unique_ptr<soci::session> Database::sessionWithoutFlush() {
   return s;
 }
 
+namespace {
+thread_local bool holds_write_turn = false;
+}  // namespace
+
+WriteTurn::WriteTurn(std::mutex& turn) {
+  if (holds_write_turn) return;
+  turn.lock();
+  turn_ = &turn;
+  holds_write_turn = true;
+}
+
+void WriteTurn::unlock() {
+  if (!turn_) return;
+  holds_write_turn = false;
+  std::exchange(turn_, nullptr)->unlock();
+}
+
+WriteTurn Database::writeTurn() {
+  if (isPostgres()) return {};
+  return WriteTurn(write_turn_);
+}
+
 void Database::flushLog(soci::session& s) {
   if (isPostgres()) throw std::logic_error("flushLog: SQLite only");
   auto* db = static_cast<soci::sqlite3_session_backend*>(s.get_backend())->conn_;

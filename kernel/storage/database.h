@@ -10,12 +10,30 @@
 #include <mutex>
 #include <string>
 #include <unordered_set>
+#include <utility>
 
 #include "storage/storage_url.h"
 #include "storage/wal_checkpointer.h"
 #include "switchboard/store.h"
 
 namespace switchboard::kernel::storage {
+
+// A writer's turn (Database::writeTurn), held until destroyed or unlock().
+class WriteTurn {
+ public:
+  WriteTurn() = default;
+  // Waits for `turn`, unless this thread holds a turn already: a write it makes meanwhile on
+  // another connection (a plugin's, outside the worker's transaction) then meets SQLite's lock
+  // and its busy timeout, as it would without turns, instead of waiting for itself forever.
+  explicit WriteTurn(std::mutex& turn);
+  ~WriteTurn() { unlock(); }
+  WriteTurn(WriteTurn&& other) noexcept : turn_(std::exchange(other.turn_, nullptr)) {}
+  WriteTurn& operator=(WriteTurn&&) = delete;
+  void unlock();
+
+ private:
+  std::mutex* turn_ = nullptr;
+};
 
 class Database final : public switchboard::Store {
  public:
@@ -42,6 +60,12 @@ class Database final : public switchboard::Store {
   // it too. For the group commit: commit, flushLog, then acknowledge. Throws on PostgreSQL.
   void flushLog(soci::session& s);
   bool isPostgres() const { return backend_ == "postgresql"; }
+  // SQLite has one writer at a time, and a connection that finds the write lock taken polls for
+  // it (retrySoon). The kernel's own writers (group commit, inbox workers) instead take turns
+  // here, each sleeping until the one before it is done: no polling, no wake-ups for nothing.
+  // Take the turn before leasing the session (a turn-holder may need a second connection while
+  // the others wait) and hold it until the transaction has ended. Unlocked on PostgreSQL.
+  WriteTurn writeTurn();
   // After a failure on `s`: was it the connection (the server went away), not the statement?
   bool broken(soci::session& s) const;
 
@@ -60,6 +84,7 @@ class Database final : public switchboard::Store {
   void setFlush(soci::session& s, bool flush);  // switches only when the connection differs
   void reopen(soci::session& s);                // a PostgreSQL connection the server dropped
 
+  std::mutex write_turn_;
   std::mutex relaxed_mutex_;
   std::unordered_set<const void*> relaxed_;  // connections (backends) set not to flush
 

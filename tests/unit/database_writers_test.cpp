@@ -1,16 +1,21 @@
-// A SQLite commit that acknowledges something is on disk: a session()'s commit syncs the
-// write-ahead log itself; a sessionWithoutFlush() commit does not, and flushLog() then does
-// (the group commit's way: the fsync after the commit has released the write lock). The syncs
-// are counted where they happen, at fdatasync on the log's file descriptor.
+// SQLite's writers in one process. A commit that acknowledges something is on disk: a
+// session()'s commit syncs the write-ahead log itself; a sessionWithoutFlush() commit does not,
+// and flushLog() then does (the group commit's way: the fsync after the commit has released the
+// write lock); the syncs are counted where they happen, at fdatasync on the log's descriptor.
+// The kernel's writers take turns (writeTurn) instead of polling for the write lock.
 #include <dlfcn.h>
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <future>
 #include <string>
+#include <thread>
 
 #include "storage/database.h"
+#include "support/eventually.h"
 #include "support/temp_dir.h"
 
 namespace {
@@ -66,6 +71,32 @@ TEST(DatabaseFlush, AFlushLogAfterAnUnflushedCommitSyncsTheLogAsADurableCommitDo
   int rows = 0;
   *s << "SELECT COUNT(*) FROM t", soci::into(rows);
   EXPECT_EQ(rows, 2);
+}
+
+TEST(WriteTurns, AWriterWaitsForTheTurnAndATurnHolderIsNeverMadeToWaitForItself) {
+  sbtest::TempDir dir;
+  Database db(*StorageUrl::parse("sqlite://" + (dir.path() / "sb.db").string()), 2);
+  std::atomic<bool> second_has_it{false};
+  std::promise<bool> outcome;
+  auto result = outcome.get_future();
+  // On a thread of its own: were the holder made to wait for itself, the test fails, not hangs.
+  std::thread([&db, &second_has_it, outcome = std::move(outcome)]() mutable {
+    auto turn = db.writeTurn();
+    { auto again = db.writeTurn(); }  // the holder's handler writing on another connection
+    std::thread second([&] {
+      auto mine = db.writeTurn();
+      second_has_it = true;
+    });
+    // Something that must not happen while the turn is held: given 200 ms to happen.
+    const bool jumped =
+        sbtest::eventually([&] { return second_has_it.load(); }, std::chrono::milliseconds(200));
+    turn.unlock();
+    second.join();
+    outcome.set_value(!jumped && second_has_it);
+  }).detach();
+  ASSERT_EQ(result.wait_for(std::chrono::seconds(10)), std::future_status::ready)
+      << "a turn's holder waited for its own turn";
+  EXPECT_TRUE(result.get()) << "the second writer did not wait for the first's turn";
 }
 
 }  // namespace

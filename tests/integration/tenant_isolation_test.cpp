@@ -512,74 +512,65 @@ struct ReadToSave {
   std::function<std::int64_t(soci::session&, Repos&, const Seeded&)> counter;
 };
 
+// A case of a repository's row: `read` is the locking read under test, `bump` adds one to the
+// counter `count` reads, `save` writes the row back whole.
+template <typename Row>
+struct RowCase {
+  using Read = std::function<std::optional<Row>(soci::session&, Repos&, const Seeded&)>;
+  std::function<void(Row&)> bump;
+  std::function<std::int64_t(const Row&)> count;
+  std::function<void(soci::session&, Repos&, const Row&)> save;
+
+  ReadToSave operator()(std::string method, Read read) const {
+    return {std::move(method),
+            [read, *this](soci::session& db, Repos& r, const Seeded& s) -> std::function<void()> {
+              auto row = read(db, r, s).value();
+              return [&db, &r, row, bump = bump, save = save]() mutable {
+                bump(row);
+                save(db, r, row);
+              };
+            },
+            [read, count = count](soci::session& db, Repos& r, const Seeded& s) {
+              return count(read(db, r, s).value());
+            }};
+  }
+};
+
 std::vector<ReadToSave> readToSaveCases() {
+  const RowCase<Customer> customer{
+      [](Customer& c) { ++c.call_count; }, [](const Customer& c) { return c.call_count; },
+      [](soci::session& db, Repos& r, const Customer& c) { r.customers.save(db, "alpha", c); }};
+  const RowCase<Call> call{
+      [](Call& c) { ++c.duration_seconds; }, [](const Call& c) { return c.duration_seconds; },
+      [](soci::session& db, Repos& r, const Call& c) { r.calls.save(db, "alpha", c); }};
+  const RowCase<Appointment> appointment{
+      [](Appointment& a) { a.calcom_booking_id = a.calcom_booking_id.value_or(0) + 1; },
+      [](const Appointment& a) { return a.calcom_booking_id.value_or(0); },
+      [](soci::session& db, Repos& r, const Appointment& a) {
+        r.appointments.save(db, "alpha", a);
+      }};
   return {
-      {"Customers::get",
-       [](auto& db, Repos& r, const Seeded& s) -> std::function<void()> {
-         auto c = r.customers.get(db, "alpha", s.customer.id).value();
-         return [&db, &r, c]() mutable {
-           ++c.call_count;
-           r.customers.save(db, "alpha", c);
-         };
-       },
-       [](auto& db, Repos& r, const Seeded& s) -> std::int64_t {
-         return r.customers.get(db, "alpha", s.customer.id)->call_count;
-       }},
-      {"Customers::byPhone",
-       [](auto& db, Repos& r, const Seeded&) -> std::function<void()> {
-         auto c = r.customers.byPhone(db, "alpha", kSharedPhone).value();
-         return [&db, &r, c]() mutable {
-           ++c.call_count;
-           r.customers.save(db, "alpha", c);
-         };
-       },
-       [](auto& db, Repos& r, const Seeded&) -> std::int64_t {
-         return r.customers.byPhone(db, "alpha", kSharedPhone)->call_count;
-       }},
-      {"Calls::get",
-       [](auto& db, Repos& r, const Seeded& s) -> std::function<void()> {
-         auto c = r.calls.get(db, "alpha", s.call.id).value();
-         return [&db, &r, c]() mutable {
-           ++c.duration_seconds;
-           r.calls.save(db, "alpha", c);
-         };
-       },
-       [](auto& db, Repos& r, const Seeded& s) -> std::int64_t {
-         return r.calls.get(db, "alpha", s.call.id)->duration_seconds;
-       }},
-      {"Calls::adminByRef",
-       [](auto& db, Repos& r, const Seeded& s) -> std::function<void()> {
-         auto c = r.calls.adminByRef(db, s.call.ref).value();
-         return [&db, &r, c]() mutable {
-           ++c.duration_seconds;
-           r.calls.save(db, "alpha", c);
-         };
-       },
-       [](auto& db, Repos& r, const Seeded& s) -> std::int64_t {
-         return r.calls.adminByRef(db, s.call.ref)->duration_seconds;
-       }},
-      {"Appointments::get",
-       [](auto& db, Repos& r, const Seeded& s) -> std::function<void()> {
-         auto a = r.appointments.get(db, "alpha", s.appointment.id).value();
-         return [&db, &r, a]() mutable {
-           a.calcom_booking_id = a.calcom_booking_id.value_or(0) + 1;
-           r.appointments.save(db, "alpha", a);
-         };
-       },
-       [](auto& db, Repos& r, const Seeded& s) -> std::int64_t {
-         return r.appointments.get(db, "alpha", s.appointment.id)->calcom_booking_id.value_or(0);
-       }},
-      {"Appointments::byCalcomUid",
-       [](auto& db, Repos& r, const Seeded& s) -> std::function<void()> {
-         auto a = r.appointments.byCalcomUid(db, "alpha", s.appointment.calcom_booking_uid).value();
-         return [&db, &r, a]() mutable {
-           a.calcom_booking_id = a.calcom_booking_id.value_or(0) + 1;
-           r.appointments.save(db, "alpha", a);
-         };
-       },
-       [](auto& db, Repos& r, const Seeded& s) -> std::int64_t {
-         return r.appointments.get(db, "alpha", s.appointment.id)->calcom_booking_id.value_or(0);
-       }},
+      customer("Customers::get",
+               [](auto& db, Repos& r, const Seeded& s) {
+                 return r.customers.get(db, "alpha", s.customer.id);
+               }),
+      customer("Customers::byPhone",
+               [](auto& db, Repos& r, const Seeded&) {
+                 return r.customers.byPhone(db, "alpha", kSharedPhone);
+               }),
+      call("Calls::get",
+           [](auto& db, Repos& r, const Seeded& s) { return r.calls.get(db, "alpha", s.call.id); }),
+      call("Calls::adminByRef",
+           [](auto& db, Repos& r, const Seeded& s) { return r.calls.adminByRef(db, s.call.ref); }),
+      appointment("Appointments::get",
+                  [](auto& db, Repos& r, const Seeded& s) {
+                    return r.appointments.get(db, "alpha", s.appointment.id);
+                  }),
+      appointment("Appointments::byCalcomUid",
+                  [](auto& db, Repos& r, const Seeded& s) {
+                    return r.appointments.byCalcomUid(db, "alpha",
+                                                      s.appointment.calcom_booking_uid);
+                  }),
   };
 }
 

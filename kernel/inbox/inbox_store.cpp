@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 #include <soci/soci.h>
 
+#include <map>
 #include <set>
 #include <tuple>
 
@@ -15,9 +16,16 @@ namespace {
 
 using ll = long long;  // what SOCI binds as a 64-bit integer
 
+// The body and headers live in inbox_payloads (written once; the inbox row changes state).
+// Scalar subqueries, not a join, so that a claim's UPDATE can return them too.
 constexpr const char* kColumns =
-    "id, kind, source, handler, type, dedupe_key, tenant, payload, headers, state, attempts, "
+    "id, kind, source, handler, type, dedupe_key, tenant, "
+    "(SELECT payload FROM inbox_payloads p WHERE p.id = inbox.id), "
+    "(SELECT headers FROM inbox_payloads p WHERE p.id = inbox.id), state, attempts, "
     "run_at_ms, received_at_ms, last_error, finished_at_ms";
+
+constexpr const char* kInsertPayload =
+    "INSERT INTO inbox_payloads (id, payload, headers) VALUES (:id, :payload, :headers)";
 
 using switchboard::sql::int64At;
 
@@ -84,15 +92,17 @@ bool InboxStore::insert(soci::session& tx, const NewItem& item) {
   const ll received = item.received_ms, run_at = item.run_at_ms;
   soci::statement st =
       (tx.prepare << "INSERT INTO inbox (kind, source, handler, type, dedupe_key, tenant, "
-                     "payload, headers, state, attempts, run_at_ms, received_at_ms) "
-                     "VALUES (:kind, :source, :handler, :type, :key, :tenant, :payload, "
-                     ":headers, 'pending', 0, :run_at, :received) "
+                     "state, attempts, run_at_ms, received_at_ms) "
+                     "VALUES (:kind, :source, :handler, :type, :key, :tenant, "
+                     "'pending', 0, :run_at, :received) "
                      "ON CONFLICT DO NOTHING RETURNING id",
        soci::use(item.kind), soci::use(item.source), soci::use(item.handler), soci::use(item.type),
-       soci::use(item.dedupe_key), soci::use(item.tenant), soci::use(item.payload),
-       soci::use(headers), soci::use(run_at), soci::use(received), soci::into(id, ind));
+       soci::use(item.dedupe_key), soci::use(item.tenant), soci::use(run_at), soci::use(received),
+       soci::into(id, ind));
   st.execute(true);
-  return st.got_data();
+  if (!st.got_data()) return false;
+  tx << kInsertPayload, soci::use(id), soci::use(item.payload), soci::use(headers);
+  return true;
 }
 
 std::vector<bool> InboxStore::insertBatch(std::vector<NewItem>& items) {
@@ -134,11 +144,15 @@ std::vector<bool> InboxStore::insertEach(soci::session& tx, std::vector<NewItem>
   ll run_at = 0, received = 0;
   soci::statement st =
       (tx.prepare << "INSERT INTO inbox (kind, source, handler, type, dedupe_key, tenant, "
-                     "payload, headers, state, attempts, run_at_ms, received_at_ms) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT DO NOTHING",
+                     "state, attempts, run_at_ms, received_at_ms) "
+                     "VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT DO NOTHING",
        soci::use(row.kind), soci::use(row.source), soci::use(row.handler), soci::use(row.type),
-       soci::use(row.dedupe_key), soci::use(row.tenant), soci::use(row.payload), soci::use(headers),
-       soci::use(run_at), soci::use(received));
+       soci::use(row.dedupe_key), soci::use(row.tenant), soci::use(run_at), soci::use(received));
+  // The body goes with the row just inserted (a duplicate's body is not stored).
+  soci::statement body =
+      (tx.prepare << "INSERT INTO inbox_payloads (id, payload, headers) "
+                     "VALUES (last_insert_rowid(), ?, ?)",
+       soci::use(row.payload), soci::use(headers));
   // The row is bound once; each item is swapped into it (no copy) and back after its step, so
   // the batch is intact for a retry when the transaction fails.
   auto exchange = [&row](NewItem& item) {
@@ -158,46 +172,46 @@ std::vector<bool> InboxStore::insertEach(soci::session& tx, std::vector<NewItem>
     received = item.received_ms;
     try {
       st.execute(true);
+      inserted[i] = st.get_affected_rows() == 1;
+      if (inserted[i]) body.execute(true);
     } catch (...) {
       exchange(item);
       throw;
     }
     exchange(item);
-    inserted[i] = st.get_affected_rows() == 1;
   }
   return inserted;
 }
 
 std::vector<bool> InboxStore::insertMultiRow(soci::session& tx, const std::vector<NewItem>& items) {
-  // PostgreSQL: one multi-row INSERT per chunk, since a statement per row costs a prepare and
-  // three round trips, which dominated the group commit. RETURNING names the rows written; the
-  // first occurrence of a returned key is the new row, the rest are duplicates.
-  constexpr std::size_t kChunk = 200;  // 10 parameters a row, far below either backend's limit
+  // PostgreSQL: one multi-row INSERT per chunk for the rows and one for their bodies, since a
+  // statement per row costs a prepare and three round trips, which dominated the group commit.
+  // RETURNING names the rows written; the first occurrence of a returned key is the new row,
+  // the rest are duplicates.
+  constexpr std::size_t kChunk = 200;  // 8 parameters a row, far below either backend's limit
   std::vector<bool> inserted(items.size(), false);
   for (std::size_t from = 0; from < items.size(); from += kChunk) {
     const std::size_t to = std::min(items.size(), from + kChunk);
-    std::vector<std::string> headers;
     std::vector<ll> times;
-    headers.reserve(to - from);
     times.reserve(2 * (to - from));
     std::string sql =
-        "INSERT INTO inbox (kind, source, handler, type, dedupe_key, tenant, payload, headers, "
-        "state, attempts, run_at_ms, received_at_ms) VALUES ";
+        "INSERT INTO inbox (kind, source, handler, type, dedupe_key, tenant, state, attempts, "
+        "run_at_ms, received_at_ms) VALUES ";
+    // SOCI's PostgreSQL backend wants `:name` parameters (it rewrites them to $n).
+    const auto p = [](const char* name, std::size_t n) {
+      return ":" + std::string(name) + std::to_string(n);
+    };
     soci::statement st(tx);
     for (std::size_t i = from; i < to; ++i) {
       const auto& item = items[i];
-      headers.push_back(headersToJson(item.headers));
+      const std::size_t n = i - from;
       times.push_back(item.run_at_ms);
       times.push_back(item.received_ms);
-      // SOCI's PostgreSQL backend wants `:name` parameters (it rewrites them to $n).
-      const auto p = [n = i - from](const char* name) {
-        return ":" + std::string(name) + std::to_string(n);
-      };
-      sql += (i > from ? ", (" : "(") + p("k") + ", " + p("s") + ", " + p("h") + ", " + p("t") +
-             ", " + p("d") + ", " + p("n") + ", " + p("p") + ", " + p("x") + ", 'pending', 0, " +
-             p("r") + ", " + p("v") + ")";
+      sql += (i > from ? ", (" : "(") + p("k", n) + ", " + p("s", n) + ", " + p("h", n) + ", " +
+             p("t", n) + ", " + p("d", n) + ", " + p("n", n) + ", 'pending', 0, " + p("r", n) +
+             ", " + p("v", n) + ")";
     }
-    sql += " ON CONFLICT DO NOTHING RETURNING kind, source, handler, dedupe_key";
+    sql += " ON CONFLICT DO NOTHING RETURNING id, kind, source, handler, dedupe_key";
     for (std::size_t i = from; i < to; ++i) {
       const auto& item = items[i];
       const std::size_t j = i - from;
@@ -207,8 +221,6 @@ std::vector<bool> InboxStore::insertMultiRow(soci::session& tx, const std::vecto
       st.exchange(soci::use(item.type));
       st.exchange(soci::use(item.dedupe_key));
       st.exchange(soci::use(item.tenant));
-      st.exchange(soci::use(item.payload));
-      st.exchange(soci::use(headers[j]));
       st.exchange(soci::use(times[2 * j]));
       st.exchange(soci::use(times[2 * j + 1]));
     }
@@ -217,14 +229,37 @@ std::vector<bool> InboxStore::insertMultiRow(soci::session& tx, const std::vecto
     st.alloc();
     st.prepare(sql);
     st.define_and_bind();
-    std::set<std::tuple<std::string, std::string, std::string, std::string>> written;
+    std::map<std::tuple<std::string, std::string, std::string, std::string>, ll> written;
     for (bool more = st.execute(true); more; more = st.fetch())
-      written.emplace(row.get<std::string>(0), row.get<std::string>(1), row.get<std::string>(2),
-                      row.get<std::string>(3));
+      written.emplace(std::make_tuple(row.get<std::string>(1), row.get<std::string>(2),
+                                      row.get<std::string>(3), row.get<std::string>(4)),
+                      switchboard::sql::int64At(row, 0));
+    std::vector<ll> ids;
+    std::vector<std::string> headers;
+    std::vector<std::size_t> bodies;  // which items' bodies to store
     for (std::size_t i = from; i < to; ++i) {
       const auto& item = items[i];
-      inserted[i] = written.erase({item.kind, item.source, item.handler, item.dedupe_key}) == 1;
+      auto it = written.find({item.kind, item.source, item.handler, item.dedupe_key});
+      if (it == written.end()) continue;
+      inserted[i] = true;
+      ids.push_back(it->second);
+      headers.push_back(headersToJson(item.headers));
+      bodies.push_back(i);
+      written.erase(it);
     }
+    if (bodies.empty()) continue;
+    std::string body_sql = "INSERT INTO inbox_payloads (id, payload, headers) VALUES ";
+    soci::statement body(tx);
+    for (std::size_t n = 0; n < bodies.size(); ++n) {
+      body_sql += (n ? ", (" : "(") + p("i", n) + ", " + p("p", n) + ", " + p("x", n) + ")";
+      body.exchange(soci::use(ids[n]));
+      body.exchange(soci::use(items[bodies[n]].payload));
+      body.exchange(soci::use(headers[n]));
+    }
+    body.alloc();
+    body.prepare(body_sql);
+    body.define_and_bind();
+    body.execute(true);
   }
   return inserted;
 }

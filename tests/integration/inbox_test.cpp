@@ -2,7 +2,9 @@
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
+#include "inbox/inbox_store.h"
 #include "storage/database.h"
+#include "storage/migrations.h"
 #include "support/eventually.h"
 #include "support/http_client.h"
 #include "support/inbox_idle.h"
@@ -257,6 +259,57 @@ TEST_P(Inbox, OnlyTheInboxsOwnCommitsSkipTheFlush) {
   EXPECT_FALSE(flushes(*db.sessionWithoutFlush()));
   EXPECT_TRUE(flushes(*db.session()));
   EXPECT_TRUE(flushes(*db.session()));
+}
+
+// The store itself: a row's body and kept headers (stored apart from the row, which changes
+// state) come back with it when claimed and read; a duplicate in the same batch stores neither
+// its row nor its body; a purged row takes its body with it.
+TEST_P(Inbox, BodiesAreKeptWithTheirRowsAndPurgedWithThem) {
+  switchboard::kernel::storage::Database db(
+      *switchboard::kernel::storage::StorageUrl::parse(storageUrl()), 2);
+  switchboard::kernel::storage::migrate(db, "kernel",
+                                        switchboard::kernel::storage::kernelMigrations(GetParam()));
+  switchboard::kernel::inbox::InboxStore store(db);
+  auto item = [](const std::string& key, const std::string& body) {
+    switchboard::kernel::inbox::NewItem i;
+    i.kind = "webhook";
+    i.source = "courier";
+    i.handler = "webhook";
+    i.type = "parcel.sent";
+    i.dedupe_key = key;
+    i.payload = body;
+    i.headers = {{"x-sig", "sig-" + key}};
+    i.received_ms = i.run_at_ms = 1000;
+    return i;
+  };
+  EXPECT_EQ(store.insertBatch({item("a", "body a"), item("b", "body b"), item("a", "other")}),
+            (std::vector<bool>{true, true, false}));
+  EXPECT_EQ(store.insertBatch({item("b", "late b")}), std::vector<bool>{false});
+
+  const auto claimed = store.claim("w1", 10, 2000, 5000);
+  ASSERT_EQ(claimed.size(), 2u);
+  for (const auto& r : claimed) {
+    EXPECT_EQ(r.item.payload, "body " + r.item.key);
+    ASSERT_EQ(r.item.headers.size(), 1u);
+    EXPECT_EQ(r.item.headers[0].value, "sig-" + r.item.key);
+  }
+  const auto b = store.get(claimed[1].item.id);
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->item.payload, "body b");
+
+  auto session = db.session();
+  {
+    soci::transaction tx(*session);
+    store.markDone(*session, {claimed[0].item.id}, 3000);
+    tx.commit();
+  }
+  EXPECT_EQ(store.purgeDone(3001), 1);
+  long long bodies = 0, body_of_b = 0;
+  *session << "SELECT COUNT(*) FROM inbox_payloads", soci::into(bodies);
+  *session << "SELECT COUNT(*) FROM inbox_payloads WHERE id = :id", soci::use(claimed[1].item.id),
+      soci::into(body_of_b);
+  EXPECT_EQ(bodies, 1);
+  EXPECT_EQ(body_of_b, 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Inbox, ::testing::Values("sqlite", "postgresql"),

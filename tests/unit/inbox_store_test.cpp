@@ -116,9 +116,10 @@ TEST_F(InboxStoreTest, ClaimTakesTheOldestDueRowsUpToTheLimit) {
   EXPECT_EQ(claimed[1].item.key, "b");
 }
 
-// SQLite's inbox was rebuilt (0004) to write its CHECKs as plain comparisons: an inbox from
-// before keeps its rows, ids and id sequence, and the constraints still hold.
-TEST(InboxUpgrade, TheRebuiltTableKeepsRowsIdsAndSequenceAndItsChecks) {
+// Upgrades of an inbox with rows in it. SQLite's inbox was rebuilt (0004) to write its CHECKs as
+// plain comparisons, and its bodies moved to inbox_payloads (0005): an inbox from before 0004
+// keeps its rows, their bodies and headers, ids and id sequence, and the constraints still hold.
+TEST(InboxUpgrade, TheRebuiltTableKeepsRowsBodiesIdsAndSequenceAndItsChecks) {
   sbtest::TempDir dir;
   switchboard::kernel::storage::Database db(*switchboard::kernel::storage::StorageUrl::parse(
                                                 "sqlite://" + (dir.path() / "u.db").string()),
@@ -129,24 +130,35 @@ TEST(InboxUpgrade, TheRebuiltTableKeepsRowsIdsAndSequenceAndItsChecks) {
     if (m.name < "0004") before.push_back(m);
   ASSERT_LT(before.size(), all.size());
   switchboard::kernel::storage::migrate(db, "kernel", before);
-  InboxStore store(db);
 
-  store.insertBatch({item("a"), item("b"), item("c")});
-  const auto claimed = store.claim("w1", 1, 2000, 5000);  // "a" is running
-  ASSERT_EQ(claimed.size(), 1u);
   long long c_id = 0;
   {
+    // Rows as that schema's store wrote them: the body in the row; "a" running.
     auto s = db.session();
+    for (const std::string key : {"a", "b", "c"})
+      *s << "INSERT INTO inbox (kind, source, handler, type, dedupe_key, payload, headers, "
+            "run_at_ms, received_at_ms) VALUES ('webhook', 'courier', 'webhook', 'parcel.sent', "
+            ":k, :p, '[[\"x-sig\", \"v1\"]]', 1000, 1000)",
+          soci::use(key), soci::use("{\"key\": \"" + key + "\"}");
+    *s << "UPDATE inbox SET state = 'running', lease_owner = 'w1', lease_until_ms = 5000, "
+          "run_at_ms = 5000, attempts = 1 WHERE dedupe_key = 'a'";
     *s << "SELECT id FROM inbox WHERE dedupe_key = 'c'", soci::into(c_id);
     *s << "DELETE FROM inbox WHERE dedupe_key = 'c'";  // the newest id is gone; not to be reused
   }
 
   switchboard::kernel::storage::migrate(db, "kernel", all);
 
-  const auto a = store.get(claimed[0].item.id);
-  ASSERT_TRUE(a);
-  EXPECT_EQ(a->state, "running");
-  EXPECT_EQ(a->item.key, "a");
+  InboxStore store(db);
+  const auto rows = store.list(std::nullopt, 10);
+  ASSERT_EQ(rows.size(), 2u);
+  const auto& a = rows[1];
+  EXPECT_EQ(a.item.key, "a");
+  EXPECT_EQ(a.state, "running");
+  EXPECT_EQ(a.item.payload, R"({"key": "a"})");
+  ASSERT_EQ(a.item.headers.size(), 1u);
+  EXPECT_EQ(a.item.headers[0].name, "x-sig");
+  EXPECT_EQ(a.item.headers[0].value, "v1");
+  EXPECT_EQ(rows[0].item.payload, R"({"key": "b"})");
   EXPECT_EQ(store.insertBatch({item("b")}), std::vector<bool>{false});  // still unique
   store.insertBatch({item("d")});
   auto s = db.session();

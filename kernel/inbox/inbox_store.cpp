@@ -108,16 +108,16 @@ bool InboxStore::insert(soci::session& tx, const NewItem& item) {
 std::vector<bool> InboxStore::insertBatch(std::vector<NewItem>& items) {
   if (!db_.isPostgres()) {
     // Durable when this returns, its fsync made after the commit has let the workers write.
-    auto turn = db_.writeTurn();
-    auto session = db_.sessionWithoutFlush();
+    // Its senders wait for it: before the workers.
+    auto turn = db_.writeTurn(/*urgent=*/true);
+    soci::session& session = turn.session();
     std::vector<bool> inserted;
     {
-      soci::transaction tx(*session);
-      inserted = insertEach(*session, items);
+      soci::transaction tx(session);
+      inserted = insertEach(session, items);
       tx.commit();
     }
-    turn.unlock();
-    db_.flushLog(*session);
+    turn.unlockAndFlush();
     return inserted;
   }
   // A batch that failed because its connection was gone (a restart or failover since the last
@@ -149,10 +149,9 @@ std::vector<bool> InboxStore::insertEach(soci::session& tx, std::vector<NewItem>
        soci::use(row.kind), soci::use(row.source), soci::use(row.handler), soci::use(row.type),
        soci::use(row.dedupe_key), soci::use(row.tenant), soci::use(run_at), soci::use(received));
   // The body goes with the row just inserted (a duplicate's body is not stored).
-  soci::statement body =
-      (tx.prepare << "INSERT INTO inbox_payloads (id, payload, headers) "
-                     "VALUES (last_insert_rowid(), ?, ?)",
-       soci::use(row.payload), soci::use(headers));
+  soci::statement body = (tx.prepare << "INSERT INTO inbox_payloads (id, payload, headers) "
+                                        "VALUES (last_insert_rowid(), ?, ?)",
+                          soci::use(row.payload), soci::use(headers));
   // The row is bound once; each item is swapped into it (no copy) and back after its step, so
   // the batch is intact for a retry when the transaction fails.
   auto exchange = [&row](NewItem& item) {

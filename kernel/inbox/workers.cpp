@@ -110,8 +110,7 @@ int Workers::runOnce() {
     // as they were: due, their attempt not counted. Undone by a power loss, the items are
     // processed again: their effects and their "done" marks go together.
     auto turn = db_.writeTurn();
-    auto session = db_.sessionWithoutFlush();
-    soci::session& sql = *session;
+    soci::session& sql = turn.session();
     soci::transaction tx(sql);
     claimed = store_.claim(sql, owner_, config_.batch, now, now + lease);
     if (claimed.empty()) return 0;
@@ -155,8 +154,7 @@ std::optional<Workers::Failure> Workers::processCall(const Record& record,
     // Undone by a power loss, the call is made again under the same idempotency key, as after
     // a crash between the call and this commit.
     auto turn = db_.writeTurn();
-    auto session = db_.sessionWithoutFlush();
-    soci::session& sql = *session;
+    soci::session& sql = turn.session();
     soci::transaction tx(sql);
     if (!store_.holdLeases(sql, {record.item.id}, owner_).count(record.item.id)) {
       // Another worker reclaimed it (our call outlived the lease): it calls again with the same
@@ -233,8 +231,7 @@ std::vector<Workers::Failure> Workers::processRest(const std::vector<const Recor
     Chunk chunk;
     try {
       auto turn = db_.writeTurn();
-      auto session = db_.sessionWithoutFlush();
-      soci::session& sql = *session;
+      soci::session& sql = turn.session();
       soci::transaction tx(sql);
       // Lock what is left of the batch and learn which leases are still ours (the last commit
       // let others in): one statement.

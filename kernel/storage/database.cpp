@@ -31,9 +31,16 @@ Database::Database(const StorageUrl& url, std::size_t pool_size,
       s.open(*soci::factory_postgresql(), url.conninfo);
     configure(s);
   }
+  if (url.backend == "sqlite" && url.sqlite_path != ":memory:") {
+    writer_ = std::make_unique<soci::session>(*soci::factory_sqlite3(),
+                                              "db=" + url.sqlite_path + " timeout=10");
+    configure(*writer_);
+    *writer_ << "PRAGMA synchronous=NORMAL";  // a sessionWithoutFlush(); see unlockAndFlush()
+  }
   if (checkpoint_errors && url.backend == "sqlite" && url.sqlite_path != ":memory:") {
     // The backstop (WalCheckpointer): 16 MB of log instead of 4.
     for (std::size_t i = 0; i < pool_size; ++i) pool_->at(i) << "PRAGMA wal_autocheckpoint=4096";
+    *writer_ << "PRAGMA wal_autocheckpoint=4096";
     checkpointer_ = std::make_unique<WalCheckpointer>(url.sqlite_path, checkpoint_every,
                                                       std::move(checkpoint_errors));
   }
@@ -76,38 +83,66 @@ std::unique_ptr<soci::session> Database::sessionWithoutFlush() {
 
 namespace {
 thread_local bool holds_write_turn = false;
-}  // namespace
 
-WriteTurn::WriteTurn(std::mutex& turn) {
-  if (holds_write_turn) return;
-  turn.lock();
-  turn_ = &turn;
-  holds_write_turn = true;
-}
-
-void WriteTurn::unlock() {
-  if (!turn_) return;
-  holds_write_turn = false;
-  std::exchange(turn_, nullptr)->unlock();
-}
-
-WriteTurn Database::writeTurn() {
-  if (isPostgres()) return {};
-  return WriteTurn(write_turn_);
-}
-
-void Database::flushLog(soci::session& s) {
-  if (isPostgres()) throw std::logic_error("flushLog: SQLite only");
+// The WAL's own file: what a synchronous=FULL commit syncs after writing its frames (a
+// connection that has committed in WAL mode has the log open, and keeps it until closed).
+sqlite_api::sqlite3_file* writeAheadLog(soci::session& s) {
+  if (s.get_backend_name() != "sqlite3") throw std::logic_error("unlockAndFlush: SQLite only");
   auto* db = static_cast<soci::sqlite3_session_backend*>(s.get_backend())->conn_;
   sqlite_api::sqlite3_file* log = nullptr;
   if (sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &log) != SQLITE_OK)
     throw std::runtime_error("cannot reach the database's write-ahead log");
-  // The WAL's own file and sync call: what a synchronous=FULL commit does after writing its
-  // frames (a connection that has committed in WAL mode has the log open).
   if (!log || !log->pMethods) throw std::runtime_error("the write-ahead log is not open");
+  return log;
+}
+
+void syncLog(sqlite_api::sqlite3_file* log) {
   if (const int rc = log->pMethods->xSync(log, SQLITE_SYNC_NORMAL); rc != SQLITE_OK)
     throw std::runtime_error(std::string("cannot flush the write-ahead log: ") +
                              sqlite_api::sqlite3_errstr(rc));
+}
+}  // namespace
+
+WriteTurn::WriteTurn(Database& db, WriteTurns* turns, bool urgent, soci::session* writer)
+    : db_(&db) {
+  if (!turns || holds_write_turn) return;
+  turns->take(urgent);
+  turns_ = turns;
+  writer_ = writer;
+  holds_write_turn = true;
+}
+
+WriteTurn::WriteTurn(WriteTurn&& other) noexcept
+    : db_(other.db_),
+      turns_(std::exchange(other.turns_, nullptr)),
+      writer_(std::exchange(other.writer_, nullptr)),
+      pooled_(std::move(other.pooled_)) {}
+
+soci::session& WriteTurn::session() {
+  if (writer_) return *writer_;
+  if (!pooled_) pooled_ = db_->sessionWithoutFlush();
+  return *pooled_;
+}
+
+void WriteTurn::unlock() {
+  writer_ = nullptr;
+  if (!turns_) return;
+  holds_write_turn = false;
+  std::exchange(turns_, nullptr)->give();
+}
+
+void WriteTurn::unlockAndFlush() {
+  soci::session& s = session();
+  sqlite_api::sqlite3_file* log = writeAheadLog(s);
+  unlock();
+  // The next holder may be writing frames through this file meanwhile: the sync needs only the
+  // descriptor, and covers whatever it has written so far too.
+  syncLog(log);
+}
+
+WriteTurn Database::writeTurn(bool urgent) {
+  if (isPostgres()) return WriteTurn(*this, nullptr, false, nullptr);
+  return WriteTurn(*this, &write_turns_, urgent, writer_.get());
 }
 
 void Database::setFlush(soci::session& s, bool flush) {

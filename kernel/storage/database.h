@@ -14,25 +14,45 @@
 
 #include "storage/storage_url.h"
 #include "storage/wal_checkpointer.h"
+#include "storage/write_turns.h"
 #include "switchboard/store.h"
 
 namespace switchboard::kernel::storage {
 
-// A writer's turn (Database::writeTurn), held until destroyed or unlock().
+class Database;
+
+// A writer's turn (Database::writeTurn), held until destroyed or unlock(), with the connection
+// to write on.
 class WriteTurn {
  public:
   WriteTurn() = default;
-  // Waits for `turn`, unless this thread holds a turn already: a write it makes meanwhile on
-  // another connection (a plugin's, outside the worker's transaction) then meets SQLite's lock
-  // and its busy timeout, as it would without turns, instead of waiting for itself forever.
-  explicit WriteTurn(std::mutex& turn);
-  ~WriteTurn() { unlock(); }
-  WriteTurn(WriteTurn&& other) noexcept : turn_(std::exchange(other.turn_, nullptr)) {}
+  WriteTurn(WriteTurn&& other) noexcept;
   WriteTurn& operator=(WriteTurn&&) = delete;
+  ~WriteTurn() { unlock(); }
+
+  // SQLite, the turn's holder: the connection only turn-holders write on. One connection keeps
+  // its page cache from turn to turn (SQLite empties a connection's cache when another has
+  // written since its last transaction, and every transaction then read its pages again).
+  // Otherwise (PostgreSQL; a thread that holds a turn already): a pooled connection.
+  // Either way a sessionWithoutFlush(): commits on it are flushed by unlockAndFlush(), or not.
+  soci::session& session();
   void unlock();
+  // SQLite: lets the next writer in, then puts every commit made on session() on disk, as a
+  // synchronous=FULL commit would have but without holding the write lock through the fsync.
+  // For the group commit: commit, unlockAndFlush, then acknowledge. Throws on PostgreSQL.
+  void unlockAndFlush();
 
  private:
-  std::mutex* turn_ = nullptr;
+  friend class Database;
+  // Waits for the turn, unless this thread holds one already: a write it makes meanwhile on
+  // another connection (a plugin's, outside the worker's transaction) then meets SQLite's lock
+  // and its busy timeout, as it would without turns, instead of waiting for itself forever.
+  WriteTurn(Database& db, WriteTurns* turns, bool urgent, soci::session* writer);
+
+  Database* db_ = nullptr;
+  WriteTurns* turns_ = nullptr;
+  soci::session* writer_ = nullptr;        // the writers' connection, while the turn is held
+  std::unique_ptr<soci::session> pooled_;  // leased on first use when there is no writer_
 };
 
 class Database final : public switchboard::Store {
@@ -54,18 +74,15 @@ class Database final : public switchboard::Store {
   // commit is undone: the inbox's claims and its processing, whose "done" mark is in the same
   // transaction. Saves a flush per such commit, which dominated a lightly loaded inbox.
   std::unique_ptr<soci::session> sessionWithoutFlush();
-  // SQLite: puts every commit made so far on `s` (a sessionWithoutFlush()) on disk, as a
-  // session()'s commit would have, but after the commit has released the write lock: a
-  // synchronous=FULL commit holds it through the fsync, and every other writer waits through
-  // it too. For the group commit: commit, flushLog, then acknowledge. Throws on PostgreSQL.
-  void flushLog(soci::session& s);
   bool isPostgres() const { return backend_ == "postgresql"; }
   // SQLite has one writer at a time, and a connection that finds the write lock taken polls for
   // it (retrySoon). The kernel's own writers (group commit, inbox workers) instead take turns
-  // here, each sleeping until the one before it is done: no polling, no wake-ups for nothing.
-  // Take the turn before leasing the session (a turn-holder may need a second connection while
-  // the others wait) and hold it until the transaction has ended. Unlocked on PostgreSQL.
-  WriteTurn writeTurn();
+  // here, each sleeping until the one before it is done: no polling, no wake-ups for nothing,
+  // and write on the turn's session(). Hold the turn until the transaction has ended. On
+  // PostgreSQL there is no turn to wait for; session() is a pooled connection.
+  // `urgent`: a writer someone is waiting for (the group commit, whose rows' senders wait for
+  // their acknowledgement) goes before the others waiting (the inbox's workers).
+  WriteTurn writeTurn(bool urgent = false);
   // After a failure on `s`: was it the connection (the server went away), not the statement?
   bool broken(soci::session& s) const;
 
@@ -84,7 +101,8 @@ class Database final : public switchboard::Store {
   void setFlush(soci::session& s, bool flush);  // switches only when the connection differs
   void reopen(soci::session& s);                // a PostgreSQL connection the server dropped
 
-  std::mutex write_turn_;
+  WriteTurns write_turns_;
+  std::unique_ptr<soci::session> writer_;  // SQLite: the turn-holders' connection (not pooled)
   std::mutex relaxed_mutex_;
   std::unordered_set<const void*> relaxed_;  // connections (backends) set not to flush
 

@@ -1,20 +1,26 @@
 // SQLite's writers in one process. A commit that acknowledges something is on disk: a
 // session()'s commit syncs the write-ahead log itself; a sessionWithoutFlush() commit does not,
-// and flushLog() then does (the group commit's way: the fsync after the commit has released the
-// write lock); the syncs are counted where they happen, at fdatasync on the log's descriptor.
-// The kernel's writers take turns (writeTurn) instead of polling for the write lock.
+// and a write turn's unlockAndFlush() then does (the group commit's way: the fsync after the
+// commit has let the next writer in); the syncs are counted where they happen, at fdatasync on
+// the log's descriptor.
+// The kernel's writers take turns (writeTurn) instead of polling for the write lock, an urgent
+// one first, and write on one connection of their own, whose page cache outlives their turns.
 #include <dlfcn.h>
 #include <gtest/gtest.h>
 #include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "storage/database.h"
+#include "storage/write_turns.h"
 #include "support/eventually.h"
 #include "support/temp_dir.h"
 
@@ -44,7 +50,7 @@ namespace {
 using switchboard::kernel::storage::Database;
 using switchboard::kernel::storage::StorageUrl;
 
-TEST(DatabaseFlush, AFlushLogAfterAnUnflushedCommitSyncsTheLogAsADurableCommitDoes) {
+TEST(DatabaseFlush, ADurableCommitSyncsTheLogAnUnflushedOneDoesNot) {
   sbtest::TempDir dir;
   Database db(*StorageUrl::parse("sqlite://" + (dir.path() / "sb.db").string()), 1);
   *db.session() << "CREATE TABLE t (v INTEGER NOT NULL)";
@@ -66,11 +72,28 @@ TEST(DatabaseFlush, AFlushLogAfterAnUnflushedCommitSyncsTheLogAsADurableCommitDo
     tx.commit();
   }
   EXPECT_EQ(log_syncs - before, 0) << "an unflushed commit does not wait for the disk";
-  db.flushLog(*s);
+}
+
+// The group commit's way: commit on the turn's connection (no sync of its own), let the next
+// writer in, then sync the log.
+TEST(DatabaseFlush, UnlockAndFlushSyncsTheLogAfterTheTurnsCommit) {
+  sbtest::TempDir dir;
+  Database db(*StorageUrl::parse("sqlite://" + (dir.path() / "sb.db").string()), 1);
+  *db.session() << "CREATE TABLE t (v INTEGER NOT NULL)";
+  auto turn = db.writeTurn(/*urgent=*/true);
+  const int before = log_syncs;
+  {
+    soci::transaction tx(turn.session());
+    turn.session() << "INSERT INTO t (v) VALUES (1)";
+    tx.commit();
+  }
+  EXPECT_EQ(log_syncs - before, 0) << "the turn's commit does not wait for the disk";
+  turn.unlockAndFlush();
   EXPECT_EQ(log_syncs - before, 1);
+  auto next = db.writeTurn();  // the turn was let go
   int rows = 0;
-  *s << "SELECT COUNT(*) FROM t", soci::into(rows);
-  EXPECT_EQ(rows, 2);
+  next.session() << "SELECT COUNT(*) FROM t", soci::into(rows);
+  EXPECT_EQ(rows, 1);
 }
 
 TEST(WriteTurns, AWriterWaitsForTheTurnAndATurnHolderIsNeverMadeToWaitForItself) {
@@ -97,6 +120,87 @@ TEST(WriteTurns, AWriterWaitsForTheTurnAndATurnHolderIsNeverMadeToWaitForItself)
   ASSERT_EQ(result.wait_for(std::chrono::seconds(10)), std::future_status::ready)
       << "a turn's holder waited for its own turn";
   EXPECT_TRUE(result.get()) << "the second writer did not wait for the first's turn";
+}
+
+// Writers waiting when the turn is given: the urgent one (the group commit, which senders wait
+// on) takes it, whichever of the others would have woken first. Repeated: without the priority
+// the urgent writer would be first by chance one time in five.
+TEST(WriteTurns, AnUrgentWriterTakesTheTurnBeforeTheOthersWaiting) {
+  using switchboard::kernel::storage::WriteTurns;
+  for (int round = 0; round < 20; ++round) {
+    WriteTurns turns;
+    turns.take(false);
+    std::mutex order_mutex;
+    std::vector<std::string> order;
+    auto writer = [&](std::string name, bool urgent) {
+      return std::thread([&, name, urgent] {
+        turns.take(urgent);
+        {
+          std::lock_guard lock(order_mutex);
+          order.push_back(name);
+        }
+        turns.give();
+      });
+    };
+    std::vector<std::thread> writers;
+    for (int i = 0; i < 4; ++i) {
+      writers.push_back(writer("worker", false));
+      ASSERT_TRUE(sbtest::eventually([&] { return turns.waiting() == i + 1; }));
+    }
+    writers.push_back(writer("commit", true));
+    ASSERT_TRUE(sbtest::eventually([&] { return turns.waiting() == 5; }));
+    turns.give();
+    for (auto& w : writers) w.join();
+    ASSERT_EQ(order.size(), 5u);
+    EXPECT_EQ(order.front(), "commit") << "round " << round;
+  }
+}
+
+// Turn-holders write on one connection, not on whichever pooled one is free, so SQLite keeps
+// its page cache from turn to turn: a connection that finds another one has written since its
+// last transaction empties its cache and reads every page again.
+TEST(WriteTurns, TurnHoldersShareOneConnectionWhosePagesStayCached) {
+  sbtest::TempDir dir;
+  Database db(*StorageUrl::parse("sqlite://" + (dir.path() / "sb.db").string()), 3);
+  {
+    auto s = db.session();
+    *s << "CREATE TABLE t (v TEXT NOT NULL)";
+    *s << "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) "
+          "INSERT INTO t (v) SELECT printf('%.2000c', 'x') FROM n";
+  }
+  auto misses = [](soci::session& s) {
+    auto* conn = static_cast<soci::sqlite3_session_backend*>(s.get_backend())->conn_;
+    int current = 0, highest = 0;
+    sqlite_api::sqlite3_db_status(conn, SQLITE_DBSTATUS_CACHE_MISS, &current, &highest, 1);
+    return current;
+  };
+  auto writeAndReadAll = [&](soci::session& s) {
+    misses(s);  // from here
+    soci::transaction tx(s);
+    s << "INSERT INTO t (v) VALUES ('y')";
+    long long length = 0;
+    s << "SELECT SUM(LENGTH(v)) FROM t", soci::into(length);
+    tx.commit();
+    return misses(s);
+  };
+  soci::session* first = nullptr;
+  std::thread([&] {
+    auto turn = db.writeTurn();
+    first = &turn.session();
+    EXPECT_GT(writeAndReadAll(turn.session()), 50);  // the table's pages, read once
+  }).join();
+  // A reader holds a pooled connection meanwhile (an HTTP handler, the workers' due check).
+  auto reader = db.session();
+  int rows = 0;
+  *reader << "SELECT COUNT(*) FROM t", soci::into(rows);
+  auto turn = db.writeTurn();
+  EXPECT_EQ(&turn.session(), first);
+  EXPECT_NE(&turn.session(), reader.get());
+  EXPECT_EQ(writeAndReadAll(turn.session()), 0) << "the last turn's pages were read again";
+  {
+    auto nested = db.writeTurn();  // the holder's handler, writing on another connection
+    EXPECT_NE(&nested.session(), first);
+  }
 }
 
 }  // namespace

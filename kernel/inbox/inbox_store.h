@@ -78,6 +78,10 @@ class InboxStore {
   std::set<std::int64_t> holdLeases(soci::session& tx, const std::vector<std::int64_t>& ids,
                                     const std::string& owner);
   void markDone(soci::session& tx, const std::vector<std::int64_t>& ids, std::int64_t now_ms);
+  // Rows still leased to `owner` whose work was not begun: pending and due at `now_ms`, the
+  // claim's attempt not counted.
+  void giveBack(soci::session& tx, const std::vector<std::int64_t>& ids, const std::string& owner,
+                std::int64_t now_ms);
   // Back to pending at `retry_at_ms`, or to dead when it is nullopt.
   void markFailed(std::int64_t id, const std::string& owner, const std::string& error,
                   std::optional<std::int64_t> retry_at_ms, std::int64_t now_ms);

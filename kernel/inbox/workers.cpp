@@ -132,12 +132,34 @@ int Workers::runOnce() {
   for (auto& delivery : chunk.after_commit) delivery();
   for (const auto& failure : chunk.failed) recordFailure(failure);
   for (const auto& failure : processRest(batch, next)) recordFailure(failure);
-  for (const auto& [record, call] : calls) {
+  for (std::size_t i = 0; i < calls.size(); ++i) {
     if (stopping_) break;  // the rest wait for their leases to expire
+    // One after another under one lease: past half of it, the calls not yet made go back to be
+    // claimed afresh (by any worker), before a lease that ran out let another worker make a
+    // call again that this one is still to make.
+    if (toMs(clock_.now()) - now >= lease / 2) {
+      giveBack(calls, i);
+      break;
+    }
+    const auto& [record, call] = calls[i];
     metrics_.inbox_attempts.fetch_add(1);
     if (auto failure = processCall(*record, *call)) recordFailure(*failure);
   }
   return static_cast<int>(claimed.size());
+}
+
+void Workers::giveBack(
+    const std::vector<std::pair<const Record*, const switchboard::UpstreamCallJob*>>& calls,
+    std::size_t from) {
+  std::vector<std::int64_t> ids;
+  for (std::size_t i = from; i < calls.size(); ++i) ids.push_back(calls[i].first->item.id);
+  try {
+    auto turn = db_.writeTurn();
+    store_.giveBack(turn.session(), ids, owner_, toMs(clock_.now()));
+  } catch (const std::exception& e) {
+    log_->error("inbox: cannot give back {} upstream calls not made; their leases will expire: {}",
+                ids.size(), e.what());
+  }
 }
 
 std::optional<Workers::Failure> Workers::processCall(const Record& record,

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <thread>
 
 #include "support/eventually.h"
 #include "support/http_client.h"
@@ -75,10 +76,10 @@ class BookingApi {
 };
 
 std::string config(const sbtest::TempDir& dir, const std::string& base_url, bool lookup,
-                   const std::string& marker) {
+                   const std::string& marker, const std::string& inbox = "workers: 1") {
   return "plugin_dirs: [\"" + sbtest::testPluginDir() + "\"]\n" + "storage: { url: \"sqlite://" +
-         (dir.path() / "booker.db").string() + "\" }\n" +
-         "inbox: { workers: 1, poll_ms: 20, lease_ms: 300 }\n"
+         (dir.path() / "booker.db").string() + "\" }\n" + "inbox: { " + inbox +
+         ", poll_ms: 20, lease_ms: 300 }\n"
          "plugins:\n"
          "  booker:\n"
          "    library: booker\n"
@@ -134,6 +135,52 @@ TEST_P(UpstreamCall, ACrashBetweenTheCallAndTheRecordBooksOnceAndRecordsOnce) {
     EXPECT_EQ(posts[0].header("idempotency-key"), "booking:i-1");
     EXPECT_EQ(posts[1].header("idempotency-key"), "booking:i-1");
   }
+}
+
+// Upstream calls claimed together are made one after another under one lease. More of them than
+// fit in it: past half the lease the calls not yet made go back to be claimed afresh, so no
+// lease runs out while its call is still to come, and no other worker makes a call again.
+TEST(UpstreamCalls, CallsClaimedTogetherThatOutlastHalfTheirLeaseAreGivenBackNotMadeTwice) {
+  std::mutex mutex;
+  std::map<std::string, int> posts;  // by idempotency key
+  int created = 0;
+  FakeUpstream api;
+  api.on("POST", "/bookings", [&](const RecordedRequest& r) {
+    std::this_thread::sleep_for(100ms);  // the upstream's latency: 8 calls outlast a lease
+    std::lock_guard lock(mutex);
+    ++posts[std::string(r.header("idempotency-key").value_or(""))];
+    return Reply::json(201, R"({"data":{"id":"bk-)" + std::to_string(++created) + R"("}})");
+  });
+  sbtest::TempDir dir;
+  const auto file = dir.write(
+      "c.yaml", config(dir, api.url(), false, (dir.path() / "no-crash").string(), "workers: 2"));
+  sbtest::ServerProcess server(
+      {sbtest::serverBinary(), "serve", "--config", file, "--listen", "127.0.0.1:0"});
+  const auto port = server.waitUntilListening();
+  ASSERT_TRUE(port) << server.output();
+  // Both workers are soon busy with a call each; the rest wait and are claimed together.
+  constexpr int kIntents = 10;
+  for (int i = 0; i < kIntents; ++i)
+    ASSERT_EQ(sbtest::request(*port, "POST", "/intents",
+                              R"({"id":"i-)" + std::to_string(i) + R"(","slot":"10:00"})")
+                  .status,
+              202);
+  for (int i = 0; i < kIntents; ++i) {
+    const std::string path = "/intents/i-" + std::to_string(i);
+    std::string state;
+    EXPECT_TRUE(sbtest::eventually(
+        [&] {
+          state = sbtest::request(*port, "GET", path).body;
+          return state.find(R"("recorded":1)") != std::string::npos;
+        },
+        30s))
+        << path << ": " << state << "\n"
+        << server.output();
+  }
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(posts.size(), static_cast<std::size_t>(kIntents));
+  for (const auto& [key, count] : posts) EXPECT_EQ(count, 1) << key << " was booked twice";
+  EXPECT_EQ(created, kIntents);
 }
 
 INSTANTIATE_TEST_SUITE_P(ByIdempotencyKeyOrByLookup, UpstreamCall, ::testing::Bool(),

@@ -108,8 +108,7 @@ bool InboxStore::insert(soci::session& tx, const NewItem& item) {
 std::vector<bool> InboxStore::insertBatch(std::vector<NewItem>& items) {
   if (!db_.isPostgres()) {
     // Durable when this returns, its fsync made after the commit has let the workers write.
-    // Its senders wait for it: before the workers.
-    auto turn = db_.writeTurn(/*urgent=*/true);
+    auto turn = db_.writeTurn();
     soci::session& session = turn.session();
     std::vector<bool> inserted;
     {

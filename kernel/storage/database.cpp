@@ -103,18 +103,17 @@ void syncLog(sqlite_api::sqlite3_file* log) {
 }
 }  // namespace
 
-WriteTurn::WriteTurn(Database& db, WriteTurns* turns, bool urgent, soci::session* writer)
-    : db_(&db) {
-  if (!turns || holds_write_turn) return;
-  turns->take(urgent);
-  turns_ = turns;
+WriteTurn::WriteTurn(Database& db, std::mutex* turn, soci::session* writer) : db_(&db) {
+  if (!turn || holds_write_turn) return;
+  turn->lock();
+  turn_ = turn;
   writer_ = writer;
   holds_write_turn = true;
 }
 
 WriteTurn::WriteTurn(WriteTurn&& other) noexcept
     : db_(other.db_),
-      turns_(std::exchange(other.turns_, nullptr)),
+      turn_(std::exchange(other.turn_, nullptr)),
       writer_(std::exchange(other.writer_, nullptr)),
       pooled_(std::move(other.pooled_)) {}
 
@@ -126,9 +125,9 @@ soci::session& WriteTurn::session() {
 
 void WriteTurn::unlock() {
   writer_ = nullptr;
-  if (!turns_) return;
+  if (!turn_) return;
   holds_write_turn = false;
-  std::exchange(turns_, nullptr)->give();
+  std::exchange(turn_, nullptr)->unlock();
 }
 
 void WriteTurn::unlockAndFlush() {
@@ -140,9 +139,9 @@ void WriteTurn::unlockAndFlush() {
   syncLog(log);
 }
 
-WriteTurn Database::writeTurn(bool urgent) {
-  if (isPostgres()) return WriteTurn(*this, nullptr, false, nullptr);
-  return WriteTurn(*this, &write_turns_, urgent, writer_.get());
+WriteTurn Database::writeTurn() {
+  if (isPostgres()) return WriteTurn(*this, nullptr, nullptr);
+  return WriteTurn(*this, &write_turn_, writer_.get());
 }
 
 void Database::setFlush(soci::session& s, bool flush) {

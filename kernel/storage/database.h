@@ -14,7 +14,6 @@
 
 #include "storage/storage_url.h"
 #include "storage/wal_checkpointer.h"
-#include "storage/write_turns.h"
 #include "switchboard/store.h"
 
 namespace switchboard::kernel::storage {
@@ -47,10 +46,10 @@ class WriteTurn {
   // Waits for the turn, unless this thread holds one already: a write it makes meanwhile on
   // another connection (a plugin's, outside the worker's transaction) then meets SQLite's lock
   // and its busy timeout, as it would without turns, instead of waiting for itself forever.
-  WriteTurn(Database& db, WriteTurns* turns, bool urgent, soci::session* writer);
+  WriteTurn(Database& db, std::mutex* turn, soci::session* writer);
 
   Database* db_ = nullptr;
-  WriteTurns* turns_ = nullptr;
+  std::mutex* turn_ = nullptr;
   soci::session* writer_ = nullptr;        // the writers' connection, while the turn is held
   std::unique_ptr<soci::session> pooled_;  // leased on first use when there is no writer_
 };
@@ -80,9 +79,7 @@ class Database final : public switchboard::Store {
   // here, each sleeping until the one before it is done: no polling, no wake-ups for nothing,
   // and write on the turn's session(). Hold the turn until the transaction has ended. On
   // PostgreSQL there is no turn to wait for; session() is a pooled connection.
-  // `urgent`: a writer someone is waiting for (the group commit, whose rows' senders wait for
-  // their acknowledgement) goes before the others waiting (the inbox's workers).
-  WriteTurn writeTurn(bool urgent = false);
+  WriteTurn writeTurn();
   // After a failure on `s`: was it the connection (the server went away), not the statement?
   bool broken(soci::session& s) const;
 
@@ -101,7 +98,7 @@ class Database final : public switchboard::Store {
   void setFlush(soci::session& s, bool flush);  // switches only when the connection differs
   void reopen(soci::session& s);                // a PostgreSQL connection the server dropped
 
-  WriteTurns write_turns_;
+  std::mutex write_turn_;
   std::unique_ptr<soci::session> writer_;  // SQLite: the turn-holders' connection (not pooled)
   std::mutex relaxed_mutex_;
   std::unordered_set<const void*> relaxed_;  // connections (backends) set not to flush

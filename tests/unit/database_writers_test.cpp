@@ -3,8 +3,8 @@
 // and a write turn's unlockAndFlush() then does (the group commit's way: the fsync after the
 // commit has let the next writer in); the syncs are counted where they happen, at fdatasync on
 // the log's descriptor.
-// The kernel's writers take turns (writeTurn) instead of polling for the write lock, an urgent
-// one first, and write on one connection of their own, whose page cache outlives their turns.
+// The kernel's writers take turns (writeTurn) instead of polling for the write lock, and write
+// on one connection of their own, whose page cache outlives their turns.
 #include <dlfcn.h>
 #include <gtest/gtest.h>
 #include <soci/soci.h>
@@ -14,13 +14,10 @@
 #include <atomic>
 #include <chrono>
 #include <future>
-#include <mutex>
 #include <string>
 #include <thread>
-#include <vector>
 
 #include "storage/database.h"
-#include "storage/write_turns.h"
 #include "support/eventually.h"
 #include "support/temp_dir.h"
 
@@ -80,7 +77,7 @@ TEST(DatabaseFlush, UnlockAndFlushSyncsTheLogAfterTheTurnsCommit) {
   sbtest::TempDir dir;
   Database db(*StorageUrl::parse("sqlite://" + (dir.path() / "sb.db").string()), 1);
   *db.session() << "CREATE TABLE t (v INTEGER NOT NULL)";
-  auto turn = db.writeTurn(/*urgent=*/true);
+  auto turn = db.writeTurn();
   const int before = log_syncs;
   {
     soci::transaction tx(turn.session());
@@ -120,40 +117,6 @@ TEST(WriteTurns, AWriterWaitsForTheTurnAndATurnHolderIsNeverMadeToWaitForItself)
   ASSERT_EQ(result.wait_for(std::chrono::seconds(10)), std::future_status::ready)
       << "a turn's holder waited for its own turn";
   EXPECT_TRUE(result.get()) << "the second writer did not wait for the first's turn";
-}
-
-// Writers waiting when the turn is given: the urgent one (the group commit, which senders wait
-// on) takes it, whichever of the others would have woken first. Repeated: without the priority
-// the urgent writer would be first by chance one time in five.
-TEST(WriteTurns, AnUrgentWriterTakesTheTurnBeforeTheOthersWaiting) {
-  using switchboard::kernel::storage::WriteTurns;
-  for (int round = 0; round < 20; ++round) {
-    WriteTurns turns;
-    turns.take(false);
-    std::mutex order_mutex;
-    std::vector<std::string> order;
-    auto writer = [&](std::string name, bool urgent) {
-      return std::thread([&, name, urgent] {
-        turns.take(urgent);
-        {
-          std::lock_guard lock(order_mutex);
-          order.push_back(name);
-        }
-        turns.give();
-      });
-    };
-    std::vector<std::thread> writers;
-    for (int i = 0; i < 4; ++i) {
-      writers.push_back(writer("worker", false));
-      ASSERT_TRUE(sbtest::eventually([&] { return turns.waiting() == i + 1; }));
-    }
-    writers.push_back(writer("commit", true));
-    ASSERT_TRUE(sbtest::eventually([&] { return turns.waiting() == 5; }));
-    turns.give();
-    for (auto& w : writers) w.join();
-    ASSERT_EQ(order.size(), 5u);
-    EXPECT_EQ(order.front(), "commit") << "round " << round;
-  }
 }
 
 // Turn-holders write on one connection, not on whichever pooled one is free, so SQLite keeps

@@ -70,11 +70,11 @@ class Workers {
                     const std::set<std::int64_t>* held, Chunk& chunk);
   // Runs batch[next...] in as many transactions as it takes; returns the items that failed.
   std::vector<Failure> processRest(const std::vector<const Record*>& batch, std::size_t next);
-  // An upstream call job: its call outside any transaction, then its record step in its own.
   // Calls from `from` on, not made: back to pending, due now, their attempt not counted.
   void giveBack(
       const std::vector<std::pair<const Record*, const switchboard::UpstreamCallJob*>>& calls,
       std::size_t from);
+  // An upstream call job: its call outside any transaction, then its record step in its own.
   std::optional<Failure> processCall(const Record& record, const switchboard::UpstreamCallJob& job);
   void recordFailure(const Failure& failure);
   void runHandler(const Record& record, soci::session& tx);

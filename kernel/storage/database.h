@@ -24,7 +24,6 @@ class Database;
 // to write on.
 class WriteTurn {
  public:
-  WriteTurn() = default;
   WriteTurn(WriteTurn&& other) noexcept;
   WriteTurn& operator=(WriteTurn&&) = delete;
   ~WriteTurn() { unlock(); }

@@ -471,11 +471,13 @@ TEST_P(RetellCalls, TheCallersJourneyFollowsTheirAppointments) {
   EXPECT_EQ(journey, "lead");
   // The booking feature (issue 11) will write these; here the test does: one kept, one ahead.
   for (const auto& [start, status] : std::vector<std::pair<long long, std::string>>{
-           {nowMs() - 86400000LL * 7, "completed"}, {nowMs() + 86400000LL * 7, "booked"}})
+           {nowMs() - 86400000LL * 7, "completed"}, {nowMs() + 86400000LL * 7, "booked"}}) {
+    const long long end = start + 1800000;  // bound: outlives the statement
     db << "INSERT INTO appointments (company_id, branch_id, service_id, customer_id, "
           "starts_at_ms, ends_at_ms, status) VALUES ('salon-mitte', 'mitte', 'cut', :c, :s, :e, "
           ":st)",
-        soci::use(customer), soci::use(start), soci::use(start + 1800000), soci::use(status);
+        soci::use(customer), soci::use(start), soci::use(end), soci::use(status);
+  }
   for (const char* f : {"call_started.json", "call_ended.json", "call_analyzed.json"})
     ASSERT_EQ(
         post("/webhooks/retell", replaceAll(fixture(f), "call_8f1c2d3e4b5a", "call_second")).status,

@@ -135,11 +135,13 @@ TEST(InboxUpgrade, TheRebuiltTableKeepsRowsBodiesIdsAndSequenceAndItsChecks) {
   {
     // Rows as that schema's store wrote them: the body in the row; "a" running.
     auto s = db.session();
-    for (const std::string key : {"a", "b", "c"})
+    for (const std::string key : {"a", "b", "c"}) {
+      const std::string body = "{\"key\": \"" + key + "\"}";  // bound: outlives the statement
       *s << "INSERT INTO inbox (kind, source, handler, type, dedupe_key, payload, headers, "
             "run_at_ms, received_at_ms) VALUES ('webhook', 'courier', 'webhook', 'parcel.sent', "
             ":k, :p, '[[\"x-sig\", \"v1\"]]', 1000, 1000)",
-          soci::use(key), soci::use("{\"key\": \"" + key + "\"}");
+          soci::use(key), soci::use(body);
+    }
     *s << "UPDATE inbox SET state = 'running', lease_owner = 'w1', lease_until_ms = 5000, "
           "run_at_ms = 5000, attempts = 1 WHERE dedupe_key = 'a'";
     *s << "SELECT id FROM inbox WHERE dedupe_key = 'c'", soci::into(c_id);

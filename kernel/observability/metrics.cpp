@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "storage/sqlite_log_writes.h"
 #include "storage/sqlite_statement_cache.h"
 
 namespace switchboard::kernel::observability {
@@ -194,6 +195,14 @@ std::string Metrics::render(const std::vector<Gauge>& gauges, const std::string&
   counterHeader(out, "switchboard_sqlite_statements_cached", "SQLite statements held prepared.",
                 "gauge");
   out += "switchboard_sqlite_statements_cached " + std::to_string(statements.cached) + "\n";
+  const auto log_writes = storage::sqliteLogWriteStats();
+  counterHeader(out, "switchboard_sqlite_log_writes_total",
+                "SQLite write-ahead-log writes: asked for, and made to the file (gathered).",
+                "counter");
+  out += "switchboard_sqlite_log_writes_total{stage=\"asked\"} " +
+         std::to_string(log_writes.writes_asked) + "\n";
+  out += "switchboard_sqlite_log_writes_total{stage=\"made\"} " +
+         std::to_string(log_writes.writes_made) + "\n";
   for (const auto& g : gauges) {
     counterHeader(out, g.name.c_str(), g.help.c_str(), "gauge");
     out += g.name + " " + number(g.value) + "\n";

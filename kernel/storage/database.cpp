@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "storage/sqlite_busy.h"
+#include "storage/sqlite_log_writes.h"
 
 namespace switchboard::kernel::storage {
 
@@ -19,6 +20,7 @@ Database::Database(const StorageUrl& url, std::size_t pool_size,
     : backend_(url.backend),
       pool_size_(pool_size),
       pool_(std::make_unique<soci::connection_pool>(pool_size)) {
+  if (url.backend == "sqlite") coalesceSqliteLogWrites();  // before the first connection
   if (url.backend == "sqlite" && url.sqlite_path != ":memory:") {
     const auto parent = std::filesystem::path(url.sqlite_path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent);

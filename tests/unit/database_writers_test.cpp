@@ -167,3 +167,21 @@ TEST(WriteTurns, TurnHoldersShareOneConnectionWhosePagesStayCached) {
 }
 
 }  // namespace
+
+namespace {
+// SQLite runs in multi-thread mode: a connection is used by one thread at a time (leased from
+// the pool, or the writers' own under the write turn), so it has no mutex of its own to take
+// on every call (serialized mode, the default, would give it one).
+TEST(DatabaseConnections, HaveNoMutexOfTheirOwn) {
+  sbtest::TempDir dir;
+  Database db(*StorageUrl::parse("sqlite://" + (dir.path() / "sb.db").string()), 2);
+  auto mutexOf = [](soci::session& s) {
+    return sqlite_api::sqlite3_db_mutex(
+        static_cast<soci::sqlite3_session_backend*>(s.get_backend())->conn_);
+  };
+  auto pooled = db.session();
+  EXPECT_EQ(mutexOf(*pooled), nullptr);
+  auto turn = db.writeTurn();
+  EXPECT_EQ(mutexOf(turn.session()), nullptr);
+}
+}  // namespace

@@ -199,6 +199,9 @@ class CallsPlugin final : public switchboard::Plugin, public contracts::LiveFunc
     }
     const auto before = call;
     mergeReport(call, report, now);
+    // The caller first: a new call's row is then written once, with them.
+    std::optional<domain::Customer> customer;
+    if (company) customer = recogniseCaller(tx, *company, call, report);
     if (is_new) call = save(tx, call);  // the row's id, for what refers to it below
     const auto saved = call;
 
@@ -223,8 +226,6 @@ class CallsPlugin final : public switchboard::Plugin, public contracts::LiveFunc
                               call.duration_seconds, call.disconnection_reason},
             call.company_id);
     }
-    std::optional<domain::Customer> customer;
-    if (company) customer = recogniseCaller(tx, *company, call, report);
     if (report.stage == "analyzed" && before.status != "analyzed")
       complete(tx, company, call, customer, report);
     const bool changed = !is_new || call.customer_id != saved.customer_id ||

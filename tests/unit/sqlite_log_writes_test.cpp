@@ -142,4 +142,42 @@ TEST_F(SqliteLogWrites, ACommitSurvivesTheProcessDyingRightAfterIt) {
   EXPECT_EQ(count(*reader), 1);
 }
 
+// A transaction that spilt pages to the log and rolled back leaves nothing of them to be
+// written later over what another connection has committed since in the same place (kept in a
+// buffer past the write lock, they were written at the rolling-back connection's next read:
+// integrity_check then finds the other connection's pages out of order).
+TEST_F(SqliteLogWrites, SpiltFramesOfARolledBackTransactionNeverOverwriteLaterCommits) {
+  auto a = open();
+  *a << "CREATE TABLE t (v TEXT NOT NULL)";
+  *a << "PRAGMA cache_size=8";
+  auto b = open();
+  // An empty log: the rollback then rereads what it needs from the database file, and no read
+  // of the log makes its spilt frames be written.
+  *a << "PRAGMA wal_checkpoint(TRUNCATE)";
+  const std::string page(3000, 'x');
+  {
+    soci::transaction tx(*a);
+    for (int i = 0; i < 60; ++i) *a << "INSERT INTO t (v) VALUES (:v)", soci::use(page);
+    tx.rollback();  // its spilt frames lie beyond the log's last commit
+  }
+  {
+    soci::transaction tx(*b);  // written where the rolled-back frames were
+    const std::string other(3000, 'y');
+    for (int i = 0; i < 80; ++i) *b << "INSERT INTO t (v) VALUES (:v)", soci::use(other);
+    tx.commit();
+  }
+  {
+    soci::transaction tx(*a);  // a writes and reads again
+    *a << "INSERT INTO t (v) VALUES ('z')";
+    tx.commit();
+  }
+  std::string integrity;
+  *a << "PRAGMA integrity_check", soci::into(integrity);
+  EXPECT_EQ(integrity, "ok");
+  long long ys = 0;
+  *b << "SELECT count(*) FROM t WHERE v LIKE 'y%'", soci::into(ys);
+  EXPECT_EQ(ys, 80);
+  EXPECT_EQ(count(*b), 81);
+}
+
 }  // namespace

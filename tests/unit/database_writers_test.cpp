@@ -19,26 +19,18 @@
 
 #include "storage/database.h"
 #include "support/eventually.h"
+#include "support/log_descriptor.h"
 #include "support/temp_dir.h"
 
 namespace {
 std::atomic<int> log_syncs{0};
-
-bool isLog(int fd) {
-  char target[4096];
-  const std::string link = "/proc/self/fd/" + std::to_string(fd);
-  const auto n = readlink(link.c_str(), target, sizeof target - 1);
-  if (n <= 0) return false;
-  const std::string path(target, static_cast<std::size_t>(n));
-  return path.size() > 4 && path.compare(path.size() - 4, 4, "-wal") == 0;
-}
 }  // namespace
 
 // This test binary's fdatasync (libsqlite3's calls bind to it): counts, then does the real one.
 extern "C" int fdatasync(int fd) {
   using Fn = int (*)(int);
   static const auto real = reinterpret_cast<Fn>(dlsym(RTLD_NEXT, "fdatasync"));
-  if (isLog(fd)) ++log_syncs;
+  if (sbtest::isWriteAheadLog(fd)) ++log_syncs;
   return real(fd);
 }
 

@@ -15,26 +15,18 @@
 #include <string>
 
 #include "storage/database.h"
+#include "support/log_descriptor.h"
 #include "support/temp_dir.h"
 
 namespace {
 std::atomic<int> log_writes{0};
-
-bool isLog(int fd) {
-  char target[4096];
-  const std::string link = "/proc/self/fd/" + std::to_string(fd);
-  const auto n = readlink(link.c_str(), target, sizeof target - 1);
-  if (n <= 0) return false;
-  const std::string path(target, static_cast<std::size_t>(n));
-  return path.size() > 4 && path.compare(path.size() - 4, 4, "-wal") == 0;
-}
 }  // namespace
 
 // This test binary's pwrite64 (libsqlite3's calls bind to it): counts, then does the real one.
 extern "C" ssize_t pwrite64(int fd, const void* data, size_t size, off64_t offset) {
   using Fn = ssize_t (*)(int, const void*, size_t, off64_t);
   static const auto real = reinterpret_cast<Fn>(dlsym(RTLD_NEXT, "pwrite64"));
-  if (isLog(fd)) ++log_writes;
+  if (sbtest::isWriteAheadLog(fd)) ++log_writes;
   return real(fd, data, size, offset);
 }
 

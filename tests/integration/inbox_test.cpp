@@ -224,7 +224,9 @@ TEST_P(Inbox, EventsPublishedWhileProcessingFollowItsTransaction) {
   const std::string id = events.substr(first + 34, 32);
   EXPECT_NE(events.find(R"(\"attempt\":2)"), std::string::npos) << events;
   const std::string tally = R"({")" + id + R"( {\"id\":\"evt_7\",\"attempt\":2}":1})";
-  EXPECT_EQ(request(h->port(), "GET", "/tallied").body, tally);
+  // The inline subscriber runs on the worker after its commit, which may come after the other
+  // worker has already delivered the async one (and the inbox is idle): wait for it.
+  EXPECT_EQ(sbtest::waitForBody(h->port(), "/tallied", tally), tally);
 }
 
 TEST_P(Inbox, AdminApiWantsTheToken) {

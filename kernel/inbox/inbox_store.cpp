@@ -357,6 +357,18 @@ void InboxStore::giveBack(soci::session& tx, const std::vector<std::int64_t>& id
       soci::use(now), soci::use(list), soci::use(owner);
 }
 
+void InboxStore::bury(soci::session& tx, const std::vector<std::int64_t>& ids,
+                      const std::string& owner, const std::string& error, std::int64_t now_ms) {
+  if (ids.empty()) return;
+  const bool pg = db_.isPostgres();
+  const std::string list = idsValue(ids, pg);
+  const ll now = now_ms;
+  tx << "UPDATE inbox SET state = 'dead', attempts = attempts - 1, last_error = :error, "
+        "finished_at_ms = :now, lease_owner = NULL, lease_until_ms = NULL WHERE " +
+            idsIn(pg) + " AND lease_owner = :owner AND state = 'running'",
+      soci::use(error), soci::use(now), soci::use(list), soci::use(owner);
+}
+
 void InboxStore::markFailed(std::int64_t id, const std::string& owner, const std::string& error,
                             std::optional<std::int64_t> retry_at_ms, std::int64_t now_ms) {
   const ll row_id = id, now = now_ms, retry_at = retry_at_ms.value_or(0);

@@ -82,6 +82,10 @@ class InboxStore {
   // claim's attempt not counted.
   void giveBack(soci::session& tx, const std::vector<std::int64_t>& ids, const std::string& owner,
                 std::int64_t now_ms);
+  // Rows just claimed by `owner` that are not to be processed: dead with `error`, the claim's
+  // attempt not counted.
+  void bury(soci::session& tx, const std::vector<std::int64_t>& ids, const std::string& owner,
+            const std::string& error, std::int64_t now_ms);
   // Back to pending at `retry_at_ms`, or to dead when it is nullopt.
   void markFailed(std::int64_t id, const std::string& owner, const std::string& error,
                   std::optional<std::int64_t> retry_at_ms, std::int64_t now_ms);

@@ -10,6 +10,11 @@
 #include "switchboard/errors.h"
 
 namespace switchboard::kernel::inbox {
+namespace {
+const std::string kAbandoned =
+    "its processing stopped without finishing or failing at every attempt (the process died "
+    "in it, or it outlived its lease)";
+}  // namespace
 
 Workers::Workers(InboxStore& store, storage::Database& db, const plugins::HandlerRegistry& handlers,
                  const config::InboxConfig& config, const switchboard::Clock& clock,
@@ -102,6 +107,7 @@ int Workers::runOnce() {
   std::vector<Record> claimed;
   std::vector<const Record*> batch;
   std::vector<std::pair<const Record*, const switchboard::UpstreamCallJob*>> calls;
+  std::vector<const Record*> abandoned;
   std::size_t next = 0;
   Chunk chunk;
   {
@@ -114,7 +120,17 @@ int Workers::runOnce() {
     soci::transaction tx(sql);
     claimed = store_.claim(sql, owner_, config_.batch, now, now + lease);
     if (claimed.empty()) return 0;
-    for (const auto& record : claimed) {
+    std::vector<std::int64_t> abandoned_ids;
+    for (auto& record : claimed) {
+      // Claimed once more than max_attempts: its last attempt ended neither done nor failed
+      // (a failure at max_attempts is dead already): the process died in it, or it outlived
+      // the lease. Dead, so that an item that crashes the process cannot do it forever.
+      if (record.attempts > config_.max_attempts) {
+        record.attempts = config_.max_attempts;  // this claim is not counted
+        abandoned.push_back(&record);
+        abandoned_ids.push_back(record.item.id);
+        continue;
+      }
       const auto* call = record.kind == kind::kJob
                              ? handlers_.upstreamCall(record.item.source, record.handler)
                              : nullptr;
@@ -125,39 +141,40 @@ int Workers::runOnce() {
     }
     // The upstream calls are made after this commit, outside any transaction, under the leases
     // it records.
+    store_.bury(sql, abandoned_ids, owner_, kAbandoned, now);
     processChunk(sql, batch, next, nullptr, chunk);
     tx.commit();
   }
+  for (const auto* record : abandoned) reportDead(*record, kAbandoned);
   metrics_.inbox_processed.fetch_add(chunk.done.size());
   for (auto& delivery : chunk.after_commit) delivery();
   for (const auto& failure : chunk.failed) recordFailure(failure);
   for (const auto& failure : processRest(batch, next)) recordFailure(failure);
-  for (std::size_t i = 0; i < calls.size(); ++i) {
-    if (stopping_) break;  // the rest wait for their leases to expire
-    // One after another under one lease: past half of it, the calls not yet made go back to be
-    // claimed afresh (by any worker), before a lease that ran out let another worker make a
-    // call again that this one is still to make.
-    if (toMs(clock_.now()) - now >= lease / 2) {
-      giveBack(calls, i);
-      break;
-    }
-    const auto& [record, call] = calls[i];
+  std::size_t made = 0;
+  // One after another under one lease: past half of it, the calls not yet made go back to be
+  // claimed afresh (by any worker), before a lease that ran out let another worker make a
+  // call again that this one is still to make.
+  for (; made < calls.size() && !stopping_ && toMs(clock_.now()) - now < lease / 2; ++made) {
+    const auto& [record, call] = calls[made];
     metrics_.inbox_attempts.fetch_add(1);
     if (auto failure = processCall(*record, *call)) recordFailure(*failure);
   }
+  // What is left was not begun (a stop, or the half lease): back to be claimed afresh, by the
+  // next start or another worker, its attempt not counted (a stop is not an abandonment).
+  std::vector<std::int64_t> unbegun;
+  for (; next < batch.size(); ++next) unbegun.push_back(batch[next]->item.id);
+  for (; made < calls.size(); ++made) unbegun.push_back(calls[made].first->item.id);
+  giveBack(unbegun);
   return static_cast<int>(claimed.size());
 }
 
-void Workers::giveBack(
-    const std::vector<std::pair<const Record*, const switchboard::UpstreamCallJob*>>& calls,
-    std::size_t from) {
-  std::vector<std::int64_t> ids;
-  for (std::size_t i = from; i < calls.size(); ++i) ids.push_back(calls[i].first->item.id);
+void Workers::giveBack(const std::vector<std::int64_t>& ids) {
+  if (ids.empty()) return;
   try {
     auto turn = db_.writeTurn();
     store_.giveBack(turn.session(), ids, owner_, toMs(clock_.now()));
   } catch (const std::exception& e) {
-    log_->error("inbox: cannot give back {} upstream calls not made; their leases will expire: {}",
+    log_->error("inbox: cannot give back {} claimed items not begun; their leases will expire: {}",
                 ids.size(), e.what());
   }
 }
@@ -211,7 +228,7 @@ void Workers::processChunk(soci::session& sql, const std::vector<const Record*>&
   // commit at least every kMaxHold, even in the middle of a batch.
   constexpr auto kMaxHold = std::chrono::milliseconds(20);
   const auto began = std::chrono::steady_clock::now();
-  // Stopping: leave the rest to the lease (the next start, or another process, claims them).
+  // Stopping: the rest is given back (runOnce), to be claimed by the next start or another worker.
   for (; next < batch.size() && !stopping_ && std::chrono::steady_clock::now() - began < kMaxHold;
        ++next) {
     const Record& record = *batch[next];
@@ -246,7 +263,7 @@ void Workers::processChunk(soci::session& sql, const std::vector<const Record*>&
 }
 
 std::vector<Workers::Failure> Workers::processRest(const std::vector<const Record*>& batch,
-                                                   std::size_t next) {
+                                                   std::size_t& next) {
   std::vector<Failure> failed;
   while (next < batch.size() && !stopping_) {
     const std::size_t first = next;
@@ -302,11 +319,15 @@ void Workers::recordFailure(const Failure& failure) {
                record.kind, record.item.source, record.item.type, record.attempts, error,
                delay->count());
   } else {
-    metrics_.inbox_dead.fetch_add(1);
-    log_->error("inbox item {} ({} {}/{}) is dead after {} attempts: {}", record.item.id,
-                record.kind, record.item.source, record.item.type, record.attempts, error);
-    if (on_dead_) on_dead_(record, error);
+    reportDead(record, error);
   }
+}
+
+void Workers::reportDead(const Record& record, const std::string& error) {
+  metrics_.inbox_dead.fetch_add(1);
+  log_->error("inbox item {} ({} {}/{}) is dead after {} attempts: {}", record.item.id, record.kind,
+              record.item.source, record.item.type, record.attempts, error);
+  if (on_dead_) on_dead_(record, error);
 }
 
 void Workers::runHandler(const Record& record, soci::session& tx) {

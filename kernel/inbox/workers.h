@@ -1,6 +1,7 @@
 // Workers that claim due inbox items and hand them to their plugins inside the transaction that
 // claimed them and marks them done (each item in its own savepoint, so one failure undoes only
-// its own effects); a failed item gets a retry (backoff with full jitter) or the dead state.
+// its own effects); a failed item gets a retry (backoff with full jitter) or the dead state, and
+// so does one whose processing was abandoned (the process died in it) at its last attempt.
 // One commit per batch, not per item, and none for the claim alone.
 #pragma once
 
@@ -34,7 +35,8 @@ class Workers {
   ~Workers();
 
   void start();
-  // Lets each worker finish its current item, then joins them.
+  // Lets each worker finish its current item and give back the rest of its claim, then joins
+  // them.
   void stop();
   // Wakes an idle worker (new rows were committed).
   void wake();
@@ -68,15 +70,15 @@ class Workers {
   // items whose leases are still ours (all of them when nullptr). Advances `next`.
   void processChunk(soci::session& sql, const std::vector<const Record*>& batch, std::size_t& next,
                     const std::set<std::int64_t>* held, Chunk& chunk);
-  // Runs batch[next...] in as many transactions as it takes; returns the items that failed.
-  std::vector<Failure> processRest(const std::vector<const Record*>& batch, std::size_t next);
-  // Calls from `from` on, not made: back to pending, due now, their attempt not counted.
-  void giveBack(
-      const std::vector<std::pair<const Record*, const switchboard::UpstreamCallJob*>>& calls,
-      std::size_t from);
+  // Runs batch[next...] in as many transactions as it takes (until a stop); returns the items
+  // that failed. Advances `next`.
+  std::vector<Failure> processRest(const std::vector<const Record*>& batch, std::size_t& next);
+  // Claimed items not begun: back to pending, due now, their attempt not counted.
+  void giveBack(const std::vector<std::int64_t>& ids);
   // An upstream call job: its call outside any transaction, then its record step in its own.
   std::optional<Failure> processCall(const Record& record, const switchboard::UpstreamCallJob& job);
   void recordFailure(const Failure& failure);
+  void reportDead(const Record& record, const std::string& error);
   void runHandler(const Record& record, soci::session& tx);
 
   InboxStore& store_;

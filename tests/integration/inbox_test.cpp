@@ -2,6 +2,9 @@
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
+#include <functional>
+#include <map>
+
 #include "inbox/inbox_store.h"
 #include "storage/database.h"
 #include "storage/migrations.h"
@@ -25,19 +28,44 @@ const std::string kToken = "admin-token-0123456789";
 
 class Inbox : public ::testing::TestWithParam<std::string> {
  protected:
-  std::string storageUrl() {
-    url_ = GetParam() == "postgresql" ? sbtest::PostgresServer::shared().createDatabase()
-                                      : "sqlite://" + (db_dir_.path() / "switchboard.db").string();
+  std::string storageUrl() {  // one database per test
+    if (url_.empty())
+      url_ = GetParam() == "postgresql"
+                 ? sbtest::PostgresServer::shared().createDatabase()
+                 : "sqlite://" + (db_dir_.path() / "switchboard.db").string();
     return url_;
   }
 
+  // The test's database, migrated, for rows put in or read out around a server's life.
+  void withStore(const std::function<void(switchboard::kernel::inbox::InboxStore&)>& use) {
+    namespace storage = switchboard::kernel::storage;
+    storage::Database db(*storage::StorageUrl::parse(storageUrl()), 1);
+    storage::migrate(db, "kernel", storage::kernelMigrations(GetParam()));
+    switchboard::kernel::inbox::InboxStore store(db);
+    use(store);
+  }
+
+  // A courier webhook as its durable route would have stored it.
+  static switchboard::kernel::inbox::NewItem courierItem(const std::string& payload) {
+    switchboard::kernel::inbox::NewItem item;
+    item.kind = "webhook";
+    item.source = "courier";
+    item.handler = "webhook";
+    item.type = "parcel.sent";
+    item.dedupe_key = switchboard::json::parse(payload).root().requireString("id");
+    item.payload = payload;
+    item.received_ms = item.run_at_ms = 1000;
+    return item;
+  }
+
   // A server with the courier on a durable route and the probe recording events.
-  std::unique_ptr<sbtest::KernelHarness> start(int max_attempts = 3, int poll_ms = 20) {
+  std::unique_ptr<sbtest::KernelHarness> start(int max_attempts = 3, int poll_ms = 20,
+                                               int workers = 2) {
     auto h = std::make_unique<sbtest::KernelHarness>(
         "storage: { url: \"" + storageUrl() +
         "\" }\n"
-        "inbox: { workers: 2, poll_ms: " +
-        std::to_string(poll_ms) +
+        "inbox: { workers: " +
+        std::to_string(workers) + ", poll_ms: " + std::to_string(poll_ms) +
         ", retry: { base_ms: 5, cap_ms: 50, max_attempts: " + std::to_string(max_attempts) +
         " } }\n"
         "admin: { token: \"" +
@@ -312,6 +340,60 @@ TEST_P(Inbox, BodiesAreKeptWithTheirRowsAndPurgedWithThem) {
       soci::into(body_of_b);
   EXPECT_EQ(bodies, 1);
   EXPECT_EQ(body_of_b, 1);
+}
+
+// Processing that stops without finishing or failing (the process died in it) is tried again
+// until the item has been abandoned at its last attempt; then it is dead, not claimed again, so
+// an item that crashes the server cannot make it crash forever.
+TEST_P(Inbox, AnItemAbandonedAtItsLastAttemptGoesDeadInsteadOfRunningAgain) {
+  withStore([](switchboard::kernel::inbox::InboxStore& store) {
+    store.insertBatch(
+        {courierItem(R"({"id":"evt_poison"})"), courierItem(R"({"id":"evt_twice"})")});
+    // Claimed by a process that died each time: its leases ran out (each claim's `now` is past
+    // the last lease). evt_poison three times, evt_twice twice.
+    for (int t = 0; t < 3; ++t)
+      ASSERT_EQ(store.claim("gone", t < 2 ? 2 : 1, 2000 + t * 1000, 2500 + t * 1000).size(),
+                t < 2 ? 2u : 1u);
+  });
+  auto h = start(3);
+  EXPECT_EQ(waitForBody(h->port(), "/processed", R"({"evt_twice":1})"), R"({"evt_twice":1})");
+  ASSERT_TRUE(h->waitForLog("is dead after 3 attempts: its processing stopped without finishing"))
+      << h->logs();
+  const auto dead = admin(h->port(), "GET", "/api/admin/inbox?state=dead");
+  EXPECT_NE(dead.body.find(R"("key":"evt_poison","tenant":"","state":"dead","attempts":3)"),
+            std::string::npos)
+      << dead.body;
+  const auto done = admin(h->port(), "GET", "/api/admin/inbox?state=done");
+  EXPECT_NE(done.body.find(R"("key":"evt_twice","tenant":"","state":"done","attempts":3)"),
+            std::string::npos)
+      << done.body;
+  EXPECT_EQ(request(h->port(), "GET", "/processed").body, R"({"evt_twice":1})");
+}
+
+// A stop lets the item in hand finish and gives back the rest of the claim, its attempt not
+// counted: a stop is not an abandonment (enough of them would otherwise bury items never begun).
+TEST_P(Inbox, AStopGivesBackTheClaimedItemsNotBegunTheirAttemptUncounted) {
+  // Stored before the start, so that the one worker claims them at once. Each takes longer
+  // than a transaction may hold the write lock (20 ms): one transaction each.
+  withStore([](switchboard::kernel::inbox::InboxStore& store) {
+    store.insertBatch({courierItem(R"({"id":"quick","work_ms":40})"),
+                       courierItem(R"({"id":"slow_1","work_ms":3000})"),
+                       courierItem(R"({"id":"slow_2","work_ms":3000})")});
+  });
+  auto h = start(3, 20, 1);
+  // quick committed with the claim; the worker goes on to slow_1 (3 s), slow_2 waits.
+  ASSERT_EQ(waitForBody(h->port(), "/processed", R"({"quick":1})"), R"({"quick":1})");
+  h->kernel().shutdown();
+  std::map<std::string, std::pair<std::string, int>> rows;  // key → state, attempts
+  withStore([&](switchboard::kernel::inbox::InboxStore& store) {
+    for (const auto& r : store.list(std::nullopt, 10)) rows[r.item.key] = {r.state, r.attempts};
+  });
+  const std::pair<std::string, int> done{"done", 1}, unbegun{"pending", 0};
+  EXPECT_EQ(rows["quick"], done);
+  // In hand when the stop came (it finished), or not yet begun (given back).
+  EXPECT_TRUE(rows["slow_1"] == done || rows["slow_1"] == unbegun)
+      << rows["slow_1"].first << " " << rows["slow_1"].second;
+  EXPECT_EQ(rows["slow_2"], unbegun);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Inbox, ::testing::Values("sqlite", "postgresql"),

@@ -1,5 +1,7 @@
 #include "events/event_bus.h"
 
+#include <memory>
+
 #include "events/publish_scope.h"
 #include "util/ids.h"
 
@@ -31,9 +33,16 @@ std::string Dispatcher::publish(switchboard::Event event) {
       continue;
     }
     if (!subscriber.async && !subscriber.in_transaction) {
-      if (scope)
-        scope->defer([this, subscriber, event] { deliver(subscriber, event); });
-      else
+      if (scope) {
+        metrics_.deliveries_deferred.fetch_add(1);
+        // Settled once run, or when dropped unrun with a rolled-back attempt.
+        auto settles = std::shared_ptr<void>(
+            nullptr, [this](void*) { metrics_.deliveries_settled.fetch_add(1); });
+        scope->defer([this, subscriber, event, settles]() mutable {
+          deliver(subscriber, event);
+          settles.reset();
+        });
+      } else
         deliver(subscriber, event);
       continue;
     }

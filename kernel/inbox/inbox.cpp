@@ -152,6 +152,11 @@ std::string Inbox::metricsText() {
   std::string out =
       "# HELP switchboard_inbox_items Inbox items by state.\n"
       "# TYPE switchboard_inbox_items gauge\n";
+  // Deferred read before the items and settled after: equal, with no item pending or running,
+  // nothing the inbox caused was still happening while the items were counted (but for a
+  // delivery that began and another that ended meanwhile: a reader wanting certainty reads
+  // twice and compares `deferred`).
+  const auto deferred = metrics_.deliveries_deferred.load();
   double oldest_pending_age = 0;
   const auto now = toMs(clock_.now());
   std::map<std::string, std::int64_t> counts{
@@ -168,6 +173,16 @@ std::string Inbox::metricsText() {
       "# TYPE switchboard_inbox_oldest_pending_age_seconds gauge\n"
       "switchboard_inbox_oldest_pending_age_seconds " +
       std::to_string(oldest_pending_age) + "\n";
+  const auto settled = metrics_.deliveries_settled.load();
+  out +=
+      "# HELP switchboard_inbox_inline_deliveries_total Inline deliveries of events published by "
+      "inbox items, held until the item's commit (deferred), then run or dropped (settled).\n"
+      "# TYPE switchboard_inbox_inline_deliveries_total counter\n"
+      "switchboard_inbox_inline_deliveries_total{stage=\"deferred\"} " +
+      std::to_string(deferred) +
+      "\n"
+      "switchboard_inbox_inline_deliveries_total{stage=\"settled\"} " +
+      std::to_string(settled) + "\n";
   return out;
 }
 

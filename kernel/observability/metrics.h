@@ -76,6 +76,11 @@ class Metrics {
   std::atomic<std::uint64_t> inbox_processed{0};
   std::atomic<std::uint64_t> inbox_failures{0};
   std::atomic<std::uint64_t> inbox_dead{0};
+  // Inline deliveries of events an inbox item published, held until its transaction commits
+  // (deferred), then run or dropped with a failed attempt (settled). Rendered with the inbox's
+  // item counts (Inbox::metricsText), not in the counters' list.
+  std::atomic<std::uint64_t> deliveries_deferred{0};
+  std::atomic<std::uint64_t> deliveries_settled{0};
 
   // The HTTP transport: connections and what it refused or closed before a handler saw a request.
   std::atomic<std::int64_t> connections_open{0};

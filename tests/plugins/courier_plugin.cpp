@@ -10,6 +10,7 @@
 //   noop:       processing does nothing at all (the ingest benchmark's processor)
 //   announce:   processing publishes courier.processed {"id", "attempt"} before it may fail;
 //               the courier's own `tally` subscriber counts deliveries (GET handler `tallied`)
+//   tally_ms:   with announce, the inline `tally` delivery takes this long (its payload says so)
 // header: X-Courier-Signature: hex(HMAC-SHA256(secret, body))
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -36,6 +37,7 @@ struct Instructions {
   bool followup = false;
   bool noop = false;
   bool announce = false;
+  int tally_ms = 0;
 };
 
 Instructions parse(const std::string& body) {
@@ -57,6 +59,7 @@ Instructions parse(const std::string& body) {
   if (doc.HasMember("noop") && doc["noop"].IsBool()) in.noop = doc["noop"].GetBool();
   if (doc.HasMember("announce") && doc["announce"].IsBool())
     in.announce = doc["announce"].GetBool();
+  if (doc.HasMember("tally_ms") && doc["tally_ms"].IsInt()) in.tally_ms = doc["tally_ms"].GetInt();
   return in;
 }
 
@@ -96,8 +99,9 @@ class CourierPlugin final : public switchboard::Plugin {
       if (in.announce) {
         switchboard::Event event;
         event.topic = "courier.processed";
-        event.payload =
-            R"({"id":")" + in.id + R"(","attempt":)" + std::to_string(item.attempt) + "}";
+        event.payload = R"({"id":")" + in.id + R"(","attempt":)" + std::to_string(item.attempt) +
+                        (in.tally_ms > 0 ? R"(,"tally_ms":)" + std::to_string(in.tally_ms) : "") +
+                        "}";
         host_->events().publish(std::move(event));
       }
       if (item.attempt <= in.fail)
@@ -116,6 +120,10 @@ class CourierPlugin final : public switchboard::Plugin {
           soci::use(job.attempt);
     });
     host.events().handler("tally", [this](const switchboard::Event& e) {
+      rapidjson::Document doc;
+      doc.Parse(e.payload.c_str(), e.payload.size());
+      if (doc.IsObject() && doc.HasMember("tally_ms") && doc["tally_ms"].IsInt())
+        std::this_thread::sleep_for(std::chrono::milliseconds(doc["tally_ms"].GetInt()));
       std::lock_guard lock(tally_mutex_);
       ++tally_[e.id + " " + e.payload];
     });

@@ -1,6 +1,9 @@
-// Waits until the server's inbox holds nothing pending or running: everything caused so far
-// has happened. One look at both counts (/api/health/metrics reads them in one query): two
-// looks could miss an item that finished, publishing a new pending one, between them.
+// Waits until the server's inbox holds nothing pending or running and the inline deliveries
+// its items published have all run: everything caused so far has happened. One look reads the
+// deferred deliveries, then both item counts (in one query), then the settled deliveries
+// (/api/health/metrics, in that order): two looks at the counts could miss an item that
+// finished, publishing a new pending one, between them. Two idle looks in a row with the same
+// deferred count: no delivery began between them, so none that began before was still running.
 #pragma once
 
 #include <chrono>
@@ -14,11 +17,22 @@
 namespace sbtest {
 
 inline bool inboxIdle(std::uint16_t port) {
+  auto counter = [](const std::string& body, const std::string& name) -> long long {
+    const auto at = body.find("\n" + name + " ");
+    return at == std::string::npos ? -1 : std::stoll(body.substr(at + name.size() + 2));
+  };
+  long long last_deferred = -1;
   return eventually([&] {
     const auto r = request(port, "GET", "/api/health/metrics");
-    return r.status == 200 &&
-           r.body.find("switchboard_inbox_items{state=\"pending\"} 0\n") != std::string::npos &&
-           r.body.find("switchboard_inbox_items{state=\"running\"} 0\n") != std::string::npos;
+    const long long deferred =
+        counter(r.body, "switchboard_inbox_inline_deliveries_total{stage=\"deferred\"}");
+    const bool idle =
+        r.status == 200 && counter(r.body, "switchboard_inbox_items{state=\"pending\"}") == 0 &&
+        counter(r.body, "switchboard_inbox_items{state=\"running\"}") == 0 && deferred >= 0 &&
+        counter(r.body, "switchboard_inbox_inline_deliveries_total{stage=\"settled\"}") == deferred;
+    const bool settled = idle && deferred == last_deferred;
+    last_deferred = idle ? deferred : -1;
+    return settled;
   });
 }
 

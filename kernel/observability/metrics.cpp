@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "storage/database.h"
 #include "storage/sqlite_log_writes.h"
 #include "storage/sqlite_statement_cache.h"
 
@@ -203,6 +204,14 @@ std::string Metrics::render(const std::vector<Gauge>& gauges, const std::string&
          std::to_string(log_writes.writes_asked) + "\n";
   out += "switchboard_sqlite_log_writes_total{stage=\"made\"} " +
          std::to_string(log_writes.writes_made) + "\n";
+  const auto turns = storage::writeTurnTimes();
+  counterHeader(out, "switchboard_sqlite_write_turn_seconds_total",
+                "SQLite writers' time waiting for the single write turn, and holding it.",
+                "counter");
+  out += "switchboard_sqlite_write_turn_seconds_total{stage=\"waited\"} " +
+         number(static_cast<double>(turns.waited_ns) / 1e9) + "\n";
+  out += "switchboard_sqlite_write_turn_seconds_total{stage=\"held\"} " +
+         number(static_cast<double>(turns.held_ns) / 1e9) + "\n";
   for (const auto& g : gauges) {
     counterHeader(out, g.name.c_str(), g.help.c_str(), "gauge");
     out += g.name + " " + number(g.value) + "\n";

@@ -3,6 +3,7 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <atomic>
 #include <filesystem>
 
 #include "storage/sqlite_busy.h"
@@ -97,6 +98,13 @@ std::unique_ptr<soci::session> Database::sessionWithoutFlush() {
 
 namespace {
 thread_local bool holds_write_turn = false;
+std::atomic<std::uint64_t> turn_waited_ns{0}, turn_held_ns{0};
+
+std::uint64_t nsSince(std::chrono::steady_clock::time_point t) {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t)
+          .count());
+}
 
 // The WAL's own file: what a synchronous=FULL commit syncs after writing its frames (a
 // connection that has committed in WAL mode has the log open, and keeps it until closed).
@@ -119,7 +127,10 @@ void syncLog(sqlite_api::sqlite3_file* log) {
 
 WriteTurn::WriteTurn(Database& db, std::mutex* turn, soci::session* writer) : db_(&db) {
   if (!turn || holds_write_turn) return;
+  const auto asked = std::chrono::steady_clock::now();
   turn->lock();
+  taken_ = std::chrono::steady_clock::now();
+  turn_waited_ns.fetch_add(nsSince(asked), std::memory_order_relaxed);
   turn_ = turn;
   writer_ = writer;
   holds_write_turn = true;
@@ -127,6 +138,7 @@ WriteTurn::WriteTurn(Database& db, std::mutex* turn, soci::session* writer) : db
 
 WriteTurn::WriteTurn(WriteTurn&& other) noexcept
     : db_(other.db_),
+      taken_(other.taken_),
       turn_(std::exchange(other.turn_, nullptr)),
       writer_(std::exchange(other.writer_, nullptr)),
       pooled_(std::move(other.pooled_)) {}
@@ -141,7 +153,13 @@ void WriteTurn::unlock() {
   writer_ = nullptr;
   if (!turn_) return;
   holds_write_turn = false;
+  turn_held_ns.fetch_add(nsSince(taken_), std::memory_order_relaxed);
   std::exchange(turn_, nullptr)->unlock();
+}
+
+WriteTurnTimes writeTurnTimes() {
+  return {turn_waited_ns.load(std::memory_order_relaxed),
+          turn_held_ns.load(std::memory_order_relaxed)};
 }
 
 void WriteTurn::unlockAndFlush() {

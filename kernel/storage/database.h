@@ -5,6 +5,7 @@
 #include <soci/soci.h>
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -48,10 +49,19 @@ class WriteTurn {
   WriteTurn(Database& db, std::mutex* turn, soci::session* writer);
 
   Database* db_ = nullptr;
+  std::chrono::steady_clock::time_point taken_;  // when turn_ was
   std::mutex* turn_ = nullptr;
   soci::session* writer_ = nullptr;        // the writers' connection, while the turn is held
   std::unique_ptr<soci::session> pooled_;  // leased on first use when there is no writer_
 };
+
+// SQLite's single writer, as the process shares it: how long writers waited for their turn and
+// held it, in total (a held share near 1 s per second is a saturated database).
+struct WriteTurnTimes {
+  std::uint64_t waited_ns = 0;
+  std::uint64_t held_ns = 0;
+};
+WriteTurnTimes writeTurnTimes();
 
 class Database final : public switchboard::Store {
  public:

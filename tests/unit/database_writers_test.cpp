@@ -111,6 +111,29 @@ TEST(WriteTurns, AWriterWaitsForTheTurnAndATurnHolderIsNeverMadeToWaitForItself)
   EXPECT_TRUE(result.get()) << "the second writer did not wait for the first's turn";
 }
 
+// The metrics' switchboard_sqlite_write_turn_seconds_total: how long writers held the turn
+// and waited for it (a held share near one second per second is a saturated database).
+TEST(WriteTurns, TheTimeTurnsAreHeldAndWaitedForIsCounted) {
+  sbtest::TempDir dir;
+  Database db(*StorageUrl::parse("sqlite://" + (dir.path() / "sb.db").string()), 2);
+  const auto before = switchboard::kernel::storage::writeTurnTimes();
+  std::atomic<bool> asking{false};
+  {
+    auto turn = db.writeTurn();
+    std::thread second([&] {
+      asking = true;
+      auto mine = db.writeTurn();  // waits for the first turn's 50 ms
+    });
+    ASSERT_TRUE(sbtest::eventually([&] { return asking.load(); }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // what is measured
+    turn.unlock();
+    second.join();
+  }
+  const auto after = switchboard::kernel::storage::writeTurnTimes();
+  EXPECT_GE(after.held_ns - before.held_ns, 50'000'000u);
+  EXPECT_GE(after.waited_ns - before.waited_ns, 1'000'000u);
+}
+
 // Turn-holders write on one connection, not on whichever pooled one is free, so SQLite keeps
 // its page cache from turn to turn: a connection that finds another one has written since its
 // last transaction empties its cache and reads every page again.

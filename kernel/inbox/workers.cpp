@@ -12,8 +12,8 @@
 namespace switchboard::kernel::inbox {
 namespace {
 const std::string kAbandoned =
-    "its processing stopped without finishing or failing at every attempt (the process died "
-    "in it, or it outlived its lease)";
+    "no attempt left: the last one stopped without finishing or failing (the process died in "
+    "it, or it outlived its lease), or inbox.retry.max_attempts was lowered";
 }  // namespace
 
 Workers::Workers(InboxStore& store, storage::Database& db, const plugins::HandlerRegistry& handlers,
@@ -124,7 +124,8 @@ int Workers::runOnce() {
     for (auto& record : claimed) {
       // Claimed once more than max_attempts: its last attempt ended neither done nor failed
       // (a failure at max_attempts is dead already): the process died in it, or it outlived
-      // the lease. Dead, so that an item that crashes the process cannot do it forever.
+      // the lease (or a reload lowered max_attempts). Dead, so that an item that crashes the
+      // process cannot do it forever.
       if (record.attempts > config_.max_attempts) {
         record.attempts = config_.max_attempts;  // this claim is not counted
         abandoned.push_back(&record);

@@ -370,7 +370,7 @@ TEST_P(Inbox, AnItemAbandonedAtItsLastAttemptGoesDeadInsteadOfRunningAgain) {
   });
   auto h = start(3);
   EXPECT_EQ(waitForBody(h->port(), "/processed", R"({"evt_twice":1})"), R"({"evt_twice":1})");
-  ASSERT_TRUE(h->waitForLog("is dead after 3 attempts: its processing stopped without finishing"))
+  ASSERT_TRUE(h->waitForLog("is dead after 3 attempts: no attempt left: the last one stopped"))
       << h->logs();
   const auto dead = admin(h->port(), "GET", "/api/admin/inbox?state=dead");
   EXPECT_NE(dead.body.find(R"("key":"evt_poison","tenant":"","state":"dead","attempts":3)"),

@@ -219,15 +219,20 @@ int main(int argc, char** argv) {
       if (ms > 20) ++slow_windows[(it->second - first_sent) / 250];
     }
   int slow = 0;
+  for (const auto& [window, n] : slow_windows) slow += n;
+  // The 8 windows with the most, in time order (as fast as answered, every window has some).
+  std::vector<std::pair<int, std::int64_t>> worst;  // calls, window
+  for (const auto& [window, n] : slow_windows) worst.emplace_back(n, window);
+  std::sort(worst.rbegin(), worst.rend());
+  if (worst.size() > 8) worst.resize(8);
+  std::sort(worst.begin(), worst.end(), [](auto& a, auto& b) { return a.second < b.second; });
   std::string where;
-  for (const auto& [window, n] : slow_windows) {
-    slow += n;
+  for (const auto& [n, window] : worst)
     where +=
         " " + std::to_string(n) + "@" + std::to_string(window * 250 / 1000.0).substr(0, 5) + "s";
-  }
   std::printf(
       "  after the first second: p50 %.0f ms, p99 %.0f ms; over 20 ms: %d calls, in %zu "
-      "windows of 250 ms (calls@start):%s\n",
+      "windows of 250 ms (the worst, calls@start:%s)\n",
       percentile(after_first_second, 0.5), percentile(after_first_second, 0.99), slow,
       slow_windows.size(), where.c_str());
   return failures || (int)published.size() < calls ? 1 : 0;

@@ -140,9 +140,9 @@ int Workers::runOnce() {
       else
         batch.push_back(&record);
     }
+    store_.bury(sql, abandoned_ids, owner_, kAbandoned, now);
     // The upstream calls are made after this commit, outside any transaction, under the leases
     // it records.
-    store_.bury(sql, abandoned_ids, owner_, kAbandoned, now);
     processChunk(sql, batch, next, nullptr, chunk);
     tx.commit();
   }

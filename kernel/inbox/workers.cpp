@@ -127,7 +127,7 @@ int Workers::runOnce() {
       // the lease (or a reload lowered max_attempts). Dead, so that an item that crashes the
       // process cannot do it forever.
       if (record.attempts > config_.max_attempts) {
-        record.attempts = config_.max_attempts;  // this claim is not counted
+        --record.attempts;  // this claim is not counted (bury undoes it in the row too)
         abandoned.push_back(&record);
         abandoned_ids.push_back(record.item.id);
         continue;

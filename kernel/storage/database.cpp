@@ -53,11 +53,10 @@ Database::Database(const StorageUrl& url, std::size_t pool_size,
     *writer_ << "PRAGMA synchronous=NORMAL";  // a sessionWithoutFlush(); see unlockAndFlush()
   }
   if (checkpoint_errors && url.backend == "sqlite" && url.sqlite_path != ":memory:") {
-    // The backstop (WalCheckpointer): 16 MB of log instead of 4.
-    for (std::size_t i = 0; i < pool_size; ++i) pool_->at(i) << "PRAGMA wal_autocheckpoint=4096";
-    *writer_ << "PRAGMA wal_autocheckpoint=4096";
     checkpointer_ = std::make_unique<WalCheckpointer>(url.sqlite_path, checkpoint_every,
                                                       std::move(checkpoint_errors));
+    for (std::size_t i = 0; i < pool_size; ++i) checkpointer_->backstop(pool_->at(i));
+    checkpointer_->backstop(*writer_);
   }
 }
 

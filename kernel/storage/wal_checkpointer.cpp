@@ -1,7 +1,6 @@
 #include "storage/wal_checkpointer.h"
 
 #include <pthread.h>
-#include <soci/sqlite3/soci-sqlite3.h>
 
 #include "storage/sqlite_busy.h"
 
@@ -29,6 +28,7 @@ WalCheckpointer::~WalCheckpointer() {
   }
   wake_.notify_one();
   thread_.join();
+  for (auto* db : backstopped_) sqlite_api::sqlite3_wal_hook(db, nullptr, nullptr);
 }
 
 void WalCheckpointer::loop() {
@@ -41,16 +41,40 @@ void WalCheckpointer::loop() {
     // little left to copy, a restart, so that the next writer starts the log from the top
     // instead of growing it: the log stays about one tick of writes long. A log nobody wrote
     // to for a whole tick is truncated: its disk space goes back.
-    const int frames = checkpoint("PASSIVE");
-    if (frames > 0 && frames == quiet_frames) {
-      checkpoint("TRUNCATE");
-      quiet_frames = -1;
-    } else if (frames > 0) {
-      checkpoint("RESTART");
-      quiet_frames = frames;
+    {
+      std::lock_guard checkpointing(checkpointing_);
+      const int frames = checkpoint("PASSIVE");
+      if (frames > 0 && frames == quiet_frames) {
+        checkpoint("TRUNCATE");
+        quiet_frames = -1;
+      } else if (frames > 0) {
+        checkpoint("RESTART");
+        quiet_frames = frames;
+      }
     }
     lock.lock();
   }
+}
+
+void WalCheckpointer::backstop(soci::session& writer) {
+  auto* db = static_cast<soci::sqlite3_session_backend*>(writer.get_backend())->conn_;
+  sqlite_api::sqlite3_wal_hook(db, &WalCheckpointer::afterCommit, this);
+  backstopped_.push_back(db);
+}
+
+// SQLite calls it after each commit, the transaction over and its locks released. A passive
+// checkpoint copies the whole log when no reader holds an older snapshot (nothing is written
+// meanwhile: the writer is here), and the next write then starts the log from the top.
+int WalCheckpointer::afterCommit(void* self, sqlite_api::sqlite3* db, const char* schema,
+                                 int frames) {
+  if (frames <= kBackstopFrames) return SQLITE_OK;
+  auto& checkpointer = *static_cast<WalCheckpointer*>(self);
+  std::lock_guard checkpointing(checkpointer.checkpointing_);
+  const int rc = sqlite_api::sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE,
+                                                       nullptr, nullptr);
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY && checkpointer.on_error_)
+    checkpointer.on_error_(std::string("backstop checkpoint: ") + sqlite_api::sqlite3_errstr(rc));
+  return SQLITE_OK;  // the commit stands whatever the checkpoint's fate
 }
 
 int WalCheckpointer::checkpoint(const char* mode) {

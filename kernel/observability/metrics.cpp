@@ -206,12 +206,15 @@ std::string Metrics::render(const std::vector<Gauge>& gauges, const std::string&
          std::to_string(log_writes.writes_made) + "\n";
   const auto turns = storage::writeTurnTimes();
   counterHeader(out, "switchboard_sqlite_write_turn_seconds_total",
-                "SQLite writers' time waiting for the single write turn, and holding it.",
+                "SQLite writers' time waiting for the single write turn, and holding it (in all, "
+                "and on the CPU).",
                 "counter");
   out += "switchboard_sqlite_write_turn_seconds_total{stage=\"waited\"} " +
          number(static_cast<double>(turns.waited_ns) / 1e9) + "\n";
   out += "switchboard_sqlite_write_turn_seconds_total{stage=\"held\"} " +
          number(static_cast<double>(turns.held_ns) / 1e9) + "\n";
+  out += "switchboard_sqlite_write_turn_seconds_total{stage=\"held_on_cpu\"} " +
+         number(static_cast<double>(turns.held_on_cpu_ns) / 1e9) + "\n";
   for (const auto& g : gauges) {
     counterHeader(out, g.name.c_str(), g.help.c_str(), "gauge");
     out += g.name + " " + number(g.value) + "\n";

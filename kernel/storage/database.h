@@ -50,6 +50,7 @@ class WriteTurn {
 
   Database* db_ = nullptr;
   std::chrono::steady_clock::time_point taken_;  // when turn_ was
+  std::uint64_t taken_cpu_ns_ = 0;               // the thread's CPU time then
   std::mutex* turn_ = nullptr;
   soci::session* writer_ = nullptr;        // the writers' connection, while the turn is held
   std::unique_ptr<soci::session> pooled_;  // leased on first use when there is no writer_
@@ -60,6 +61,7 @@ class WriteTurn {
 struct WriteTurnTimes {
   std::uint64_t waited_ns = 0;
   std::uint64_t held_ns = 0;
+  std::uint64_t held_on_cpu_ns = 0;  // of held_ns, the holders' CPU time (the rest: off the CPU)
 };
 WriteTurnTimes writeTurnTimes();
 

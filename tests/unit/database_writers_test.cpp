@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <ctime>
 #include <future>
 #include <string>
 #include <thread>
@@ -113,7 +114,7 @@ TEST(WriteTurns, AWriterWaitsForTheTurnAndATurnHolderIsNeverMadeToWaitForItself)
 
 // The metrics' switchboard_sqlite_write_turn_seconds_total: how long writers held the turn
 // and waited for it (a held share near one second per second is a saturated database).
-TEST(WriteTurns, TheTimeTurnsAreHeldAndWaitedForIsCounted) {
+TEST(WriteTurns, TheTimeTurnsAreHeldOnAndOffTheCpuAndWaitedForIsCounted) {
   sbtest::TempDir dir;
   Database db(*StorageUrl::parse("sqlite://" + (dir.path() / "sb.db").string()), 2);
   const auto before = switchboard::kernel::storage::writeTurnTimes();
@@ -129,9 +130,25 @@ TEST(WriteTurns, TheTimeTurnsAreHeldAndWaitedForIsCounted) {
     turn.unlock();
     second.join();
   }
+  {
+    // 20 ms of this thread's CPU, holding the turn.
+    auto turn = db.writeTurn();
+    const auto cpu = [] {
+      timespec ts{};
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+      return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+    };
+    const auto from = cpu();
+    while (cpu() - from < std::chrono::milliseconds(20)) {
+    }
+  }
   const auto after = switchboard::kernel::storage::writeTurnTimes();
-  EXPECT_GE(after.held_ns - before.held_ns, 50'000'000u);
+  EXPECT_GE(after.held_ns - before.held_ns, 70'000'000u);
   EXPECT_GE(after.waited_ns - before.waited_ns, 1'000'000u);
+  // On the CPU: the spin, not the sleep.
+  const auto on_cpu = after.held_on_cpu_ns - before.held_on_cpu_ns;
+  EXPECT_GE(on_cpu, 20'000'000u);
+  EXPECT_LE(on_cpu, after.held_ns - before.held_ns - 45'000'000u);
 }
 
 // Turn-holders write on one connection, not on whichever pooled one is free, so SQLite keeps

@@ -100,8 +100,8 @@ namespace {
 thread_local bool holds_write_turn = false;
 std::atomic<std::uint64_t> turn_waited_ns{0}, turn_held_ns{0}, turn_held_cpu_ns{0};
 
-// A system call (1.3 µs on this VM; no vDSO for it): two per turn, a few µs per call in the
-// calls bench, for telling a holder that computes from one that was preempted.
+// A system call (1.3 µs on this VM; no vDSO for it): two per turn, for telling a holder that
+// computes from one that was preempted.
 std::uint64_t threadCpuNs() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);

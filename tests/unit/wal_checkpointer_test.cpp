@@ -54,7 +54,7 @@ class WalCheckpoints : public ::testing::Test {
 };
 
 TEST_F(WalCheckpoints, ALogLeftAloneIsCopiedBackAndTruncatedWithoutACommitDoingIt) {
-  // 2 MB: far below the automatic checkpoint's 16 MB, so only the thread can empty it.
+  // 2 MB: far below the backstop's 16 MB, so only the thread can empty it.
   for (int i = 0; i < 500; ++i)
     *db_.sessionWithoutFlush() << "INSERT INTO t (v) VALUES (:v)", soci::use(page_);
   EXPECT_TRUE(sbtest::eventually([&] { return logBytes() == 0; })) << logBytes();

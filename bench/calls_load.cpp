@@ -117,7 +117,7 @@ int main(int argc, char** argv) {
                                  read(dir + "/call_analyzed.json")};
   std::atomic<int> next{0}, failures{0};
   std::mutex mutex;
-  std::vector<double> inbound_us;
+  std::vector<double> inbound_us, stored_us;  // inbound answered; call_analyzed acknowledged
   std::map<std::string, std::int64_t> analyzed_sent;  // call id → ms
   // Every slot's connection is open (one request made) before the clock starts: 100 threads
   // and connections starting at once are the load generator's ramp, not a call's life.
@@ -130,7 +130,7 @@ int main(int argc, char** argv) {
       p.post("/webhooks/retell/inbound", "{}");  // answered 400: the body is no call
       ready.arrive_and_wait();
       go.wait();
-      std::vector<double> mine;
+      std::vector<double> mine, acked;
       std::map<std::string, std::int64_t> sent;
       for (int i = next++; i < calls; i = next++) {
         if (rate > 0) {
@@ -157,12 +157,15 @@ int main(int argc, char** argv) {
           body = replaceAll(body, "1764233700000", t0);
           body = replaceAll(body, "1764233835000", t1);
           if (k == 2) sent[id] = nowMs();
+          const double b = nowUs();
           const long status = p.post("/webhooks/retell", body);
+          if (k == 2) acked.push_back(nowUs() - b);
           if (status < 200 || status >= 300) ++failures;
         }
       }
       std::lock_guard lock(mutex);
       inbound_us.insert(inbound_us.end(), mine.begin(), mine.end());
+      stored_us.insert(stored_us.end(), acked.begin(), acked.end());
       analyzed_sent.insert(sent.begin(), sent.end());
     });
   ready.arrive_and_wait();
@@ -178,6 +181,8 @@ int main(int argc, char** argv) {
               4 * calls / sent_s);
   std::printf("inbound webhook latency: p50 %.2f ms, p99 %.2f ms\n",
               percentile(inbound_us, 0.5) / 1000, percentile(inbound_us, 0.99) / 1000);
+  std::printf("call_analyzed stored and acknowledged: p50 %.2f ms, p99 %.2f ms\n",
+              percentile(stored_us, 0.5) / 1000, percentile(stored_us, 0.99) / 1000);
   if (events_url.empty()) return failures ? 1 : 0;
 
   // Every call's calls.booking_requested, as the probe recorded it (publication time).

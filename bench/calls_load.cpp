@@ -7,10 +7,12 @@
 //
 // CALLS_PER_SECOND > 0 paces the start of calls (an offered load below saturation, where the
 // latency figures mean something); 0 or absent: as fast as the slots go (throughput).
-// Prints calls/s and the inbound webhook's latency; with EVENTS_URL (the probe plugin's record
-// of calls.booking_requested) it waits until every call's booking request was published and
-// prints the latency from sending call_analyzed to its publication, and how many were lost.
-// Against nginx (`return 200`) it measures the same requests, the same-run reference.
+// Prints calls/s, the inbound webhook's latency and call_analyzed's until it was acknowledged
+// (stored: the part of the next figure spent in the group commit); with EVENTS_URL (the probe
+// plugin's record of calls.booking_requested) it waits until every call's booking request was
+// published and prints the latency from sending call_analyzed to its publication, and how
+// many were lost. Against nginx (`return 200`) it measures the same requests, the same-run
+// reference.
 // Requests go through the tests' plain HTTP/1.1 client (a send, a poll and a recv each): with
 // libcurl the generator took 0.6 of this 2-core machine's cores at 1,000 calls/s, and half of
 // the server's inbox workers' preemptions were by it.

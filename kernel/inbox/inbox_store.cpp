@@ -18,34 +18,35 @@ using ll = long long;  // what SOCI binds as a 64-bit integer
 
 // The body and headers live in inbox_payloads (written once; the inbox row changes state).
 // Scalar subqueries, not a join, so that a claim's UPDATE can return them too.
-constexpr const char* kColumns =
+constexpr sql::Columns kColumns = sql::columns(
     "id, kind, source, handler, type, dedupe_key, tenant, "
     "(SELECT payload FROM inbox_payloads p WHERE p.id = inbox.id), "
     "(SELECT headers FROM inbox_payloads p WHERE p.id = inbox.id), state, attempts, "
-    "run_at_ms, received_at_ms, last_error, finished_at_ms";
+    "run_at_ms, received_at_ms, last_error, finished_at_ms");
 
 constexpr const char* kInsertPayload =
     "INSERT INTO inbox_payloads (id, payload, headers) VALUES (:id, :payload, :headers)";
 
 using switchboard::sql::int64At;
+using switchboard::sql::textAt;
 
-Record fromRow(const soci::row& row) {
+Record fromRow(const sql::TextRow& row) {
   Record r;
   r.item.id = int64At(row, 0);
-  r.kind = row.get<std::string>(1);
-  r.item.source = row.get<std::string>(2);
-  r.handler = row.get<std::string>(3);
-  r.item.type = row.get<std::string>(4);
-  r.item.key = row.get<std::string>(5);
-  r.item.tenant = row.get<std::string>(6);
-  r.item.payload = row.get<std::string>(7);
-  r.item.headers = headersFromJson(row.get<std::string>(8));
-  r.state = row.get<std::string>(9);
+  r.kind = textAt(row, 1);
+  r.item.source = textAt(row, 2);
+  r.handler = textAt(row, 3);
+  r.item.type = textAt(row, 4);
+  r.item.key = textAt(row, 5);
+  r.item.tenant = textAt(row, 6);
+  r.item.payload = textAt(row, 7);
+  r.item.headers = headersFromJson(textAt(row, 8));
+  r.state = textAt(row, 9);
   r.attempts = static_cast<int>(int64At(row, 10));
   r.item.attempt = r.attempts;
   r.run_at_ms = int64At(row, 11);
   r.item.received_at = fromMs(int64At(row, 12));
-  r.last_error = row.get_indicator(13) == soci::i_null ? "" : row.get<std::string>(13);
+  r.last_error = textAt(row, 13);
   r.finished_at_ms = int64At(row, 14);
   return r;
 }
@@ -281,16 +282,15 @@ std::vector<Record> InboxStore::claim(soci::session& tx, const std::string& owne
   // index (run_at_ms, id) for pending and running rows alike, read in order and stopped at the
   // limit. (An OR of two conditions made PostgreSQL, its statistics stale after a burst of
   // inserts, collect and sort the whole backlog: 78 ms a claim over 62k rows, now 5 ms.)
-  soci::rowset<soci::row> rows =
-      (tx.prepare << "UPDATE inbox SET state = 'running', lease_owner = :owner, "
-                     "lease_until_ms = :until, run_at_ms = :until2, attempts = attempts + 1 "
-                     "WHERE id IN (SELECT id FROM inbox WHERE state IN ('pending', 'running') "
-                     "AND run_at_ms <= :now ORDER BY run_at_ms, id LIMIT :n" +
-                         lock + ") RETURNING " + kColumns,
-       soci::use(owner), soci::use(until), soci::use(until), soci::use(now), soci::use(n));
-  std::vector<Record> out;
-  for (const auto& row : rows) out.push_back(fromRow(row));
-  return out;
+  return sql::query<Record>(
+      tx,
+      std::string("UPDATE inbox SET state = 'running', lease_owner = :owner, "
+                  "lease_until_ms = :until, run_at_ms = :until2, attempts = attempts + 1 "
+                  "WHERE id IN (SELECT id FROM inbox WHERE state IN ('pending', 'running') "
+                  "AND run_at_ms <= :now ORDER BY run_at_ms, id LIMIT :n") +
+          lock + ") RETURNING " + kColumns.text,
+      kColumns.count, fromRow, soci::use(owner), soci::use(until), soci::use(until), soci::use(now),
+      soci::use(n));
 }
 
 std::vector<Record> InboxStore::claim(const std::string& owner, int limit, std::int64_t now_ms,
@@ -407,24 +407,20 @@ std::vector<Record> InboxStore::list(const std::optional<std::string>& state, in
   const int all = !state.has_value();
   const std::string filter = state.value_or("");
   auto session = db_.session();
-  soci::rowset<soci::row> rows =
-      (session->prepare << std::string("SELECT ") + kColumns +
-                               " FROM inbox WHERE (:all = 1 OR state = :state) "
-                               "ORDER BY id DESC LIMIT :n",
-       soci::use(all), soci::use(filter), soci::use(n));
-  std::vector<Record> out;
-  for (const auto& row : rows) out.push_back(fromRow(row));
-  return out;
+  return sql::query<Record>(*session,
+                            std::string("SELECT ") + kColumns.text +
+                                " FROM inbox WHERE (:all = 1 OR state = :state) "
+                                "ORDER BY id DESC LIMIT :n",
+                            kColumns.count, fromRow, soci::use(all), soci::use(filter),
+                            soci::use(n));
 }
 
 std::optional<Record> InboxStore::get(std::int64_t id) {
   const ll row_id = id;
   auto session = db_.session();
-  soci::rowset<soci::row> rows =
-      (session->prepare << std::string("SELECT ") + kColumns + " FROM inbox WHERE id = :id",
-       soci::use(row_id));
-  for (const auto& row : rows) return fromRow(row);
-  return std::nullopt;
+  return sql::first(sql::query<Record>(
+      *session, std::string("SELECT ") + kColumns.text + " FROM inbox WHERE id = :id",
+      kColumns.count, fromRow, soci::use(row_id)));
 }
 
 bool InboxStore::replay(std::int64_t id, std::int64_t now_ms) {

@@ -11,11 +11,11 @@ using namespace switchboard::sql;
 namespace {
 
 // ---- customers ----
-constexpr const char* kCustomerColumns =
+constexpr Columns kCustomerColumns = columns(
     "id, company_id, phone_e164, name, email, journey_status, loyalty_tier, created_at_ms, "
-    "name_source, call_count, last_call_at_ms";
+    "name_source, call_count, last_call_at_ms");
 
-domain::Customer customerFrom(const soci::row& r) {
+domain::Customer customerFrom(const TextRow& r) {
   domain::Customer c;
   c.id = int64At(r, 0);
   c.company_id = textAt(r, 1);
@@ -40,19 +40,19 @@ std::optional<domain::Customer> CustomerStore::byPhone(soci::session& db,
                                                        const std::string& e164) {
   return first(query<domain::Customer>(
       db,
-      std::string("SELECT ") + kCustomerColumns +
+      std::string("SELECT ") + kCustomerColumns.text +
           " FROM customers WHERE company_id = :c AND phone_e164 = :p" + forUpdate(db),
-      customerFrom, soci::use(c), soci::use(e164)));
+      kCustomerColumns.count, customerFrom, soci::use(c), soci::use(e164)));
 }
 
 std::optional<domain::Customer> CustomerStore::get(soci::session& db, const domain::CompanyId& c,
                                                    std::int64_t id) {
   const ll row_id = id;
-  return first(query<domain::Customer>(db,
-                                       std::string("SELECT ") + kCustomerColumns +
-                                           " FROM customers WHERE company_id = :c AND id = :id" +
-                                           forUpdate(db),
-                                       customerFrom, soci::use(c), soci::use(row_id)));
+  return first(query<domain::Customer>(
+      db,
+      std::string("SELECT ") + kCustomerColumns.text +
+          " FROM customers WHERE company_id = :c AND id = :id" + forUpdate(db),
+      kCustomerColumns.count, customerFrom, soci::use(c), soci::use(row_id)));
 }
 
 domain::Customer CustomerStore::save(soci::session& db, const domain::CompanyId& c,
@@ -91,14 +91,14 @@ domain::Customer CustomerStore::save(soci::session& db, const domain::CompanyId&
 // ---- calls ----
 namespace {
 
-constexpr const char* kCallColumns =
+constexpr Columns kCallColumns = columns(
     "id, company_id, branch_id, provider, external_id, agent_id, direction, from_number, "
     "to_number, status, started_at_ms, ended_at_ms, analyzed_at_ms, duration_seconds, "
     "disconnection_reason, transcript, summary, sentiment, analysis_json, cost_minor, "
     "cost_currency, cost_usd_cents, customer_id, customer_name, appointment_id, flagged, "
-    "flag_reason, requested_start_ms, booked_start_ms";
+    "flag_reason, requested_start_ms, booked_start_ms");
 
-domain::Call callFrom(const soci::row& r) {
+domain::Call callFrom(const TextRow& r) {
   domain::Call c;
   std::size_t i = 0;
   c.id = int64At(r, i++);
@@ -217,46 +217,47 @@ std::optional<domain::Call> CallStore::get(soci::session& db, const domain::Comp
                                            std::int64_t id) {
   const ll row_id = id;
   return first(query<domain::Call>(db,
-                                   std::string("SELECT ") + kCallColumns +
+                                   std::string("SELECT ") + kCallColumns.text +
                                        " FROM calls WHERE company_id = :c AND id = :id" +
                                        forUpdate(db),
-                                   callFrom, soci::use(c), soci::use(row_id)));
+                                   kCallColumns.count, callFrom, soci::use(c), soci::use(row_id)));
 }
 
 std::optional<domain::Call> CallStore::byRef(soci::session& db, const domain::CompanyId& c,
                                              const domain::ExternalRef& ref) {
   return first(query<domain::Call>(
       db,
-      std::string("SELECT ") + kCallColumns +
+      std::string("SELECT ") + kCallColumns.text +
           " FROM calls WHERE company_id = :c AND provider = :p AND external_id = :x",
-      callFrom, soci::use(c), soci::use(ref.provider), soci::use(ref.id)));
+      kCallColumns.count, callFrom, soci::use(c), soci::use(ref.provider), soci::use(ref.id)));
 }
 
 std::optional<domain::Call> CallStore::adminByRef(soci::session& db,
                                                   const domain::ExternalRef& ref) {
-  return first(query<domain::Call>(db,
-                                   std::string("SELECT ") + kCallColumns +
-                                       " FROM calls WHERE provider = :p AND external_id = :x" +
-                                       forUpdate(db),
-                                   callFrom, soci::use(ref.provider), soci::use(ref.id)));
+  return first(query<domain::Call>(
+      db,
+      std::string("SELECT ") + kCallColumns.text +
+          " FROM calls WHERE provider = :p AND external_id = :x" + forUpdate(db),
+      kCallColumns.count, callFrom, soci::use(ref.provider), soci::use(ref.id)));
 }
 
 std::vector<domain::Call> CallStore::between(soci::session& db, const domain::CompanyId& c,
                                              TimePoint from, TimePoint to) {
   const ll a = toMs(from), b = toMs(to);
   return query<domain::Call>(db,
-                             std::string("SELECT ") + kCallColumns +
+                             std::string("SELECT ") + kCallColumns.text +
                                  " FROM calls WHERE company_id = :c AND started_at_ms >= :a AND "
                                  "started_at_ms < :b ORDER BY started_at_ms, id",
-                             callFrom, soci::use(c), soci::use(a), soci::use(b));
+                             kCallColumns.count, callFrom, soci::use(c), soci::use(a),
+                             soci::use(b));
 }
 
 std::vector<domain::Call> CallStore::adminUnassigned(soci::session& db, int limit) {
   const ll n = limit;
   return query<domain::Call>(db,
-                             std::string("SELECT ") + kCallColumns +
+                             std::string("SELECT ") + kCallColumns.text +
                                  " FROM calls WHERE company_id IS NULL ORDER BY id DESC LIMIT :n",
-                             callFrom, soci::use(n));
+                             kCallColumns.count, callFrom, soci::use(n));
 }
 
 std::int64_t CallStore::adminUnassignedSince(soci::session& db, TimePoint since) {
@@ -271,12 +272,12 @@ std::int64_t CallStore::adminUnassignedSince(soci::session& db, TimePoint since)
 // ---- appointments ----
 namespace {
 
-constexpr const char* kAppointmentColumns =
+constexpr Columns kAppointmentColumns = columns(
     "id, company_id, branch_id, service_id, staff_id, customer_id, call_id, starts_at_ms, "
     "ends_at_ms, status, calcom_booking_id, calcom_booking_uid, composite_group, source, "
-    "requested_start_ms";
+    "requested_start_ms");
 
-domain::Appointment appointmentFrom(const soci::row& r) {
+domain::Appointment appointmentFrom(const TextRow& r) {
   domain::Appointment a;
   a.id = int64At(r, 0);
   a.company_id = textAt(r, 1);
@@ -344,9 +345,9 @@ std::optional<domain::Appointment> AppointmentStore::get(soci::session& db,
   const ll row_id = id;
   return first(query<domain::Appointment>(
       db,
-      std::string("SELECT ") + kAppointmentColumns +
+      std::string("SELECT ") + kAppointmentColumns.text +
           " FROM appointments WHERE company_id = :c AND id = :id" + forUpdate(db),
-      appointmentFrom, soci::use(c), soci::use(row_id)));
+      kAppointmentColumns.count, appointmentFrom, soci::use(c), soci::use(row_id)));
 }
 
 std::optional<domain::Appointment> AppointmentStore::byCalcomUid(soci::session& db,
@@ -354,9 +355,9 @@ std::optional<domain::Appointment> AppointmentStore::byCalcomUid(soci::session& 
                                                                  const std::string& uid) {
   return first(query<domain::Appointment>(
       db,
-      std::string("SELECT ") + kAppointmentColumns +
+      std::string("SELECT ") + kAppointmentColumns.text +
           " FROM appointments WHERE company_id = :c AND calcom_booking_uid = :u" + forUpdate(db),
-      appointmentFrom, soci::use(c), soci::use(uid)));
+      kAppointmentColumns.count, appointmentFrom, soci::use(c), soci::use(uid)));
 }
 
 std::vector<domain::Appointment> AppointmentStore::forCustomer(soci::session& db,
@@ -364,10 +365,11 @@ std::vector<domain::Appointment> AppointmentStore::forCustomer(soci::session& db
                                                                std::int64_t customer_id) {
   const ll id = customer_id;
   return query<domain::Appointment>(db,
-                                    std::string("SELECT ") + kAppointmentColumns +
+                                    std::string("SELECT ") + kAppointmentColumns.text +
                                         " FROM appointments WHERE company_id = :c AND customer_id "
                                         "= :cu ORDER BY starts_at_ms, id",
-                                    appointmentFrom, soci::use(c), soci::use(id));
+                                    kAppointmentColumns.count, appointmentFrom, soci::use(c),
+                                    soci::use(id));
 }
 
 std::vector<domain::Appointment> AppointmentStore::forBranch(soci::session& db,
@@ -377,10 +379,11 @@ std::vector<domain::Appointment> AppointmentStore::forBranch(soci::session& db,
   const ll a = toMs(from), b = toMs(to);
   return query<domain::Appointment>(
       db,
-      std::string("SELECT ") + kAppointmentColumns +
+      std::string("SELECT ") + kAppointmentColumns.text +
           " FROM appointments WHERE company_id = :c AND branch_id = :b AND starts_at_ms >= :f "
           "AND starts_at_ms < :t ORDER BY starts_at_ms, id",
-      appointmentFrom, soci::use(c), soci::use(branch_id), soci::use(a), soci::use(b));
+      kAppointmentColumns.count, appointmentFrom, soci::use(c), soci::use(branch_id), soci::use(a),
+      soci::use(b));
 }
 
 }  // namespace directory

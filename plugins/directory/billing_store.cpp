@@ -11,28 +11,28 @@ using namespace switchboard::sql;
 
 namespace {
 
-constexpr const char* kTransactionColumns =
-    "id, company_id, kind, amount_minor, currency, reference, created_at_ms";
+constexpr Columns kTransactionColumns =
+    columns("id, company_id, kind, amount_minor, currency, reference, created_at_ms");
 
-domain::Transaction transactionFrom(const soci::row& r) {
+domain::Transaction transactionFrom(const TextRow& r) {
   return {int64At(r, 0), textAt(r, 1),         textAt(r, 2), {int64At(r, 3), textAt(r, 4)},
           textAt(r, 5),  fromMs(int64At(r, 6))};
 }
 
-constexpr const char* kTopupColumns =
+constexpr Columns kTopupColumns = columns(
     "id, company_id, amount_minor, currency, stripe_session_id, status, created_at_ms, "
-    "completed_at_ms";
+    "completed_at_ms");
 
-domain::BalanceTopup topupFrom(const soci::row& r) {
+domain::BalanceTopup topupFrom(const TextRow& r) {
   return {int64At(r, 0), textAt(r, 1),          {int64At(r, 2), textAt(r, 3)}, textAt(r, 4),
           textAt(r, 5),  fromMs(int64At(r, 6)), optionalTimeAt(r, 7)};
 }
 
-constexpr const char* kInvoiceColumns =
+constexpr Columns kInvoiceColumns = columns(
     "id, company_id, number, period_start, period_end, total_minor, currency, status, "
-    "issued_at_ms";
+    "issued_at_ms");
 
-domain::Invoice invoiceFrom(const soci::row& r) {
+domain::Invoice invoiceFrom(const TextRow& r) {
   return {int64At(r, 0), textAt(r, 1),        textAt(r, 2),
           textAt(r, 3),  textAt(r, 4),        {int64At(r, 5), textAt(r, 6)},
           textAt(r, 7),  optionalTimeAt(r, 8)};
@@ -50,21 +50,22 @@ domain::Transaction LedgerStore::append(soci::session& db, const domain::Company
         "DO NOTHING",
       soci::use(c), soci::use(t.kind), soci::use(amount), soci::use(t.amount.currency),
       soci::use(t.reference), soci::use(created);
-  return *first(
-      query<domain::Transaction>(db,
-                                 std::string("SELECT ") + kTransactionColumns +
-                                     " FROM transactions WHERE company_id = :c AND reference = :r",
-                                 transactionFrom, soci::use(c), soci::use(t.reference)));
+  return *first(query<domain::Transaction>(
+      db,
+      std::string("SELECT ") + kTransactionColumns.text +
+          " FROM transactions WHERE company_id = :c AND reference = :r",
+      kTransactionColumns.count, transactionFrom, soci::use(c), soci::use(t.reference)));
 }
 
 std::vector<domain::Transaction> LedgerStore::transactions(soci::session& db,
                                                            const domain::CompanyId& c, int limit) {
   const ll n = limit;
   return query<domain::Transaction>(db,
-                                    std::string("SELECT ") + kTransactionColumns +
+                                    std::string("SELECT ") + kTransactionColumns.text +
                                         " FROM transactions WHERE company_id = :c "
                                         "ORDER BY id DESC LIMIT :n",
-                                    transactionFrom, soci::use(c), soci::use(n));
+                                    kTransactionColumns.count, transactionFrom, soci::use(c),
+                                    soci::use(n));
 }
 
 domain::Money LedgerStore::balance(soci::session& db, const domain::CompanyId& c) {
@@ -116,9 +117,9 @@ std::optional<domain::BalanceTopup> LedgerStore::topupBySession(soci::session& d
                                                                 const std::string& session_id) {
   return first(query<domain::BalanceTopup>(
       db,
-      std::string("SELECT ") + kTopupColumns +
+      std::string("SELECT ") + kTopupColumns.text +
           " FROM balance_topups WHERE company_id = :c AND stripe_session_id = :s",
-      topupFrom, soci::use(c), soci::use(session_id)));
+      kTopupColumns.count, topupFrom, soci::use(c), soci::use(session_id)));
 }
 
 domain::PlatformCost LedgerStore::addPlatformCost(soci::session& db, const domain::CompanyId& c,
@@ -144,7 +145,8 @@ std::vector<domain::PlatformCost> LedgerStore::platformCosts(soci::session& db,
       db,
       "SELECT id, company_id, call_id, platform, amount_minor, currency, incurred_at_ms FROM "
       "platform_costs WHERE company_id = :c AND call_id = :call ORDER BY id",
-      [](const soci::row& r) {
+      7,
+      [](const TextRow& r) {
         return domain::PlatformCost{int64At(r, 0),
                                     textAt(r, 1),
                                     optionalInt64At(r, 2),
@@ -186,10 +188,10 @@ domain::Invoice LedgerStore::saveInvoice(soci::session& db, const domain::Compan
 }
 
 std::vector<domain::Invoice> LedgerStore::invoices(soci::session& db, const domain::CompanyId& c) {
-  return query<domain::Invoice>(
-      db,
-      std::string("SELECT ") + kInvoiceColumns + " FROM invoices WHERE company_id = :c ORDER BY id",
-      invoiceFrom, soci::use(c));
+  return query<domain::Invoice>(db,
+                                std::string("SELECT ") + kInvoiceColumns.text +
+                                    " FROM invoices WHERE company_id = :c ORDER BY id",
+                                kInvoiceColumns.count, invoiceFrom, soci::use(c));
 }
 
 void ReferenceStore::saveRate(soci::session& db, const domain::ExchangeRate& rate) {
@@ -208,7 +210,8 @@ std::optional<domain::ExchangeRate> ReferenceStore::rate(soci::session& db, cons
       db,
       "SELECT base, quote, rate_micros, date, source FROM exchange_rates WHERE base = :b AND "
       "quote = :q AND date <= :d ORDER BY date DESC LIMIT 1",
-      [](const soci::row& r) {
+      5,
+      [](const TextRow& r) {
         return domain::ExchangeRate{textAt(r, 0), textAt(r, 1), int64At(r, 2), textAt(r, 3),
                                     textAt(r, 4)};
       },
@@ -230,7 +233,8 @@ std::optional<domain::PricingPlan> ReferenceStore::plan(soci::session& db, const
       db,
       "SELECT id, name, currency, per_minute_minor, monthly_fee_minor FROM pricing_plans "
       "WHERE id = :id",
-      [](const soci::row& r) {
+      5,
+      [](const TextRow& r) {
         return domain::PricingPlan{textAt(r, 0),
                                    textAt(r, 1),
                                    textAt(r, 2),

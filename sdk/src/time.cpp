@@ -12,11 +12,73 @@ namespace switchboard::time {
 using std::chrono::minutes;
 using std::chrono::seconds;
 
+// Every event carries its times in this form, written and read once or twice per webhook: the
+// calendar arithmetic is date's, the digits are ours (date::format and date::parse go through
+// iostreams, a tenth of a call's processing when they did it).
 std::string formatUtc(TimePoint t) {
-  return date::format("%FT%TZ", date::floor<seconds>(t));
+  const auto secs = date::floor<seconds>(t);
+  const auto day = date::floor<date::days>(secs);
+  const date::year_month_day ymd(day);
+  const date::hh_mm_ss hms(secs - day);
+  const int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) return date::format("%FT%TZ", secs);
+  std::string out = "0000-00-00T00:00:00Z";
+  auto put = [&](std::size_t at, std::size_t digits, long long v) {
+    for (std::size_t i = at + digits; i-- > at; v /= 10) out[i] = static_cast<char>('0' + v % 10);
+  };
+  put(0, 4, year);
+  put(5, 2, static_cast<unsigned>(ymd.month()));
+  put(8, 2, static_cast<unsigned>(ymd.day()));
+  put(11, 2, hms.hours().count());
+  put(14, 2, hms.minutes().count());
+  put(17, 2, hms.seconds().count());
+  return out;
 }
 
+namespace {
+// Hand parsers for the exact forms we write ("YYYY-MM-DD", "HH:MM", "HH:MM:SS"); what they turn
+// away goes to date::parse, which decides as it always did.
+int digitsAt(std::string_view s, std::size_t at, std::size_t count) {
+  int v = 0;
+  for (std::size_t i = at; i < at + count; ++i) {
+    if (s[i] < '0' || s[i] > '9') return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
+std::optional<date::sys_days> isoDay(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  const int y = digitsAt(s, 0, 4), m = digitsAt(s, 5, 2), d = digitsAt(s, 8, 2);
+  if (y < 0 || m < 0 || d < 0) return std::nullopt;
+  const date::year_month_day ymd{date::year(y), date::month(static_cast<unsigned>(m)),
+                                 date::day(static_cast<unsigned>(d))};
+  if (!ymd.ok()) return std::nullopt;
+  return date::sys_days(ymd);
+}
+
+// "HH:MM" or "HH:MM:SS", as seconds since midnight.
+std::optional<seconds> clockTime(std::string_view s) {
+  if ((s.size() != 5 && s.size() != 8) || s[2] != ':' || (s.size() == 8 && s[5] != ':'))
+    return std::nullopt;
+  const int h = digitsAt(s, 0, 2), m = digitsAt(s, 3, 2),
+            sec = s.size() == 8 ? digitsAt(s, 6, 2) : 0;
+  if (h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59) return std::nullopt;
+  return std::chrono::hours(h) + minutes(m) + seconds(sec);
+}
+
+// "YYYY-MM-DDTHH:MM:SSZ" exactly, as formatUtc writes it.
+std::optional<TimePoint> parseCanonicalUtc(std::string_view s) {
+  if (s.size() != 20 || s[10] != 'T' || s[19] != 'Z') return std::nullopt;
+  const auto day = isoDay(s.substr(0, 10));
+  const auto time = clockTime(s.substr(11, 8));
+  if (!day || !time) return std::nullopt;
+  return TimePoint(*day) + *time;
+}
+}  // namespace
+
 std::optional<TimePoint> parseUtc(std::string_view text) {
+  if (auto t = parseCanonicalUtc(text)) return t;
   const std::string s(text);
   std::istringstream in(s);
   date::sys_time<std::chrono::milliseconds> tp;
@@ -75,10 +137,16 @@ LocalTime toLocal(TimePoint t, const std::string& zone) {
 std::optional<TimePoint> fromLocal(std::string_view date_text, std::string_view time_text,
                                    const std::string& zone) {
   const auto* tz = zoneOrThrow(zone);
-  std::istringstream in(std::string(date_text) + "T" + std::string(time_text));
   date::local_time<minutes> local;
-  in >> date::parse("%FT%H:%M", local);
-  if (in.fail() || in.peek() != EOF) return std::nullopt;
+  const auto day = isoDay(date_text);
+  const auto time = time_text.size() == 5 ? clockTime(time_text) : std::nullopt;
+  if (day && time) {
+    local = date::local_time<minutes>(day->time_since_epoch() + date::floor<minutes>(*time));
+  } else {
+    std::istringstream in(std::string(date_text) + "T" + std::string(time_text));
+    in >> date::parse("%FT%H:%M", local);
+    if (in.fail() || in.peek() != EOF) return std::nullopt;
+  }
   // The offset in force before any transition at that moment: for an ambiguous time that is
   // the earlier of the two moments, for one in the gap it is the clock as if it had jumped.
   const auto info = tz->get_info(local);

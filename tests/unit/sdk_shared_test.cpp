@@ -1,5 +1,8 @@
 // What the SDK gives every feature: JSON, UTC and zone conversions, phone numbers, typed events.
+#include <date/date.h>
 #include <gtest/gtest.h>
+
+#include <random>
 
 #include "switchboard/events/booking.h"
 #include "switchboard/events/calls.h"
@@ -73,6 +76,33 @@ TEST(Time, UtcTextRoundTripsAndOffsetsAreApplied) {
   EXPECT_FALSE(t::parseUtc("2026-11-28T09:30:00Zjunk"));
 }
 
+// formatUtc and parseUtc write and read their own form by hand: they must agree with date's
+// formatting and parsing everywhere, leap days, year ends and times before 1970 included.
+TEST(Time, TheCanonicalFormAgreesWithDateAcrossTheCalendar) {
+  std::mt19937_64 rng(20261130);
+  // 1900 to 2261 (a TimePoint counts nanoseconds: 2262 is its end)
+  std::uniform_int_distribution<long long> any(-2208988800LL, 9214646399LL);
+  std::vector<long long> instants = {0, -1, 951782400, 951868799, 1767225599, 1767225600,
+                                     9214646399LL};
+  for (int i = 0; i < 20000; ++i) instants.push_back(any(rng));
+  for (const long long s : instants) {
+    const TimePoint tp{std::chrono::seconds(s)};
+    const std::string expected = date::format("%FT%TZ", date::floor<std::chrono::seconds>(tp));
+    ASSERT_EQ(t::formatUtc(tp), expected) << s;
+    ASSERT_EQ(t::parseUtc(expected), tp) << expected;
+    ASSERT_EQ(t::formatUtc(tp + std::chrono::milliseconds(999)), expected) << s;  // floored
+  }
+  // What the hand parser turns away goes to date::parse, which decides as before.
+  EXPECT_FALSE(t::parseUtc("2026-02-29T10:00:00Z"));  // not a leap year
+  EXPECT_EQ(t::parseUtc("2028-02-29T10:00:00Z"), at("2028-02-29T11:00:00+01:00"));
+  EXPECT_FALSE(t::parseUtc("2026-13-01T10:00:00Z"));
+  EXPECT_FALSE(t::parseUtc("2026-12-01T24:00:00Z"));
+  EXPECT_FALSE(t::parseUtc("2026-12-01T10:60:00Z"));
+  EXPECT_FALSE(t::parseUtc("2026-12-0xT10:00:00Z"));
+  EXPECT_FALSE(t::parseUtc("2026-12-01X10:00:00Z"));
+  EXPECT_EQ(t::parseUtc("2026-12-01T10:00:00z"), at("2026-12-01T10:00:00Z"));
+}
+
 TEST(Time, LocalTimesFollowTheZoneAcrossDaylightSaving) {
   const auto local = t::toLocal(at("2026-11-28T23:30:00Z"), "Europe/Berlin");
   EXPECT_EQ(local.date, "2026-11-29");
@@ -89,7 +119,29 @@ TEST(Time, LocalTimesFollowTheZoneAcrossDaylightSaving) {
   EXPECT_EQ(t::formatUtc(*t::fromLocal("2026-10-25", "02:30", "Europe/Berlin")),
             "2026-10-25T00:30:00Z");
   EXPECT_FALSE(t::fromLocal("2026-13-01", "10:00", "Europe/Berlin"));
+  EXPECT_FALSE(t::fromLocal("2026-02-29", "10:00", "Europe/Berlin"));
+  EXPECT_FALSE(t::fromLocal("2026-12-01", "24:00", "Europe/Berlin"));
+  EXPECT_FALSE(t::fromLocal("2026-12-01", "10:0x", "Europe/Berlin"));
   EXPECT_THROW(t::toLocal(at("2026-11-28T09:30:00Z"), "Mars/Olympus"), std::invalid_argument);
+}
+
+// fromLocal reads "YYYY-MM-DD" and "HH:MM" by hand: every local minute toLocal writes reads
+// back as the moment it came from (or, in the hour a clock repeats, the earlier of the two).
+TEST(Time, LocalTextReadsBackAsTheMomentItCameFrom) {
+  std::mt19937_64 rng(20261130);
+  std::uniform_int_distribution<long long> minute(0, 4102444800LL / 60);  // 1970..2100
+  for (const char* zone : {"Europe/Berlin", "America/New_York", "Asia/Kolkata", "UTC"}) {
+    for (int i = 0; i < 5000; ++i) {
+      const TimePoint tp{std::chrono::minutes(minute(rng))};
+      const auto local = t::toLocal(tp, zone);
+      const auto back = t::fromLocal(local.date, local.time, zone);
+      ASSERT_TRUE(back) << local.date << " " << local.time;
+      if (*back != tp) {  // the repeated hour: the earlier moment, an hour before
+        EXPECT_EQ(tp - *back, std::chrono::hours(1)) << zone << " " << t::formatUtc(tp);
+        EXPECT_EQ(t::toLocal(*back, zone).time, local.time);
+      }
+    }
+  }
 }
 
 TEST(Phone, NationalAndInternationalFormsBecomeE164) {

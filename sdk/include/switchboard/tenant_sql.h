@@ -24,7 +24,8 @@ inline ll toMs(switchboard::TimePoint t) {
 inline switchboard::TimePoint fromMs(std::int64_t ms) {
   return switchboard::TimePoint(std::chrono::milliseconds(ms));
 }
-inline std::optional<switchboard::TimePoint> optionalTimeAt(const soci::row& row, std::size_t i) {
+template <class Row>  // soci::row or TextRow
+std::optional<switchboard::TimePoint> optionalTimeAt(const Row& row, std::size_t i) {
   if (auto ms = optionalInt64At(row, i)) return fromMs(*ms);
   return std::nullopt;
 }
@@ -46,21 +47,6 @@ struct NullableText {
   explicit NullableText(const std::string& v)
       : value(v), ind(v.empty() ? soci::i_null : soci::i_ok) {}
 };
-
-// Rows of `sql` (bound with `uses`) mapped by `from`.
-template <class T, class From, class... Uses>
-std::vector<T> query(soci::session& db, const std::string& sql, From from, Uses&&... uses) {
-  std::vector<T> out;
-  soci::rowset<soci::row> rows = ((db.prepare << sql), ..., std::forward<Uses>(uses));
-  for (const auto& r : rows) out.push_back(from(r));
-  return out;
-}
-
-template <class T>
-std::optional<T> first(std::vector<T> v) {
-  if (v.empty()) return std::nullopt;
-  return std::move(v.front());
-}
 
 inline void requireCompany(const std::string& company) {
   if (company.empty()) throw std::invalid_argument("a company is required");

@@ -4,17 +4,20 @@
 # published), with the shipped plugins and the example catalog on SQLite, `slots` calls in
 # progress at once; then the very same requests against nginx `return 200` in the same run.
 #
-#   bench/calls_bench.sh [calls, default 2000] [calls in progress, default 100] [paced calls/s, default 200]
+#   bench/calls_bench.sh [calls, default 2000] [calls in progress, default 100] [paced calls/s, default 200] [sqlite|postgresql]
 # First as fast as the server answers (throughput), then paced at a load it sustains (latency).
 # Prints figures; it is not a pass/fail test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/nginx_reference.sh
+source bench/postgres_server.sh
 CALLS=${1:-2000}
 SLOTS=${2:-100}
 PACED=${3:-200}
+BACKEND=${4:-sqlite}
 SB_PORT=18194
 NGINX_PORT=18195
+PG_PORT=18196
 KEY=bench-retell-key
 
 scripts/build >/dev/null
@@ -23,16 +26,25 @@ chmod 755 "$work"
 cleanup() {
   [ -n "${sb_pid:-}" ] && kill "$sb_pid" 2>/dev/null || true
   [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  stop_postgres "$work"
   rm -rf "$work"
 }
 trap cleanup EXIT
 start_nginx_reference "$NGINX_PORT" "$work"
+case "$BACKEND" in
+  sqlite) storage_url="sqlite://$work/sb.db" ;;
+  postgresql)
+    start_postgres "$PG_PORT" "$work"
+    storage_url="postgresql://postgres@127.0.0.1:$PG_PORT/bench"
+    ;;
+  *) echo "backend: sqlite or postgresql, not $BACKEND" >&2; exit 2 ;;
+esac
 
 cat >"$work/switchboard.yaml" <<YAML
 server: { listen: "127.0.0.1:$SB_PORT", threads: 2 }
 logging: { level: warn }
 plugin_dirs: ["$PWD/build/plugins", "$PWD/build/test-plugins"]
-storage: { url: "sqlite://$work/sb.db", pool_size: 4 }
+storage: { url: "$storage_url", pool_size: 4 }
 inbox: { workers: 2, poll_ms: 20 }
 plugins:
   directory: { library: directory, config: { tenants: "$PWD/config/tenants" } }
@@ -51,6 +63,7 @@ events:
 YAML
 serve() {  # a fresh database each time: the probe's record starts empty too
   rm -f "$work"/sb.db*
+  [ "$BACKEND" = postgresql ] && fresh_postgres_db "$PG_PORT" bench
   SWITCHBOARD_SECRETS_KEY=$(head -c 32 /dev/urandom | base64) SALON_MITTE_CALCOM_KEY=bench SALON_MITTE_CALCOM_WEBHOOK_SECRET=bench \
     build/bin/switchboard serve --config "$work/switchboard.yaml" 2>>"$work/switchboard.log" &
   sb_pid=$!
@@ -58,7 +71,7 @@ serve() {  # a fresh database each time: the probe's record starts empty too
 }
 
 serve
-echo "== switchboard (SQLite, 2 server threads, 2 inbox workers), as fast as it answers"
+echo "== switchboard ($BACKEND, 2 server threads, 2 inbox workers), as fast as it answers"
 build/bin/calls_load "http://127.0.0.1:$SB_PORT" "$KEY" "$CALLS" "$SLOTS" tests/fixtures/retell \
   "http://127.0.0.1:$SB_PORT/events" || echo "(calls_load reported failures or losses)"
 kill "$sb_pid"; wait "$sb_pid" || true

@@ -9,6 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/nginx_reference.sh
+source bench/postgres_server.sh
 DURATION=${1:-10}
 CONNECTIONS=${2:-64}
 SB_PORT=18191
@@ -20,12 +21,10 @@ SIGNATURES=600000
 scripts/build >/dev/null
 work=$(mktemp -d)
 chmod 755 "$work"
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 cleanup() {
   [ -n "${sb_pid:-}" ] && kill "$sb_pid" 2>/dev/null || true
   [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
-  [ -d "$work/pg/data" ] && as_pg "$pg_bin/pg_ctl" -D "$work/pg/data" -m fast -w stop >/dev/null 2>&1 || true
+  stop_postgres "$work"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -99,12 +98,8 @@ run_backend() {  # name storage-url
 
 run_backend sqlite "sqlite://$work/inbox.db"
 
-mkdir -p "$work/pg"
-[ "$(id -u)" = 0 ] && chown postgres "$work/pg"
-as_pg "$pg_bin/initdb" -D "$work/pg/data" -U postgres --auth=trust -E UTF8 >/dev/null
-as_pg "$pg_bin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w \
-  -o "-p $PG_PORT -k $work/pg -c listen_addresses=127.0.0.1" start >/dev/null
-as_pg "$pg_bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres bench
+start_postgres "$PG_PORT" "$work"
+fresh_postgres_db "$PG_PORT" bench
 run_backend postgresql "postgresql://postgres@127.0.0.1:$PG_PORT/bench"
 
 # The reference gets the very requests switchboard got, through the same wrk script: on a 2-core

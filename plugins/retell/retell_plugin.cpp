@@ -25,6 +25,7 @@
 #include "switchboard/events/voice.h"
 #include "switchboard/sdk.h"
 #include "switchboard/tenant_sql.h"
+#include "webhook_activity.h"
 
 namespace retell {
 std::vector<switchboard::Migration> migrations(const std::string& backend);  // generated
@@ -240,13 +241,14 @@ class RetellPlugin final : public switchboard::Plugin {
     const std::string call_id = call.string("call_id").value_or("");
     const long long at = toMs(item.received_at);
     // One statement (SQLite and PostgreSQL both speak it): two workers seeing the company's
-    // first webhooks at once must not both insert.
-    tx << "INSERT INTO retell_activity (company_id, last_event, last_call_id, "
-          "last_received_at_ms) VALUES (:co, :e, :c, :t) ON CONFLICT (company_id) DO UPDATE SET "
-          "last_event = excluded.last_event, last_call_id = excluded.last_call_id, "
-          "last_received_at_ms = excluded.last_received_at_ms WHERE "
-          "retell_activity.last_received_at_ms <= excluded.last_received_at_ms",
-        soci::use(company), soci::use(event), soci::use(call_id), soci::use(at);
+    // first webhooks at once must not both insert. At most once a second (webhook_activity.h).
+    if (activity_.seen(company, {event, call_id, at}, std::chrono::steady_clock::now()))
+      tx << "INSERT INTO retell_activity (company_id, last_event, last_call_id, "
+            "last_received_at_ms) VALUES (:co, :e, :c, :t) ON CONFLICT (company_id) DO UPDATE SET "
+            "last_event = excluded.last_event, last_call_id = excluded.last_call_id, "
+            "last_received_at_ms = excluded.last_received_at_ms WHERE "
+            "retell_activity.last_received_at_ms <= excluded.last_received_at_ms",
+          soci::use(company), soci::use(event), soci::use(call_id), soci::use(at);
     const auto stage = retell::stageOf(event);
     if (stage.empty()) {
       host_->log()->info("webhook {}: {} for call {} stored, nothing to do", item.id, event,
@@ -341,30 +343,27 @@ class RetellPlugin final : public switchboard::Plugin {
     auto session = host_->store().session();
     const auto now = host_->clock().now();
     const auto failures = failures_.countsSince(now - kDay);
-    struct Activity {
-      std::string event, call;
-      long long at = 0;
-    };
-    std::map<std::string, Activity> activity;
+    std::map<std::string, retell::WebhookSeen> stored;
     {
       soci::rowset<soci::row> rows =
           (session->prepare << "SELECT company_id, last_event, last_call_id, "
                                "last_received_at_ms FROM retell_activity");
       for (const auto& row : rows)
-        activity[switchboard::sql::textAt(row, 0)] = {switchboard::sql::textAt(row, 1),
-                                                      switchboard::sql::textAt(row, 2),
-                                                      switchboard::sql::int64At(row, 3)};
+        stored[switchboard::sql::textAt(row, 0)] = {switchboard::sql::textAt(row, 1),
+                                                    switchboard::sql::textAt(row, 2),
+                                                    switchboard::sql::int64At(row, 3)};
     }
+    const auto activity = activity_.merged(std::move(stored));
     auto putActivity = [&](json::Builder& b, const std::string& company) {
       const auto it = activity.find(company);
       if (it == activity.end()) {
         b.key("last_webhook").null();
       } else {
-        const auto at = TimePoint(std::chrono::milliseconds(it->second.at));
+        const auto at = TimePoint(std::chrono::milliseconds(it->second.received_at_ms));
         b.key("last_webhook")
             .object()
             .field("event", it->second.event)
-            .field("call_id", it->second.call)
+            .field("call_id", it->second.call_id)
             .field("received_at", switchboard::time::formatUtc(at))
             .field("age_s", std::chrono::duration_cast<std::chrono::seconds>(now - at).count())
             .end();
@@ -461,6 +460,7 @@ class RetellPlugin final : public switchboard::Plugin {
   std::int64_t tolerance_ms_ = 300000;
   std::shared_ptr<retell::RetellApi> api_;
   FailureLog failures_;
+  retell::WebhookActivity activity_;
   std::mutex owners_mutex_;
   std::map<std::string, std::string> owners_;  // our number → company ('' nobody's)
   std::chrono::steady_clock::time_point owners_since_{};

@@ -9,7 +9,6 @@
 #include <soci/soci.h>
 
 #include <map>
-#include <mutex>
 
 #include "calcom_api.h"
 #include "calcom_signature.h"
@@ -17,6 +16,7 @@
 #include "switchboard/config/plugin_config.h"
 #include "switchboard/domain/repositories.h"
 #include "switchboard/sdk.h"
+#include "switchboard/ttl_cache.h"
 
 namespace {
 
@@ -74,17 +74,15 @@ class CalcomPlugin final : public switchboard::Plugin {
 
   // ---- credentials, read from the catalog and kept for a minute ----
   struct Credentials {
-    std::chrono::steady_clock::time_point at;
     std::map<std::string, calcom::Account> accounts;  // by company
     std::map<std::string, std::string> webhook_secrets;
   };
 
   std::shared_ptr<const Credentials> credentials() {
-    std::lock_guard lock(credentials_mutex_);
-    const auto now = std::chrono::steady_clock::now();
-    if (credentials_ && now - credentials_->at < kCredentialsTtl) return credentials_;
+    return credentials_.get([this] { return loadCredentials(); });
+  }
+  std::shared_ptr<const Credentials> loadCredentials() {
     auto fresh = std::make_shared<Credentials>();
-    fresh->at = now;
     if (auto* d = directory()) {
       auto session = host_->store().session();
       for (const auto& c : d->adminCompanies(*session)) {
@@ -96,8 +94,7 @@ class CalcomPlugin final : public switchboard::Plugin {
           fresh->webhook_secrets[c.id] = *s;
       }
     }
-    credentials_ = fresh;
-    return credentials_;
+    return fresh;
   }
 
   calcom::Account accountOf(const std::string& company) {
@@ -231,8 +228,7 @@ class CalcomPlugin final : public switchboard::Plugin {
   switchboard::Host* host_ = nullptr;
   std::string base_url_ = "https://api.cal.com";
   std::shared_ptr<calcom::CalcomApi> api_;
-  std::mutex credentials_mutex_;
-  std::shared_ptr<const Credentials> credentials_;
+  switchboard::TtlCache<Credentials> credentials_{kCredentialsTtl};
 };
 
 }  // namespace

@@ -21,13 +21,7 @@ const CompanyView* CatalogView::findCompany(const std::string& id) const {
 }
 
 std::shared_ptr<const CatalogView> CatalogCache::get(soci::session* within) {
-  std::lock_guard lock(mutex_);
-  const auto now = std::chrono::steady_clock::now();
-  if (!view_ || now - loaded_ > max_age_) {
-    view_ = load(within);
-    loaded_ = now;
-  }
-  return view_;
+  return cache_.get([&] { return load(within); });
 }
 
 std::shared_ptr<const CatalogView> CatalogCache::load(soci::session* within) {

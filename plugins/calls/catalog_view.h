@@ -6,13 +6,13 @@
 #include <chrono>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "switchboard/domain/repositories.h"
 #include "switchboard/store.h"
+#include "switchboard/ttl_cache.h"
 
 namespace calls {
 
@@ -43,7 +43,7 @@ class CatalogCache {
  public:
   CatalogCache(switchboard::Store& store, domain::Directory& directory,
                std::chrono::milliseconds max_age)
-      : store_(store), directory_(directory), max_age_(max_age) {}
+      : store_(store), directory_(directory), cache_(max_age) {}
   // `within`: a transaction the caller holds, read through when the view must be (re)loaded
   // rather than leasing a second pooled connection while holding one.
   std::shared_ptr<const CatalogView> get(soci::session* within = nullptr);
@@ -52,10 +52,7 @@ class CatalogCache {
   std::shared_ptr<const CatalogView> load(soci::session* within);
   switchboard::Store& store_;
   domain::Directory& directory_;
-  std::chrono::milliseconds max_age_;
-  std::mutex mutex_;
-  std::shared_ptr<const CatalogView> view_;
-  std::chrono::steady_clock::time_point loaded_{};
+  switchboard::TtlCache<CatalogView> cache_;
 };
 
 // Where a dialled number leads. Never a guess: no owner, or more than one, is unassigned.

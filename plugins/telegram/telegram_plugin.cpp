@@ -10,7 +10,6 @@
 #include <soci/soci.h>
 
 #include <map>
-#include <mutex>
 #include <thread>
 
 #include "switchboard/config/plugin_config.h"
@@ -18,6 +17,7 @@
 #include "switchboard/crypto.h"
 #include "switchboard/domain/repositories.h"
 #include "switchboard/sdk.h"
+#include "switchboard/ttl_cache.h"
 #include "telegram_api.h"
 #include "telegram_text.h"
 
@@ -61,18 +61,16 @@ class TelegramPlugin final : public switchboard::Plugin {
  private:
   // ---- chats: company → its admin chat, read from the catalog and kept for a minute ----
   std::shared_ptr<const std::map<std::string, std::string>> chats() {
-    std::lock_guard lock(mutex_);
-    const auto now = std::chrono::steady_clock::now();
-    if (chats_ && now - chats_at_ < kChatsTtl) return chats_;
+    return chats_.get([this] { return loadChats(); });
+  }
+  std::shared_ptr<const std::map<std::string, std::string>> loadChats() {
     auto fresh = std::make_shared<std::map<std::string, std::string>>();
     if (auto d = host_->services().find<domain::Directory>()) {
       auto session = host_->store().session();
       for (const auto& c : d->adminCompanies(*session))
         if (!c.telegram_chat_id.empty()) (*fresh)[c.id] = c.telegram_chat_id;
     }
-    chats_ = fresh;
-    chats_at_ = now;
-    return chats_;
+    return fresh;
   }
 
   std::string chatOf(const std::string& company) {
@@ -137,9 +135,7 @@ class TelegramPlugin final : public switchboard::Plugin {
   switchboard::Host* host_ = nullptr;
   std::string ops_chat_, secret_;
   std::shared_ptr<telegram::TelegramNotifier> notifier_;
-  std::mutex mutex_;
-  std::shared_ptr<const std::map<std::string, std::string>> chats_;
-  std::chrono::steady_clock::time_point chats_at_;
+  switchboard::TtlCache<std::map<std::string, std::string>> chats_{kChatsTtl};
 };
 
 }  // namespace

@@ -10,11 +10,11 @@
 #include <soci/soci.h>
 
 #include <map>
-#include <mutex>
 
 #include "switchboard/config/plugin_config.h"
 #include "switchboard/domain/repositories.h"
 #include "switchboard/sdk.h"
+#include "switchboard/ttl_cache.h"
 #include "twilio_api.h"
 #include "twilio_callbacks.h"
 #include "twilio_signature.h"
@@ -128,9 +128,9 @@ class TwilioPlugin final : public switchboard::Plugin {
 
   // ---- senders: the platform's, and those companies bring (kept for a minute) ----
   std::shared_ptr<const std::map<std::string, twilio::Sender>> companySenders() {
-    std::lock_guard lock(mutex_);
-    const auto now = std::chrono::steady_clock::now();
-    if (senders_ && now - senders_at_ < kSendersTtl) return senders_;
+    return senders_.get([this] { return loadSenders(); });
+  }
+  std::shared_ptr<const std::map<std::string, twilio::Sender>> loadSenders() {
     auto fresh = std::make_shared<std::map<std::string, twilio::Sender>>();
     if (auto d = host_->services().find<domain::Directory>()) {
       auto session = host_->store().session();
@@ -145,9 +145,7 @@ class TwilioPlugin final : public switchboard::Plugin {
         if (s.usable()) (*fresh)[c.id] = s;
       }
     }
-    senders_ = fresh;
-    senders_at_ = now;
-    return senders_;
+    return fresh;
   }
 
   twilio::Sender senderOf(const std::string& company) {
@@ -185,9 +183,7 @@ class TwilioPlugin final : public switchboard::Plugin {
   twilio::Sender platform_;
   std::string public_url_;
   std::shared_ptr<twilio::TwilioSms> sms_;
-  std::mutex mutex_;
-  std::shared_ptr<const std::map<std::string, twilio::Sender>> senders_;
-  std::chrono::steady_clock::time_point senders_at_;
+  switchboard::TtlCache<std::map<std::string, twilio::Sender>> senders_{kSendersTtl};
 };
 
 }  // namespace

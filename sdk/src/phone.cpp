@@ -51,9 +51,54 @@ std::optional<std::string> parsedE164(const std::string& text, const std::string
   return parsed;
 }
 
+// The ASCII digit a Unicode decimal digit stands for, or -1. The blocks callers' phones and
+// voice platforms have been seen to send; libphonenumber knows more, which it reads itself.
+int digitOf(char32_t c) {
+  static constexpr char32_t kZeros[] = {0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6,
+                                        0x0A66, 0x0AE6, 0x0E50, 0xFF10};
+  for (const char32_t zero : kZeros)
+    if (c >= zero && c <= zero + 9) return static_cast<int>(c - zero);
+  return -1;
+}
+
+const std::string kTooLong =
+    "longer than " + std::to_string(kMaxChars) + " characters: not a phone number";
+
 }  // namespace
 
-PhoneParse toE164(const std::string& text, const std::string& region) {
+std::optional<std::string> normalised(std::string_view text) {
+  std::string out;
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < text.size(); ++chars) {
+    if (chars >= kMaxChars) return std::nullopt;
+    const auto lead = static_cast<unsigned char>(text[i]);
+    const std::size_t n = lead < 0x80           ? 1
+                          : (lead >> 5) == 0x6  ? 2
+                          : (lead >> 4) == 0xE  ? 3
+                          : (lead >> 3) == 0x1E ? 4
+                                                : 0;
+    if (n == 0 || i + n > text.size()) return std::nullopt;
+    char32_t c = n == 1 ? lead : lead & (0x7F >> n);
+    for (std::size_t k = 1; k < n; ++k) {
+      const auto cont = static_cast<unsigned char>(text[i + k]);
+      if ((cont & 0xC0) != 0x80) return std::nullopt;
+      c = (c << 6) | (cont & 0x3F);
+    }
+    if (const int d = digitOf(c); d >= 0)
+      out += static_cast<char>('0' + d);
+    else if (c == 0xFF0B)  // fullwidth plus
+      out += '+';
+    else
+      out.append(text.substr(i, n));
+    i += n;
+  }
+  return out;
+}
+
+PhoneParse toE164(const std::string& raw, const std::string& region) {
+  const auto normal = normalised(raw);
+  if (!normal) return {std::nullopt, kTooLong};
+  const std::string& text = *normal;
   const auto first = text.find_first_not_of(" \t");
   const bool international =
       first != std::string::npos && (text[first] == '+' || text.compare(first, 2, "00") == 0);
@@ -76,8 +121,10 @@ PhoneParse toE164(const std::string& text, const std::string& region) {
 
 std::vector<std::string> readings(const std::string& text,
                                   const std::vector<std::string>& regions) {
+  const auto normal = normalised(text);
+  if (!normal) return {};
   std::string cleaned;
-  std::string rest = text;
+  std::string rest = *normal;
   if (const auto zero = rest.find("(0)"); zero != std::string::npos) rest.erase(zero, 3);
   for (std::size_t i = 0; i < rest.size(); ++i) {
     const char c = rest[i];

@@ -54,10 +54,18 @@ int digitsAt(std::string_view s, std::size_t at, std::size_t count) {
   return v;
 }
 
+// The year a text of ours or of a provider starts with ("2026-..."), when it is one we accept.
+bool yearInRange(int y) {
+  return y >= kFirstYear && y <= kLastYear;
+}
+bool startsWithYearInRange(std::string_view s) {
+  return s.size() > 4 && s[4] == '-' && yearInRange(digitsAt(s, 0, 4));
+}
+
 std::optional<date::sys_days> isoDay(std::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
   const int y = digitsAt(s, 0, 4), m = digitsAt(s, 5, 2), d = digitsAt(s, 8, 2);
-  if (y < 0 || m < 0 || d < 0) return std::nullopt;
+  if (!yearInRange(y) || m < 0 || d < 0) return std::nullopt;
   const date::year_month_day ymd{date::year(y), date::month(static_cast<unsigned>(m)),
                                  date::day(static_cast<unsigned>(d))};
   if (!ymd.ok()) return std::nullopt;
@@ -82,9 +90,26 @@ std::optional<TimePoint> parseCanonicalUtc(std::string_view s) {
   if (!day || !time) return std::nullopt;
   return TimePoint(*day) + *time;
 }
+
+// The minutes of a trailing "+HH:MM" / "-HHMM" zone offset; -1 when the text has none.
+int offsetMinutes(std::string_view s) {
+  for (const std::size_t width : {6u, 5u}) {
+    if (s.size() <= width) continue;
+    const auto tail = s.substr(s.size() - width);
+    if (tail[0] != '+' && tail[0] != '-') continue;
+    const int h = digitsAt(tail, 1, 2);
+    const int m = digitsAt(tail, width == 6 ? 4 : 3, 2);
+    if ((width == 6 && tail[3] != ':') || h < 0 || m < 0) continue;
+    return h * 60 + m;
+  }
+  return -1;
+}
 }  // namespace
 
 std::optional<TimePoint> parseUtc(std::string_view text) {
+  // Years and offsets are checked on the text, before any arithmetic: year 9999 overflows a
+  // TimePoint, and no zone is more than 14 hours from UTC.
+  if (!startsWithYearInRange(text)) return std::nullopt;
   if (auto t = parseCanonicalUtc(text)) return t;
   const std::string s(text);
   std::istringstream in(s);
@@ -95,6 +120,8 @@ std::optional<TimePoint> parseUtc(std::string_view text) {
     if (in.fail() || in.get() != s.back() || in.peek() != EOF) return std::nullopt;
     return TimePoint(std::chrono::duration_cast<TimePoint::duration>(tp.time_since_epoch()));
   }
+  const int offset = offsetMinutes(s);
+  if (offset < 0 || offset > 14 * 60) return std::nullopt;
   in >> date::parse("%FT%T%Ez", tp);  // %Ez: +01:00
   if (in.fail() || in.peek() != EOF) return std::nullopt;
   return TimePoint(std::chrono::duration_cast<TimePoint::duration>(tp.time_since_epoch()));
@@ -147,6 +174,8 @@ std::optional<TimePoint> fromLocal(std::string_view date_text, std::string_view 
     std::istringstream in(std::string(date_text) + "T" + std::string(time_text));
     in >> date::parse("%FT%H:%M", local);
     if (in.fail() || in.peek() != EOF) return std::nullopt;
+    if (!yearInRange(static_cast<int>(date::year_month_day(date::floor<date::days>(local)).year())))
+      return std::nullopt;
   }
   // The offset in force before any transition at that moment: for an ambiguous time that is
   // the earlier of the two moments, for one in the gap it is the clock as if it had jumped.

@@ -76,14 +76,32 @@ TEST(Time, UtcTextRoundTripsAndOffsetsAreApplied) {
   EXPECT_FALSE(t::parseUtc("2026-11-28T09:30:00Zjunk"));
 }
 
+TEST(Time, YearsAndOffsetsOutsideTheirRangeAreRefusedBeforeAnyArithmetic) {
+  EXPECT_TRUE(t::parseUtc("1970-01-01T00:00:00Z"));
+  EXPECT_TRUE(t::parseUtc("2100-12-31T23:59:59Z"));
+  for (const char* text :
+       {"1969-12-31T23:59:59Z", "2101-01-01T00:00:00Z", "9999-12-31T10:00:00Z",
+        "9999-12-31T10:00:00+01:00", "-001-01-01T00:00:00Z", "0000-01-01T00:00:00Z",
+        "99999-01-01T00:00:00Z", "2126-12-16T10:00:00.000Z"})
+    EXPECT_FALSE(t::parseUtc(text)) << text;
+  EXPECT_EQ(t::parseUtc("2026-12-01T10:00:00+14:00"), at("2026-11-30T20:00:00Z"));
+  EXPECT_EQ(t::parseUtc("2026-12-01T10:00:00-12:00"), at("2026-12-01T22:00:00Z"));
+  EXPECT_FALSE(t::parseUtc("2026-12-01T10:00:00+25:00"));
+  EXPECT_FALSE(t::parseUtc("2026-12-01T10:00:00+14:01"));
+  EXPECT_FALSE(t::parseUtc("2026-12-01T10:00:00-99:00"));
+  EXPECT_FALSE(t::fromLocal("2126-12-16", "10:00", "Europe/Berlin"));
+  EXPECT_FALSE(t::fromLocal("9999-12-31", "10:00", "Europe/Berlin"));
+  EXPECT_FALSE(t::fromLocal("1969-12-31", "10:00", "Europe/Berlin"));
+  EXPECT_TRUE(t::fromLocal("2100-12-31", "10:00", "Europe/Berlin"));
+}
+
 // formatUtc and parseUtc write and read their own form by hand: they must agree with date's
-// formatting and parsing everywhere, leap days, year ends and times before 1970 included.
+// formatting and parsing everywhere they read (1970 to 2100), leap days and year ends included.
 TEST(Time, TheCanonicalFormAgreesWithDateAcrossTheCalendar) {
   std::mt19937_64 rng(20261130);
-  // 1900 to 2261 (a TimePoint counts nanoseconds: 2262 is its end)
-  std::uniform_int_distribution<long long> any(-2208988800LL, 9214646399LL);
-  std::vector<long long> instants = {0, -1, 951782400, 951868799, 1767225599, 1767225600,
-                                     9214646399LL};
+  // 1970-01-01 to 2100-12-31
+  std::uniform_int_distribution<long long> any(0, 4133980799LL);
+  std::vector<long long> instants = {0, 951782400, 951868799, 1767225599, 1767225600, 4133980799LL};
   for (int i = 0; i < 20000; ++i) instants.push_back(any(rng));
   for (const long long s : instants) {
     const TimePoint tp{std::chrono::seconds(s)};
@@ -148,6 +166,39 @@ TEST(Phone, NationalAndInternationalFormsBecomeE164) {
   EXPECT_EQ(switchboard::phone::toE164("030 1234567", "DE").e164, "+49301234567");
   EXPECT_EQ(switchboard::phone::toE164("+1 (718) 555-0142", "").e164, "+17185550142");
   EXPECT_FALSE(switchboard::phone::toE164("12", "DE").e164);
+}
+
+TEST(Phone, FullwidthAndArabicDigitsReadAsTheirNumber) {
+  namespace phone = switchboard::phone;
+  EXPECT_EQ(phone::normalised("\uFF0B\uFF14\uFF19 30 1234567"), "+49 30 1234567");
+  EXPECT_EQ(phone::normalised("\u0660\u0663\u0660 \u06F1\u06F2"), "030 12");
+  EXPECT_EQ(phone::toE164("\uFF0B\uFF14\uFF19\uFF13\uFF10\uFF11\uFF12\uFF13\uFF14\uFF15"
+                          "\uFF16\uFF17",
+                          "")
+                .e164,
+            "+49301234567");
+  EXPECT_EQ(phone::readings("\u0660\u0663\u0660 1234567", {"DE"}),
+            std::vector<std::string>{"+49301234567"});
+  EXPECT_FALSE(phone::normalised("+49 \xff"));  // not UTF-8
+}
+
+TEST(Phone, TextLongerThanANumberIsRefusedBeforeItIsParsed) {
+  namespace phone = switchboard::phone;
+  const std::string longest = "+49 (0) 30 1234567 / 89 - 00 112";  // 32 characters
+  ASSERT_EQ(longest.size(), phone::kMaxChars);
+  EXPECT_TRUE(phone::normalised(longest));
+  EXPECT_FALSE(phone::normalised(longest + "2"));
+  // Characters, not bytes: 32 fullwidth digits are 96 bytes and still within the bound.
+  std::string wide;
+  for (int i = 0; i < 32; ++i) wide += "\uFF11";
+  EXPECT_TRUE(phone::normalised(wide));
+  EXPECT_FALSE(phone::normalised(wide + "\uFF11"));
+  // The 20,000 digits: refused at once (libphonenumber took seconds on them).
+  const std::string digits(20000, '4');
+  const auto parsed = phone::toE164("+" + digits, "DE");
+  EXPECT_FALSE(parsed.e164);
+  EXPECT_EQ(parsed.error, "longer than 32 characters: not a phone number");
+  EXPECT_TRUE(phone::readings(digits, {"DE"}).empty());
 }
 
 TEST(TypedEvents, BookingRequestedRoundTripsThroughItsTopic) {

@@ -4,9 +4,20 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace switchboard::phone {
+
+// The longest text read as a phone number, in characters: E.164 has at most 15 digits; with
+// the spaces, brackets, dashes and "(0)" people write, 32 is plenty. Longer text is refused
+// before libphonenumber sees it (its regular expressions take quadratic time on long input).
+constexpr std::size_t kMaxChars = 32;
+
+// `text` with its Unicode decimal digits (fullwidth, Arabic-Indic, Devanagari, ...) and a
+// fullwidth plus written as ASCII, everything else kept; nullopt when it is longer than
+// kMaxChars characters or not UTF-8. What every function here reads first.
+std::optional<std::string> normalised(std::string_view text);
 
 struct PhoneParse {
   std::optional<std::string> e164;

@@ -65,6 +65,23 @@ void appendJsonString(const std::string& s, std::string& out) {
   out += '"';
 }
 
+// The length of the well-formed UTF-8 sequence at `i` (1 for ASCII), 0 when it is not one.
+std::size_t sequenceAt(std::string_view s, std::size_t i) {
+  const auto b = static_cast<unsigned char>(s[i]);
+  if (b < 0x80) return 1;
+  const std::size_t n = (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
+  if (n == 0 || b == 0xC0 || b == 0xC1 || i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k)
+    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+  return n;
+}
+
+void appendHex(unsigned value, const char* form, std::string& out) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, form, value);
+  out += buf;
+}
+
 class LineFormatter final : public spdlog::formatter {
  public:
   explicit LineFormatter(std::shared_ptr<LogHub::Settings> settings)
@@ -79,6 +96,8 @@ class LineFormatter final : public spdlog::formatter {
       text = redact(std::move(text), settings_->secrets);
       text = redact(std::move(text), settings_->extra);
     }
+    // One value, one line: CR/LF, NUL and ANSI escapes in what a request sent stay visible.
+    text = escapeForLog(text, json);
     const auto level = spdlog::level::to_string_view(msg.level);
     std::string line;
     if (json) {
@@ -106,6 +125,37 @@ class LineFormatter final : public spdlog::formatter {
 };
 
 }  // namespace
+
+std::string escapeForLog(std::string_view text, bool json) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t n = sequenceAt(text, i);
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (n == 0) {
+      appendHex(b, "\\x%02x", out);  // not UTF-8
+      ++i;
+      continue;
+    }
+    const bool c0 = n == 1 && (b < 0x20 || b == 0x7F) && b != '\t';
+    const bool c1 = n == 2 && b == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0;
+    if (json && c0) {
+      out += static_cast<char>(b);  // the JSON encoder writes it as \uXXXX
+    } else if (b == '\n') {
+      out += "\\n";
+    } else if (b == '\r') {
+      out += "\\r";
+    } else if (c0) {
+      appendHex(b, "\\x%02x", out);
+    } else if (c1) {
+      appendHex(static_cast<unsigned char>(text[i + 1]), "\\u%04x", out);
+    } else {
+      out.append(text.substr(i, n));
+    }
+    i += n;
+  }
+  return out;
+}
 
 std::string redact(std::string text, const std::vector<std::string>& secrets) {
   for (const auto& secret : secrets) {

@@ -9,11 +9,18 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/config.h"
 
 namespace switchboard::kernel::observability {
+
+// `text` as it goes into one log line: CR and LF as \r and \n, every other control
+// character (NUL, ESC of ANSI sequences, DEL, C1) as \xNN or \uNNNN, bytes that are not
+// UTF-8 as \xNN; tabs and printable text unchanged. For JSON lines (`json`), C0 controls
+// are left to the JSON encoder, which escapes them itself.
+std::string escapeForLog(std::string_view text, bool json);
 
 class LogHub {
  public:

@@ -4,6 +4,7 @@
 #include <rapidjson/document.h>
 #include <spdlog/sinks/ostream_sink.h>
 
+#include <algorithm>
 #include <sstream>
 
 namespace {
@@ -29,6 +30,38 @@ TEST(LogHub, JsonLinesAreValidJsonWithEscapedMessageAndNoSecret) {
   EXPECT_STREQ(doc["logger"].GetString(), "calls");
   EXPECT_STREQ(doc["message"].GetString(), "quote \" newline \n token ***");
   EXPECT_EQ(std::string(doc["time"].GetString()).back(), 'Z');
+}
+
+TEST(LogHub, HostileValuesStayOnTheirLineInText) {
+  std::ostringstream out;
+  LogHub hub(std::make_shared<spdlog::sinks::ostream_sink_mt>(out));
+  hub.configure({"info", "text"}, {});
+  const std::string number =
+      std::string("+4930\r\n2026-01-01T00:00:00.000Z [error] [calls] forged") +
+      std::string(1, '\0') + "\x1b[31mred\xc2\x9b\xff\tend";
+  hub.get("retell")->warn("inbound call to {}: unknown", number);
+  const auto text = out.str();
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << text;
+  EXPECT_EQ(text.find('\0'), std::string::npos);
+  EXPECT_EQ(text.find('\x1b'), std::string::npos);
+  EXPECT_NE(text.find("[retell] inbound call to +4930\\r\\n2026-01-01T00:00:00.000Z [error] "
+                      "[calls] forged\\x00\\x1b[31mred\\u009b\\xff\tend: unknown\n"),
+            std::string::npos)
+      << text;
+}
+
+TEST(LogHub, HostileValuesKeepJsonLinesValid) {
+  std::ostringstream out;
+  LogHub hub(std::make_shared<spdlog::sinks::ostream_sink_mt>(out));
+  hub.configure({"info", "json"}, {});
+  hub.get("retell")->warn("a {} b", std::string("\r\n\x1b[2J") + std::string(1, '\0') + "\xff\xfe");
+  const auto text = out.str();
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << text;
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseValidateEncodingFlag>(text.c_str(), text.size() - 1);
+  ASSERT_FALSE(doc.HasParseError()) << text;
+  EXPECT_EQ(std::string(doc["message"].GetString(), doc["message"].GetStringLength()),
+            std::string("a \r\n\x1b[2J") + std::string(1, '\0') + "\\xff\\xfe b");
 }
 
 TEST(LogHub, LevelAppliesToExistingAndNewLoggers) {

@@ -20,6 +20,7 @@
 #include "alternative_finder.h"
 #include "appointment_facts.h"
 #include "availability_cache.h"
+#include "booking_horizon.h"
 #include "booking_outcome.h"
 #include "live_desk.h"
 #include "switchboard/config/plugin_config.h"
@@ -209,6 +210,10 @@ class BookingPlugin final : public switchboard::Plugin {
     in.now = host_->clock().now();
     in.staff = r.staff;
     in.top = top_;
+    if (booking::beyondHorizon(*company, r.requested_start, in.now))
+      return failed("the requested time is more than " +
+                    std::to_string(booking::bookingHorizonDays(*company)) +
+                    " days ahead (booking_horizon_days)");
     auto window = booking::windowOf(time::toLocal(r.requested_start, r.time_zone).date,
                                     horizon_days_, r.time_zone);
     window.query.company = r.company;

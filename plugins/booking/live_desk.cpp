@@ -6,13 +6,16 @@
 
 #include "alternative_finder.h"
 #include "appointment_facts.h"
+#include "booking_horizon.h"
 #include "composite_booking.h"
 #include "service_lookup.h"
 #include "spoken.h"
+#include "switchboard/bounded_text.h"
 #include "switchboard/contracts/calendar.h"
 #include "switchboard/domain/repositories.h"
 #include "switchboard/events/booking.h"
 #include "switchboard/inbox.h"
+#include "switchboard/phone.h"
 #include "switchboard/sdk.h"
 #include "switchboard/services.h"
 #include "switchboard/sql_row.h"
@@ -119,12 +122,19 @@ struct LiveDesk::Context {
   std::vector<domain::WorkingHour> hours;
   std::vector<domain::Service> services;
   std::optional<domain::Customer> customer;
+  std::string caller;  // the caller's number as E.164; empty when it reads as none
   Speech speech;
   TimePoint now{};
 
   bool german() const { return speech.german; }
   std::string say(const char* de, const char* en) const { return german() ? de : en; }
   std::string when(TimePoint t) const { return booking::when(speech, t); }
+  std::string tooFarAhead() const {
+    const auto days = std::to_string(bookingHorizonDays(company));
+    return say("So weit im Voraus buchen wir leider nicht (höchstens ",
+               "We do not book that far ahead, I am sorry (at most ") +
+           days + say(" Tage).", " days).");
+  }
 
   // "2026-11-27T15:00" in the branch's zone, or a UTC/offset time ("...Z", "+01:00").
   TimePoint start(const std::string& text, const char* name) const {
@@ -270,9 +280,12 @@ contracts::ToolAnswer LiveDesk::call(const contracts::ToolCall& call) {
       throw contracts::ToolError(false, "unknown branch '" + call.branch + "'");
     c.hours = directory.workingHours(*db, call.company, c.branch.id);
     c.services = directory.services(*db, call.company);
-    if (!call.caller.empty())
-      c.customer =
-          host_.services().get<domain::Customers>().byPhone(*db, call.company, call.caller);
+    // What the platform sent, bounded and read as E.164 (fullwidth digits, spaces...): the
+    // number Cal.com and the SMS get, never the raw text.
+    const auto caller = switchboard::phone::toE164(call.caller, c.company.country);
+    c.caller = caller.e164.value_or("");
+    if (!c.caller.empty())
+      c.customer = host_.services().get<domain::Customers>().byPhone(*db, call.company, c.caller);
   }
   c.speech = {c.company.language.rfind("en", 0) != 0, c.branch.timezone, c.now};
   try {
@@ -301,6 +314,7 @@ std::string LiveDesk::checkAvailability(const Context& c, const json::View& args
                                "arguments 'date' (YYYY-MM-DD) and 'time' (HH:MM) expected, "
                                "got '" +
                                    date + "' '" + at + "'");
+  if (beyondHorizon(c.company, *requested, c.now)) return c.tooFarAhead();
   auto window = windowOf(date, settings_.horizon_days, c.branch.timezone);
   window.query.company = c.company.id;
   window.query.event_type = event_type;
@@ -356,10 +370,11 @@ std::string LiveDesk::bookAppointment(const Context& c, const json::View& args) 
   if (start <= c.now)
     return c.say("Dieser Zeitpunkt liegt schon in der Vergangenheit.",
                  "That time has already passed.");
+  if (beyondHorizon(c.company, start, c.now)) return c.tooFarAhead();
   const auto in = c.finder(svc, start, settings_);
   if (!withinHours(start, svc.duration_minutes, in))
     return c.when(start) + c.say(" haben wir nicht geöffnet.", " we are not open.");
-  auto name = arg(args, "name");
+  auto name = switchboard::text::bounded(arg(args, "name"), switchboard::text::kMaxNameChars);
   if (name.empty() && c.customer) name = c.customer->name;
   const auto local = time::toLocal(start, c.branch.timezone);
 
@@ -368,8 +383,8 @@ std::string LiveDesk::bookAppointment(const Context& c, const json::View& args) 
   r.branch = c.branch.id;
   r.call = c.call.call;
   if (c.customer) r.customer_id = c.customer->id;
-  r.customer_name = name.empty() ? c.call.caller : name;
-  r.customer_phone = c.call.caller;
+  r.customer_name = name.empty() ? c.caller : name;
+  r.customer_phone = c.caller;
   r.language = c.company.language;
   r.service = svc.id;
   r.requested_start = start;
@@ -523,6 +538,7 @@ std::string LiveDesk::rescheduleAppointment(const Context& c, const json::View& 
   if (new_start <= c.now)
     return c.say("Dieser Zeitpunkt liegt schon in der Vergangenheit.",
                  "That time has already passed.");
+  if (beyondHorizon(c.company, new_start, c.now)) return c.tooFarAhead();
   const domain::Service* svc = nullptr;
   for (const auto& s : c.services)
     if (s.id == a.service_id) svc = &s;

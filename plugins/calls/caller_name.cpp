@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "switchboard/bounded_text.h"
 #include "switchboard/json.h"
 #include "text.h"
 
@@ -53,7 +54,8 @@ bool notAName(const std::string& folded) {
   return false;
 }
 
-std::string clean(std::string name) {
+std::string clean(const std::string& raw) {
+  auto name = switchboard::text::bounded(raw, switchboard::text::kMaxNameChars);
   while (!name.empty() && (name.back() == ' ' || name.back() == ',')) name.pop_back();
   return name;
 }

@@ -2,12 +2,15 @@
 
 #include <cmath>
 
+#include "switchboard/bounded_text.h"
 #include "switchboard/json.h"
 
 namespace twilio {
 
 namespace contracts = switchboard::contracts;
 namespace json = switchboard::json;
+
+constexpr std::size_t kMaxBodyChars = 1600;  // Twilio's limit for one message
 
 bool permanentCode(int code) {
   // 21211 invalid To, 21408 region not permitted, 21610 opted out, 21612 unreachable via
@@ -48,7 +51,9 @@ contracts::SmsReceipt TwilioSms::send(const contracts::SmsMessage& m) {
                               "no Twilio sender for company " + m.company +
                                   " (twilio.account_sid, auth_token and from or "
                                   "messaging_service_sid, in the catalog or the plugin config)");
-  std::vector<std::pair<std::string, std::string>> fields{{"To", m.to}, {"Body", m.body}};
+  // Twilio refuses a body over 1,600 characters (error 21617): a longer one is cut, not lost.
+  std::vector<std::pair<std::string, std::string>> fields{
+      {"To", m.to}, {"Body", switchboard::text::cut(m.body, kMaxBodyChars)}};
   if (!sender.messaging_service_sid.empty())
     fields.emplace_back("MessagingServiceSid", sender.messaging_service_sid);
   else
@@ -117,7 +122,8 @@ std::optional<switchboard::OutboundResponse> TwilioSms::findSent(const Sender& s
                                   (resp.status ? std::to_string(resp.status) : resp.error));
   const auto doc = json::parse(resp.body);
   for (const auto& message : doc.root()["messages"].items()) {
-    if (message.string("body").value_or("") != m.body) continue;
+    if (message.string("body").value_or("") != switchboard::text::cut(m.body, kMaxBodyChars))
+      continue;
     if (!sender.messaging_service_sid.empty() &&
         message.string("messaging_service_sid").value_or("") != sender.messaging_service_sid)
       continue;

@@ -57,6 +57,13 @@ void mergeReport(Call& call, const switchboard::events::VoiceCallReport& report,
     take(call.analysis_json, c.analysis_json);
     if (!call.analyzed_at) call.analyzed_at = now;
   }
+  // What the provider doubted is left out; the call goes to a person.
+  for (const auto& doubt : c.doubts) {
+    call.flagged = true;
+    const std::string reason = "provider data doubted: " + doubt;
+    if (call.flag_reason.find(reason) == std::string::npos)
+      call.flag_reason += (call.flag_reason.empty() ? "" : "; ") + reason;
+  }
   const auto status = statusFor(report);
   // not_connected/error are ends too; keep the first end's word unless the call is analysed.
   if (statusRank(status) > statusRank(call.status)) call.status = status;

@@ -60,7 +60,9 @@ std::string VoiceCallReport::toJson() const {
       .field("telephony_id", c.telephony_id)
       .key("metadata");
   c.metadata_json.empty() ? b.null() : b.raw(c.metadata_json);
-  return b.end().end().str();
+  b.key("doubts").array();
+  for (const auto& d : c.doubts) b.value(d);
+  return b.end().end().end().str();
 }
 
 VoiceCallReport VoiceCallReport::fromJson(std::string_view j) {
@@ -96,6 +98,8 @@ VoiceCallReport VoiceCallReport::fromJson(std::string_view j) {
   c.total_usd_micros = v.integer("total_usd_micros");
   c.telephony_id = text(v, "telephony_id");
   if (v["metadata"].isObject()) c.metadata_json = v["metadata"].text();
+  for (const auto& d : v["doubts"].items())
+    if (auto text = d.asString()) c.doubts.push_back(*text);
   return r;
 }
 

@@ -52,6 +52,10 @@ struct PlatformCall {
   std::optional<std::int64_t> total_usd_micros;  // nullopt: not reported (yet)
   std::string telephony_id;                      // the carrier's call id (Twilio CallSid)
   std::string metadata_json;                     // what we attached at the inbound answer
+  // What the provider plugin refused to take as truth (a negative cost, an end before the
+  // start, a time outside 1970..2100), each said in a sentence; the values are left out. The
+  // calls feature flags such a call for a person.
+  std::vector<std::string> doubts;
 };
 
 class BOOST_SYMBOL_VISIBLE VoicePlatform {

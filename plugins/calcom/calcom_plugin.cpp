@@ -104,20 +104,15 @@ class CalcomPlugin final : public switchboard::Plugin {
   }
 
   // The company whose webhook secret signed the body: the one our booking's metadata names
-  // first, then every company with a secret. nullopt: nobody's.
+  // first (read by a bounded scan: nothing is parsed before it is signed), then every company
+  // with a secret. nullopt: nobody's.
   std::optional<std::string> signer(const HttpRequest& r) {
     const auto header = r.header("x-cal-signature-256");
     if (!header) return std::nullopt;
     const auto c = credentials();
-    std::string named;
-    try {
-      named = json::parse(r.body)
-                  .root()["payload"]["metadata"]
-                  .string("switchboard_company")
-                  .value_or("");
-    } catch (const std::exception&) {
-      return std::nullopt;
-    }
+    static const std::vector<std::string> kNamed = {"payload.metadata.switchboard_company"};
+    const auto found = json::scanStrings(r.body, kNamed);
+    const std::string named = found.empty() ? "" : found.begin()->second;
     if (auto it = c->webhook_secrets.find(named); it != c->webhook_secrets.end())
       if (calcom::validSignature(*header, r.body, it->second)) return named;
     for (const auto& [company, secret] : c->webhook_secrets)
@@ -138,11 +133,14 @@ class CalcomPlugin final : public switchboard::Plugin {
     return HttpResponse::error(r, 401, why);
   }
 
+  // A signed delivery that can never be processed is refused here (400, the field named,
+  // shown in Cal.com's webhook log) instead of retried to a dead item.
   switchboard::WebhookIdentity identify(const HttpRequest& r) {
     const auto doc = json::parse(r.body);
     const auto root = doc.root();
-    return {
-        calcom::identityOf(root), root.requireString("triggerEvent"), signer(r).value_or(""), {}};
+    const auto trigger = root.requireString("triggerEvent");
+    if (!calcom::changeOf(trigger).empty()) calcom::checkChange(root);
+    return {calcom::identityOf(root), trigger, signer(r).value_or(""), {}};
   }
 
   void process(const switchboard::InboxItem& item, soci::session&) {

@@ -28,6 +28,16 @@ std::string identityOf(const json::View& root) {
   return uid + ":" + trigger + ":" + root.string("createdAt").value_or("");
 }
 
+void checkChange(const json::View& root) {
+  const auto p = root["payload"];
+  if (!p.isObject()) throw std::invalid_argument("'payload' must be an object");
+  const auto change = changeFrom(root);
+  if (change.change == "no_show") return;  // names its booking and times loosely
+  if (change.booking.id.empty()) throw std::invalid_argument("missing string field 'payload.uid'");
+  if (change.end < change.start)
+    throw std::invalid_argument("payload.endTime is before payload.startTime");
+}
+
 switchboard::events::CalendarChange changeFrom(const json::View& root) {
   const auto trigger = root.requireString("triggerEvent");
   const auto p = root["payload"];

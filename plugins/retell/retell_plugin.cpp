@@ -11,6 +11,7 @@
 //  - GET /api/webhooks/retell/diagnostic (auth: admin): the integration's state per company.
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -23,6 +24,7 @@
 #include "switchboard/contracts/call_tools.h"
 #include "switchboard/domain/repositories.h"
 #include "switchboard/events/voice.h"
+#include "switchboard/phone.h"
 #include "switchboard/sdk.h"
 #include "switchboard/tenant_sql.h"
 #include "webhook_activity.h"
@@ -41,6 +43,9 @@ namespace domain = switchboard::domain;
 namespace contracts = switchboard::contracts;
 
 constexpr auto kDay = std::chrono::hours(24);
+// No phone number is longer (phone::kMaxChars characters of up to 4 bytes): a longer "number"
+// is nobody's without a look-up.
+constexpr std::size_t kMaxNumberBytes = 4 * switchboard::phone::kMaxChars;
 
 using switchboard::sql::toMs;
 
@@ -134,18 +139,16 @@ class RetellPlugin final : public switchboard::Plugin {
     return api_key_;
   }
 
-  // The company a signed body is about: our metadata first (set at the inbound answer), else
-  // the owner of our side's number (remembered for a minute: every webhook of a call asks).
-  // '' when nobody's.
+  // The owner of our side's number: the company (and branch) a call belongs to, whatever its
+  // metadata says. Known numbers are remembered for a minute (every webhook of a call asks);
+  // nobody's are not, so what an unsigned request names never fills memory. Text that is no
+  // phone number (over phone::kMaxChars) is nobody's without a look-up.
   // `within`: the transaction the caller holds (an inbox item's), read through rather than
   // leasing a second connection from the pool while holding one.
-  std::string companyOf(const json::View& call, soci::session* within = nullptr) {
-    if (auto c = call["metadata"].string("company"); c && !c->empty()) return *c;
+  std::optional<domain::NumberOwner> ownerOf(const std::string& ours,
+                                             soci::session* within = nullptr) {
     auto* d = directory();
-    if (!d) return "";
-    const bool outbound = call.string("direction").value_or("") == "outbound";
-    const auto ours = call.string(outbound ? "from_number" : "to_number").value_or("");
-    if (ours.empty()) return "";
+    if (!d || ours.empty() || ours.size() > kMaxNumberBytes) return std::nullopt;
     const auto now = std::chrono::steady_clock::now();
     {
       std::lock_guard lock(owners_mutex_);
@@ -157,11 +160,38 @@ class RetellPlugin final : public switchboard::Plugin {
     }
     std::unique_ptr<soci::session> leased;
     if (!within) leased = host_->store().session();
-    const auto owner = d->adminOwnerOfNumber(within ? *within : *leased, ours);
-    std::string company = owner ? owner->company_id : "";
-    std::lock_guard lock(owners_mutex_);
-    if (owners_.size() < 100000) owners_[ours] = company;
-    return company;
+    auto owner = d->adminOwnerOfNumber(within ? *within : *leased, ours);
+    if (owner) {
+      std::lock_guard lock(owners_mutex_);
+      owners_[ours] = *owner;
+    }
+    return owner;
+  }
+
+  static std::string oursOf(const std::string& direction, const std::string& from,
+                            const std::string& to) {
+    return direction == "outbound" ? from : to;
+  }
+
+  // The company of a signed call: its number's owner ('' nobody's). Metadata may only agree
+  // (we set it at the inbound answer); a call whose metadata names another company is logged
+  // and counted in the diagnostic, and attributed by its number.
+  std::optional<domain::NumberOwner> ownerOfCall(const json::View& call, const std::string& what,
+                                                 soci::session* within = nullptr) {
+    const auto ours =
+        oursOf(call.string("direction").value_or(""), call.string("from_number").value_or(""),
+               call.string("to_number").value_or(""));
+    auto owner = ownerOf(ours, within);
+    const auto named = call["metadata"].string("company").value_or("");
+    const std::string company = owner ? owner->company_id : "";
+    if (!named.empty() && named != company) {
+      host_->log()->warn(
+          "{}: metadata names company '{}' but the number {} is {}; attributed "
+          "by the number",
+          what, named, ours, company.empty() ? "nobody's" : "'" + company + "'s");
+      mismatches_.add(company, host_->clock().now());
+    }
+    return owner;
   }
 
   static json::View callOf(const json::View& root) {
@@ -169,22 +199,26 @@ class RetellPlugin final : public switchboard::Plugin {
   }
 
   // The configured key first; a company with its own key (catalog retell.api_key) signs with
-  // that one, found through the number the body names.
+  // that one, found through the number the body names. The body is not parsed before it is
+  // signed: the number is read by a bounded scan (json::scanStrings).
   std::optional<HttpResponse> verify(const HttpRequest& r) {
     const std::string header(r.header("x-retell-signature").value_or(""));
     const auto now = toMs(host_->clock().now());
     auto check = retell::checkSignature(header, r.body, api_key_, now, tolerance_ms_);
     std::string company;
     if (check == retell::SignatureCheck::kMismatch) {
-      try {
-        company = companyOf(callOf(json::parse(r.body).root()));
-        if (!company.empty()) {
-          const auto own = keyOf(company);
-          if (own != api_key_)
-            check = retell::checkSignature(header, r.body, own, now, tolerance_ms_);
-        }
-      } catch (const std::exception&) {
-        // Not JSON: nobody's, and refused below.
+      static const std::vector<std::string> kPaths = {"call.direction", "call.from_number",
+                                                      "call.to_number", "call_inbound.to_number"};
+      auto found = json::scanStrings(r.body, kPaths);
+      const auto ours =
+          found.count("call_inbound.to_number")
+              ? found["call_inbound.to_number"]
+              : oursOf(found["call.direction"], found["call.from_number"], found["call.to_number"]);
+      if (const auto owner = ownerOf(ours)) {
+        company = owner->company_id;
+        const auto own = keyOf(company);
+        if (own != api_key_)
+          check = retell::checkSignature(header, r.body, own, now, tolerance_ms_);
       }
     }
     if (check == retell::SignatureCheck::kValid) return std::nullopt;
@@ -237,8 +271,9 @@ class RetellPlugin final : public switchboard::Plugin {
     const auto root = doc.root();
     const auto event = root.requireString("event");
     const auto call = root["call"];
-    const auto company = companyOf(call, &tx);
     const std::string call_id = call.string("call_id").value_or("");
+    const auto owner = ownerOfCall(call, "call " + call_id, &tx);
+    const std::string company = owner ? owner->company_id : "";
     const long long at = toMs(item.received_at);
     // One statement (SQLite and PostgreSQL both speak it): two workers seeing the company's
     // first webhooks at once must not both insert. At most once a second (webhook_activity.h).
@@ -290,7 +325,10 @@ class RetellPlugin final : public switchboard::Plugin {
     if (!answer.agent.empty() && answer.agent != call.agent)
       b.field("override_agent_id", answer.agent);
     b.key("dynamic_variables").object();
-    if (!answer.known_number) b.field("line_status", "not_set_up");
+    if (!answer.known_number &&
+        std::none_of(answer.variables.begin(), answer.variables.end(),
+                     [](const auto& v) { return v.first == "line_status"; }))
+      b.field("line_status", "not_set_up");
     for (const auto& [k, v] : answer.variables) b.field(k, v);
     b.end().key("metadata").object();
     for (const auto& [k, v] : answer.metadata) b.field(k, v);
@@ -319,8 +357,12 @@ class RetellPlugin final : public switchboard::Plugin {
       return HttpResponse::error(r, 400, "'args' must be an object");
     const auto metadata = call["metadata"];
     contracts::ToolCall tool;
-    tool.company = companyOf(call);
-    tool.branch = metadata.string("branch").value_or("");
+    const auto owner = ownerOfCall(call, "function " + name);
+    // The number's company and branch act; the metadata's branch only when it is that company's.
+    tool.company = owner ? owner->company_id : "";
+    tool.branch = owner ? owner->branch_id : "";
+    if (owner && metadata.string("company").value_or("") == owner->company_id)
+      tool.branch = metadata.string("branch").value_or(tool.branch);
     tool.call = {"retell", call.string("call_id").value_or("")};
     tool.caller = metadata.string("caller").value_or(call.string("from_number").value_or(""));
     tool.name = name;
@@ -343,6 +385,7 @@ class RetellPlugin final : public switchboard::Plugin {
     auto session = host_->store().session();
     const auto now = host_->clock().now();
     const auto failures = failures_.countsSince(now - kDay);
+    const auto mismatches = mismatches_.countsSince(now - kDay);
     std::map<std::string, retell::WebhookSeen> stored;
     {
       soci::rowset<soci::row> rows =
@@ -370,6 +413,8 @@ class RetellPlugin final : public switchboard::Plugin {
       }
       const auto f = failures.find(company);
       b.field("signature_failures_24h", f == failures.end() ? 0LL : (long long)f->second);
+      const auto m = mismatches.find(company);
+      b.field("metadata_mismatches_24h", m == mismatches.end() ? 0LL : (long long)m->second);
     };
     json::Builder b;
     b.object().key("companies").array();
@@ -461,8 +506,9 @@ class RetellPlugin final : public switchboard::Plugin {
   std::shared_ptr<retell::RetellApi> api_;
   FailureLog failures_;
   retell::WebhookActivity activity_;
+  FailureLog mismatches_;  // calls whose metadata named another company than their number's
   std::mutex owners_mutex_;
-  std::map<std::string, std::string> owners_;  // our number → company ('' nobody's)
+  std::map<std::string, domain::NumberOwner> owners_;  // a known number → its owner
   std::chrono::steady_clock::time_point owners_since_{};
 };
 

@@ -6,6 +6,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "config/config_loader.h"
@@ -116,6 +117,24 @@ switchboard::kernel::runtime::KernelOptions kernelOptions(const Args& args) {
   return options;
 }
 
+// What stopping the plugins and the inbox may take after the drain.
+constexpr std::chrono::seconds kShutdownMargin{3};
+
+// A shutdown has a deadline whatever a handler is doing: past it the process exits. Work not
+// finished is the inbox's (durable items were committed before their acknowledgement, and
+// their leases run out), as after SIGKILL.
+void exitAfter(std::chrono::milliseconds deadline, std::shared_ptr<spdlog::logger> log) {
+  std::thread([deadline, log] {
+    std::this_thread::sleep_for(deadline);
+    log->error(
+        "shutdown took longer than {} ms: exiting with handlers still running (the "
+        "inbox retries what they left)",
+        deadline.count());
+    log->flush();
+    std::_Exit(0);
+  }).detach();
+}
+
 int serve(const Args& args) {
   Kernel kernel(kernelOptions(args));
   try {
@@ -132,6 +151,7 @@ int serve(const Args& args) {
       continue;
     }
     kernel.log()->info("{}: shutting down", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+    exitAfter(kernel.drainTimeout() + kShutdownMargin, kernel.log());
     kernel.shutdown();
     return 0;
   }

@@ -9,6 +9,26 @@ namespace switchboard::kernel::http {
 
 using switchboard::HttpResponse;
 
+namespace {
+
+// The name of a header that carries a credential (Authorization, a signature, a secret token)
+// and came more than once. Which of two would a proxy, a plugin and a log each have checked?
+// Such a request is refused, never read by its first.
+std::optional<std::string> repeatedCredential(const std::vector<switchboard::HttpHeader>& headers) {
+  auto credential = [](const std::string& name) {
+    return name == "authorization" || name.find("signature") != std::string::npos ||
+           name.find("secret") != std::string::npos;
+  };
+  for (std::size_t i = 0; i < headers.size(); ++i) {
+    if (!credential(headers[i].name)) continue;
+    for (std::size_t j = i + 1; j < headers.size(); ++j)
+      if (headers[j].name == headers[i].name) return headers[i].name;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 RequestDispatcher::RequestDispatcher(observability::Metrics& metrics,
                                      std::shared_ptr<spdlog::logger> log,
                                      std::size_t max_body_bytes, DurableSink* durable)
@@ -64,6 +84,10 @@ void RequestDispatcher::dispatch(switchboard::HttpRequest& request, Reply reply)
                                "request body of " + std::to_string(request.body.size()) +
                                    " bytes exceeds the limit of " +
                                    std::to_string(max_body_bytes_)));
+    return;
+  }
+  if (const auto twice = repeatedCredential(request.headers)) {
+    finish(HttpResponse::error(request, 400, "header " + *twice + " given more than once"));
     return;
   }
   if (target.admin_token) {

@@ -16,6 +16,12 @@ void str(Writer& w, const std::string& s) {
   w.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size()));
 }
 
+// What the open report shows of a path: the file's name, not where it lives.
+std::string baseName(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
 }  // namespace
 
 std::string isoTime(std::chrono::system_clock::time_point t) {
@@ -36,7 +42,7 @@ switchboard::HttpResponse detailedHealthReport(const plugins::PluginHost& host,
                                                const GenerationInfo& generation,
                                                std::chrono::steady_clock::time_point started,
                                                bool draining,
-                                               const std::vector<HealthCheck>& checks) {
+                                               const std::vector<HealthCheck>& checks, bool full) {
   rapidjson::StringBuffer out;
   Writer w(out);
   bool degraded = false;
@@ -55,7 +61,7 @@ switchboard::HttpResponse detailedHealthReport(const plugins::PluginHost& host,
   w.Key("config");
   w.StartObject();
   w.Key("file");
-  str(w, generation.file);
+  str(w, full ? generation.file : baseName(generation.file));
   w.Key("generation");
   w.Int(generation.number);
   w.Key("loaded_at");
@@ -76,7 +82,7 @@ switchboard::HttpResponse detailedHealthReport(const plugins::PluginHost& host,
       str(w, key);
       str(w, value);
     }
-    if (!c.status.error.empty()) {
+    if (full && !c.status.error.empty()) {
       w.Key("error");
       str(w, c.status.error);
     }
@@ -90,7 +96,7 @@ switchboard::HttpResponse detailedHealthReport(const plugins::PluginHost& host,
     w.Key("name");
     str(w, p->config.instance);
     w.Key("library");
-    str(w, p->config.library_path);
+    str(w, full ? p->config.library_path : baseName(p->config.library_path));
     w.Key("plugin");
     str(w, p->info.name);
     w.Key("version");
@@ -101,7 +107,7 @@ switchboard::HttpResponse detailedHealthReport(const plugins::PluginHost& host,
     w.Bool(p->config.optional);
     w.Key("load_ms");
     w.Double(p->load_time.count() / 1000.0);
-    if (!p->error.empty()) {
+    if (full && !p->error.empty()) {
       w.Key("error");
       str(w, p->error);
     }

@@ -28,11 +28,14 @@ struct HealthCheck {
 };
 
 switchboard::HttpResponse healthReport(bool draining);
+// `full` (asked with the admin token): file paths and error texts too; else files by their
+// names only and no errors, which may name paths (anyone may ask for this report).
 switchboard::HttpResponse detailedHealthReport(const plugins::PluginHost& host,
                                                const GenerationInfo& generation,
                                                std::chrono::steady_clock::time_point started,
                                                bool draining,
-                                               const std::vector<HealthCheck>& checks = {});
+                                               const std::vector<HealthCheck>& checks = {},
+                                               bool full = false);
 // `extra`: labelled series rendered by their owners (the upstream breakers).
 switchboard::HttpResponse metricsReport(const Metrics& metrics, const plugins::PluginHost& host,
                                         const GenerationInfo& generation,

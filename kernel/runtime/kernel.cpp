@@ -77,10 +77,13 @@ Kernel::Kernel(KernelOptions options)
     std::lock_guard lock(mutex_);
     return observability::healthReport(draining_);
   });
-  addKernelRoute("GET", "/api/health/detailed", [this](const switchboard::HttpRequest&) {
+  addKernelRoute("GET", "/api/health/detailed", [this](const switchboard::HttpRequest& r) {
     auto checks = healthChecks();  // a database round trip: not under the kernel's lock
     std::lock_guard lock(mutex_);
-    return observability::detailedHealthReport(*host_, generation_, started_, draining_, checks);
+    const bool admin = !config_.admin.token.empty() && r.header("authorization") &&
+                       !http::checkAdminToken(r, config_.admin.token);
+    return observability::detailedHealthReport(*host_, generation_, started_, draining_, checks,
+                                               admin);
   });
   addKernelRoute("GET", "/api/health/metrics", [this](const switchboard::HttpRequest&) {
     std::string inbox_text;

@@ -73,6 +73,8 @@ class Kernel {
 
   // Drains in-flight requests (up to server.drain_timeout_ms), then stops plugins in reverse.
   void shutdown();
+  // server.drain_timeout_ms of the config in force.
+  std::chrono::milliseconds drainTimeout() const { return config_.server.drain_timeout; }
 
   int generation() const;
   std::shared_ptr<spdlog::logger> log() const { return log_; }

@@ -78,6 +78,25 @@ TEST(Process, SigtermDrainsTheRequestInFlightThenExitsZero) {
   EXPECT_NE(server.output().find("draining in-flight requests"), std::string::npos);
 }
 
+TEST(Process, SigtermEndsTheProcessByItsDeadlineWhateverAHandlerIsDoing) {
+  // A handler that would hold its thread for a minute, and a drain of 300 ms: the process is
+  // gone within the drain plus the 3 s margin for stopping plugins, not after the handler.
+  TempDir dir;
+  auto server = serve(dir.write("c.yaml", config("server: { drain_timeout_ms: 300 }\n" + kProbe)));
+  const auto port = server.waitUntilListening();
+  ASSERT_TRUE(port) << server.output();
+  sbtest::Connection stuck(*port);
+  const auto mark = server.output().size();
+  stuck.send("GET", "/slow?ms=60000");
+  ASSERT_TRUE(server.waitForOutput("slow request", mark)) << server.output();
+  const auto signalled = std::chrono::steady_clock::now();
+  server.signal(SIGTERM);
+  EXPECT_EQ(server.waitForExit(std::chrono::seconds(30)), 0) << server.output();
+  EXPECT_LT(std::chrono::steady_clock::now() - signalled, std::chrono::seconds(10));
+  EXPECT_NE(server.output().find("shutdown took longer than 3300 ms"), std::string::npos)
+      << server.output();
+}
+
 TEST(Process, PluginFailingToStartExitsNonZeroNamingIt) {
   TempDir dir;
   auto server = serve(dir.write("c.yaml", config("plugins:\n  probe: { library: probe, config: { "

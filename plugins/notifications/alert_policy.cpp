@@ -3,12 +3,35 @@
 #include "switchboard/events/booking.h"
 #include "switchboard/events/calls.h"
 #include "switchboard/json.h"
+#include "switchboard/phone.h"
 #include "switchboard/time.h"
 
 namespace notifications {
 
 namespace events = switchboard::events;
 namespace json = switchboard::json;
+
+namespace {
+
+// A dialled number's alert group: its digits as read (fullwidth written as ASCII, spaces and
+// dashes dropped), so one number is one group however it was spelt; whatever is no number
+// (empty, too long, letters only) shares one group instead of opening one each.
+std::string numberGroup(const std::string& text) {
+  const auto normal = switchboard::phone::normalised(text);
+  std::string digits;
+  if (normal)
+    for (const char c : *normal)
+      if ((c >= '0' && c <= '9') || (c == '+' && digits.empty())) digits += c;
+  return digits.size() < 3 ? "not-a-number" : digits;
+}
+
+// A number as the alert shows it: at most a number's length of what the provider sent.
+std::string shown(const std::string& text) {
+  if (switchboard::phone::normalised(text)) return text.empty() ? "(none)" : text;
+  return "(not a number: " + std::to_string(text.size()) + " bytes)";
+}
+
+}  // namespace
 using Kind = AlertDraft::Kind;
 
 std::optional<AlertDraft> alertFor(const switchboard::Event& e, const std::string& self,
@@ -60,9 +83,9 @@ std::optional<AlertDraft> alertFor(const switchboard::Event& e, const std::strin
     const auto u = events::UnknownNumber::fromJson(e.payload);
     d.kind = Kind::Window;
     a.severity = "warning";
-    a.group_key = "unknown_number:" + u.to_number;
-    a.title = "Calls to an unknown number: " + u.to_number;
-    a.text = "A call from " + u.from_number + " to " + u.to_number + " at " +
+    a.group_key = "unknown_number:" + numberGroup(u.to_number);
+    a.title = "Calls to an unknown number: " + shown(u.to_number);
+    a.text = "A call from " + shown(u.from_number) + " to " + shown(u.to_number) + " at " +
              switchboard::time::formatUtc(u.at) +
              " matched no active branch; it is recorded unassigned (/unassigned).";
     return d;

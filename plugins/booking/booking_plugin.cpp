@@ -210,6 +210,9 @@ class BookingPlugin final : public switchboard::Plugin {
     in.now = host_->clock().now();
     in.staff = r.staff;
     in.top = top_;
+    // A time gone by the time the call is read is not booked, nor moved to another: the
+    // caller meant that time (and Cal.com refuses the past).
+    if (r.requested_start <= in.now) return failed("the requested time has passed");
     if (booking::beyondHorizon(*company, r.requested_start, in.now))
       return failed("the requested time is more than " +
                     std::to_string(booking::bookingHorizonDays(*company)) +

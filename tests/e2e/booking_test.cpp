@@ -16,6 +16,7 @@
 #include "support/eventually.h"
 #include "support/fake_calcom.h"
 #include "support/fixtures.h"
+#include "support/future_call.h"
 #include "support/http_client.h"
 #include "support/inbox_idle.h"
 #include "support/paths.h"
@@ -41,8 +42,9 @@ const std::string kAdmin = "booking-test-admin-token";
 const std::string kZone = "Europe/Berlin";
 constexpr long long kTeam = 4711, kCut = 101, kColor = 102, kPerm = 103;
 
+// The Retell fixtures' call, moved to a Thursday ahead (Cal.com books nothing in the past).
 std::string retellFixture(const std::string& name) {
-  return sbtest::fixture("retell/" + name);
+  return sbtest::FutureCall().fixture(name);
 }
 
 std::int64_t nowMs() {
@@ -209,23 +211,24 @@ class Booking : public ::testing::TestWithParam<std::string> {
 };
 
 TEST_P(Booking, ACallIsBookedOnceInCalcomAndLinkedToItsCallAndCaller) {
-  // The fixture's caller asks for "heute um 15 Uhr" on 2025-11-27 (14:00 UTC).
-  calcom_.addFree(kCut, *time::parseUtc("2025-11-27T14:00:00Z"));
-  calcom_.addFree(kCut, *time::parseUtc("2025-11-27T14:30:00Z"));
+  // The fixture's caller asks for "heute um 15 Uhr" on a Thursday.
+  const sbtest::FutureCall call;
+  calcom_.addFree(kCut, call.at("15:00"));
+  calcom_.addFree(kCut, call.at("15:30"));
   for (int round = 0; round < 3; ++round)  // every webhook three times: one booking
     for (const char* f : {"call_started.json", "call_ended.json", "call_analyzed.json"})
       EXPECT_EQ(postRetell(retellFixture(f)), 204) << f;
   ASSERT_TRUE(sbtest::eventually([&] { return events("booking.appointment_booked").size() == 1; }))
       << server_->output();
   // A second request for the same call (a replayed event) books nothing more.
-  requestBooking("call_8f1c2d3e4b5a", "cut", "2025-11-27", "15:30");
+  requestBooking("call_8f1c2d3e4b5a", "cut", call.day(), "15:30");
   ASSERT_TRUE(sbtest::inboxIdle(port_));
   EXPECT_EQ(events("booking.appointment_booked").size(), 1u);
   EXPECT_TRUE(events("booking.failed").empty());
 
   const auto bookings = calcom_.bookings();
   ASSERT_EQ(bookings.size(), 1u);
-  EXPECT_EQ(time::formatUtc(bookings[0].start), "2025-11-27T14:00:00Z");
+  EXPECT_EQ(time::formatUtc(bookings[0].start), call.utc("15:00"));
   const auto body = json::parse(bookings[0].body).root();
   EXPECT_EQ(body.integer("eventTypeId"), kCut);
   EXPECT_EQ(body["attendee"].string("name"), "Jana Weber");
@@ -238,7 +241,7 @@ TEST_P(Booking, ACallIsBookedOnceInCalcomAndLinkedToItsCallAndCaller) {
   EXPECT_EQ(calcom_.upstream().requests("POST", "/v2/bookings").size(), 1u);
 
   const auto booked = events("booking.appointment_booked")[0]["appointment"];
-  EXPECT_EQ(booked.string("start"), "2025-11-27T14:00:00Z");
+  EXPECT_EQ(booked.string("start"), call.utc("15:00"));
   EXPECT_EQ(booked["booking"].string("id"), bookings[0].uid);
   auto db = database();
   long long appointment = 0, call_link = 0;
@@ -252,7 +255,7 @@ TEST_P(Booking, ACallIsBookedOnceInCalcomAndLinkedToItsCallAndCaller) {
       soci::into(call_link), soci::into(asked), soci::into(got);
   EXPECT_EQ(call_link, appointment);
   EXPECT_EQ(asked, got);  // booked as asked
-  EXPECT_EQ(time::formatUtc(TimePoint(std::chrono::milliseconds(got))), "2025-11-27T14:00:00Z");
+  EXPECT_EQ(time::formatUtc(TimePoint(std::chrono::milliseconds(got))), call.utc("15:00"));
   db << "SELECT journey_status FROM customers", soci::into(journey);
   EXPECT_EQ(journey, "booked");
   db << "SELECT status FROM booking_requests", soci::into(status);
@@ -261,8 +264,9 @@ TEST_P(Booking, ACallIsBookedOnceInCalcomAndLinkedToItsCallAndCaller) {
   // Cancelled in Cal.com itself: our appointment follows; the webhook twice changes it once.
   const std::string cancel =
       R"({"triggerEvent":"BOOKING_CANCELLED","createdAt":"2025-11-27T10:00:00.000Z","payload":{"uid":")" +
-      bookings[0].uid +
-      R"(","eventTypeId":101,"startTime":"2025-11-27T14:00:00Z","endTime":"2025-11-27T14:30:00Z","status":"CANCELLED","cancellationReason":"Kundin krank","metadata":{"switchboard_company":"salon-mitte"}}})";
+      bookings[0].uid + R"(","eventTypeId":101,"startTime":")" + call.utc("15:00") +
+      R"(","endTime":")" + call.utc("15:30") +
+      R"(","status":"CANCELLED","cancellationReason":"Kundin krank","metadata":{"switchboard_company":"salon-mitte"}}})";
   EXPECT_EQ(postCalcom(cancel, calcom::signatureOf(cancel, kWebhookSecret)), 200);
   EXPECT_EQ(postCalcom(cancel, "sha256=" + calcom::signatureOf(cancel, kWebhookSecret)), 200);
   ASSERT_TRUE(sbtest::inboxIdle(port_));
@@ -313,6 +317,38 @@ TEST_P(Booking, ATakenTimeBooksTheNearestAlternativeAndSaysWhichWasAsked) {
   EXPECT_EQ(events("booking.alternative_booked")[1]["appointment"].string("start"),
             time::formatUtc(*time::fromLocal(day, "15:00", kZone)));
   EXPECT_EQ(calcom_.bookings().size(), 2u);
+}
+
+TEST_P(Booking, TwoCallersWantingTheSameSlotAtOnceGetOneBookingAndOneAlternative) {
+  const auto day = nextWednesday();
+  for (const char* t : {"14:00", "14:30"}) calcom_.addFree(kCut, *time::fromLocal(day, t, kZone));
+  std::thread other([&] { requestBooking("call_same_1", "cut", day, "14:00"); });
+  requestBooking("call_same_2", "cut", day, "14:00");
+  other.join();
+  ASSERT_TRUE(sbtest::eventually([&] {
+    return events("booking.appointment_booked").size() +
+               events("booking.alternative_booked").size() + events("booking.failed").size() ==
+           2;
+  })) << server_->output();
+  ASSERT_EQ(events("booking.appointment_booked").size(), 1u) << server_->output();
+  ASSERT_EQ(events("booking.alternative_booked").size(), 1u) << server_->output();
+  EXPECT_EQ(events("booking.appointment_booked")[0]["appointment"].string("start"),
+            time::formatUtc(*time::fromLocal(day, "14:00", kZone)));
+  EXPECT_EQ(events("booking.alternative_booked")[0]["appointment"].string("start"),
+            time::formatUtc(*time::fromLocal(day, "14:30", kZone)));
+  EXPECT_EQ(calcom_.bookings().size(), 2u);
+}
+
+TEST_P(Booking, ATimeGoneByWhenTheCallIsReadIsNeverBookedNorMoved) {
+  // The caller asked for an hour ago (the call was read late): not booked, no alternative.
+  const auto past = std::chrono::system_clock::now() - std::chrono::hours(1);
+  const auto local = time::toLocal(past, kZone);
+  calcom_.addFree(kCut, std::chrono::system_clock::now() + std::chrono::hours(2));
+  requestBooking("call_late", "cut", local.date, local.time);
+  ASSERT_TRUE(sbtest::eventually([&] { return events("booking.failed").size() == 1; }))
+      << server_->output();
+  EXPECT_EQ(events("booking.failed")[0].string("reason"), "the requested time has passed");
+  EXPECT_TRUE(calcom_.upstream().requests("POST", "/v2/bookings").empty());
 }
 
 TEST_P(Booking, AForeignEventTypeIsRefusedAndNeverBooked) {
@@ -546,6 +582,9 @@ TEST_P(Booking, ACompositeServiceIsBookedAsOneGroupAllOrNothing) {
   const auto day = nextWednesday();
   const auto at = [&](const char* hhmm) { return *time::fromLocal(day, hhmm, kZone); };
   for (const char* t : {"10:00", "11:00", "13:00", "14:00"}) calcom_.addFree(kColor, at(t));
+  // Each part is booked with its own length: the event type must offer it (Cal.com's
+  // "multiple durations"), or Cal.com refuses lengthInMinutes.
+  calcom_.allowLengths(kColor, {30});
   calcom_.snatch(kColor, at("11:00"));  // the third part fails when it is booked
   requestBooking("call_color", "color", day, "10:00");
   ASSERT_TRUE(sbtest::eventually([&] {
@@ -617,7 +656,7 @@ TEST_P(Booking, LiveBookingsFromManyCallersAtOnceAreEachBookedOnce) {
 }
 
 TEST_P(Booking, ACallToAnUnknownNumberBooksNothingHoweverOftenItComes) {
-  calcom_.addFree(kCut, *time::parseUtc("2025-11-27T14:00:00Z"));
+  calcom_.addFree(kCut, sbtest::FutureCall().at("15:00"));
   auto body = retellFixture("call_analyzed.json");
   const auto at = body.find("+49301234567");
   ASSERT_NE(at, std::string::npos);

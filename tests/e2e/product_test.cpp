@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "support/eventually.h"
+#include "support/future_call.h"
 #include "support/shipped_server.h"
 #include "switchboard/time.h"
 
@@ -18,17 +19,19 @@ class Product : public ::testing::TestWithParam<std::string>, protected ShippedS
 
   void callTwiceOver(const std::string& analyzed) {  // each webhook delivered twice
     for (int round = 0; round < 2; ++round) {
-      EXPECT_EQ(postRetell(retellFixture("call_started.json")), 204);
-      EXPECT_EQ(postRetell(retellFixture("call_ended.json")), 204);
+      EXPECT_EQ(postRetell(call_.fixture("call_started.json")), 204);
+      EXPECT_EQ(postRetell(call_.fixture("call_ended.json")), 204);
       EXPECT_EQ(postRetell(analyzed), 204);
     }
   }
+
+  sbtest::FutureCall call_;  // the fixtures' call, a Thursday ahead
 };
 
 TEST_P(Product, ACallIsBookedAndTheCallerTextedOnceThenToldOfTheCancellation) {
-  // The fixture's caller asks for a Haarschnitt "heute um 15 Uhr" on Thursday 2025-11-27.
-  calcom_.addFree(kCut, *time::parseUtc("2025-11-27T14:00:00Z"));
-  callTwiceOver(retellFixture("call_analyzed.json"));
+  // The fixture's caller asks for a Haarschnitt "heute um 15 Uhr" on a Thursday.
+  calcom_.addFree(kCut, call_.at("15:00"));
+  callTwiceOver(call_.fixture("call_analyzed.json"));
   ASSERT_TRUE(sbtest::eventually([&] { return twilio_.taken().size() == 1; })) << server_->output();
   ASSERT_TRUE(settled());
   ASSERT_EQ(calcom_.bookings().size(), 1u);
@@ -39,8 +42,8 @@ TEST_P(Product, ACallIsBookedAndTheCallerTextedOnceThenToldOfTheCancellation) {
   EXPECT_EQ(sms[0].from, kFrom);
   EXPECT_EQ(
       sms[0].body,
-      "Hallo Jana Weber, Ihr Termin für Haarschnitt bei Salon Mitte GmbH (Mitte) ist gebucht: "
-      "Donnerstag, 27. November 2025 um 15:00 Uhr. Torstraße 1, 10119 Berlin");
+      "Hallo Jana Weber, Ihr Termin für Haarschnitt bei Salon Mitte GmbH (Mitte) ist gebucht: " +
+          call_.german() + " um 15:00 Uhr. Torstraße 1, 10119 Berlin");
   EXPECT_TRUE(telegram_.sent().empty());  // nothing went wrong: no admin is bothered
 
   // Twilio reports the delivery: the message's state follows, once.
@@ -55,15 +58,14 @@ TEST_P(Product, ACallIsBookedAndTheCallerTextedOnceThenToldOfTheCancellation) {
   EXPECT_EQ(calcom_.cancelInCalcom(calcom_.bookings()[0].uid, "Krank"), 200);
   ASSERT_TRUE(sbtest::eventually([&] { return twilio_.taken().size() == 2; })) << server_->output();
   ASSERT_TRUE(settled());
-  EXPECT_EQ(
-      twilio_.taken()[1].body,
-      "Hallo Jana Weber, Ihr Termin für Haarschnitt am Donnerstag, 27. November 2025 um 15:00 "
-      "Uhr bei Salon Mitte GmbH ist storniert.");
+  EXPECT_EQ(twilio_.taken()[1].body, "Hallo Jana Weber, Ihr Termin für Haarschnitt am " +
+                                         call_.german() +
+                                         " um 15:00 Uhr bei Salon Mitte GmbH ist storniert.");
   EXPECT_EQ(twilio_.taken().size(), 2u);
 }
 
 TEST_P(Product, ACallToAnUnknownNumberBooksNothingAndTellsOperationsOnce) {
-  auto analyzed = retellFixture("call_analyzed.json");
+  auto analyzed = call_.fixture("call_analyzed.json");
   replaceOnce(analyzed, "+49301234567", "+49309999999");  // nobody's number
   for (int round = 0; round < 3; ++round) EXPECT_EQ(postRetell(analyzed), 204);
   ASSERT_TRUE(sbtest::eventually([&] { return telegram_.sent().size() == 1; }))
@@ -78,13 +80,13 @@ TEST_P(Product, ACallToAnUnknownNumberBooksNothingAndTellsOperationsOnce) {
 }
 
 TEST_P(Product, ACalcomOutageIsOneAlertAndOneResolvedAndTheCallIsStillBookedAndTextedOnce) {
-  calcom_.addFree(kCut, *time::parseUtc("2025-11-27T14:00:00Z"));
+  calcom_.addFree(kCut, call_.at("15:00"));
   // Cal.com down: the slots read fails, then the retry's look for an earlier booking, twice
   // in a row: the breaker opens; the job waits out its cool-down (not spending its attempts),
   // the first probe fails again, the next finds Cal.com back.
   calcom_.upstream().failNext("GET", "/v2/slots", 1);
   calcom_.upstream().failNext("GET", "/v2/bookings", 2);
-  callTwiceOver(retellFixture("call_analyzed.json"));
+  callTwiceOver(call_.fixture("call_analyzed.json"));
   ASSERT_TRUE(sbtest::eventually([&] { return twilio_.taken().size() == 1; })) << server_->output();
   // Opened and resolved, each once in the salon's chat and in operations.
   ASSERT_TRUE(sbtest::eventually([&] { return telegram_.sent().size() == 4; }))

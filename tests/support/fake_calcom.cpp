@@ -88,6 +88,11 @@ void FakeCalcom::addFree(long long event_type, TimePoint start, int minutes) {
   free_[event_type][start] = minutes;
 }
 
+void FakeCalcom::allowLengths(long long event_type, std::set<int> minutes) {
+  std::lock_guard lock(mutex_);
+  lengths_[event_type] = std::move(minutes);
+}
+
 std::vector<FakeCalcom::Booking> FakeCalcom::bookings() const {
   std::lock_guard lock(mutex_);
   return bookings_;
@@ -203,8 +208,9 @@ Reply FakeCalcom::slots(const RecordedRequest& r) {
   std::map<std::string, std::vector<std::pair<TimePoint, int>>> by_day;
   {
     std::lock_guard lock(mutex_);
+    const auto now = std::chrono::system_clock::now();  // Cal.com offers no slot in the past
     for (const auto& [start, minutes] : free_[type])
-      if (start >= *from && start < *to && !taken(type, start))
+      if (start >= *from && start < *to && start > now && !taken(type, start))
         by_day[switchboard::time::toLocal(start, zone).date].emplace_back(start, minutes);
   }
   json::Builder b;
@@ -239,7 +245,21 @@ Reply FakeCalcom::create(const RecordedRequest& r) {
                  "attendee.timeZone are required");
   if (!attendee.string("email") && !attendee.string("phoneNumber"))
     return error(400, "BadRequestException", "attendee.email or attendee.phoneNumber required");
+  if (*start <= std::chrono::system_clock::now())
+    return error(400, "BadRequestException", "Attempting to book a meeting in the past.");
+  const auto metadata = v["metadata"];
+  if (metadata.keys().size() > 50)
+    return error(400, "BadRequestException", "metadata: at most 50 keys");
+  for (const auto& key : metadata.keys())
+    if (key.size() > 40 || metadata.string(key).value_or("").size() > 500)
+      return error(400, "BadRequestException",
+                   "metadata: keys of at most 40 characters, values of at most 500");
   std::lock_guard lock(mutex_);
+  if (const auto length = v.integer("lengthInMinutes");
+      length && !lengths_[*type].count(static_cast<int>(*length)))
+    return error(400, "BadRequestException",
+                 "Can't specify 'lengthInMinutes' because event type does not have multiple "
+                 "possible lengths or the length is not one of them");
   const auto it = free_[*type].find(*start);
   if (it == free_[*type].end() || taken(*type, *start) || snatched_.count({*type, *start}))
     return error(400, "BadRequestException",
@@ -290,6 +310,8 @@ Reply FakeCalcom::change(const RecordedRequest& r) {
       return error(400, "BadRequestException", e.what());
     }
     if (!start) return error(400, "BadRequestException", "start is required");
+    if (*start <= std::chrono::system_clock::now())
+      return error(400, "BadRequestException", "Attempting to book a meeting in the past.");
   }
   std::lock_guard lock(mutex_);
   for (std::size_t i = 0; i < bookings_.size(); ++i) {

@@ -1,7 +1,8 @@
 // A fake Cal.com (API v2, as PROVIDERS.md documents it) on the SDK's FakeUpstream: a real HTTP
 // server on loopback that enforces the bearer key and each endpoint's cal-api-version, serves
 // slots from the free times a test gives it (minus what is booked), keeps bookings in memory,
-// refuses a taken time as Cal.com does, lists a team's event types, cancels and reschedules,
+// refuses a taken time, a time in the past, metadata over its limits and a length the event
+// type does not offer as Cal.com does, lists a team's event types, cancels and reschedules,
 // and sends the signed webhooks of changes made in Cal.com itself. Tests script failures on
 // top through upstream() (FakeUpstream::failNext).
 #pragma once
@@ -39,6 +40,9 @@ class FakeCalcom {
 
   // Free start times of an event type (each `minutes` long).
   void addFree(long long event_type, switchboard::TimePoint start, int minutes = 30);
+  // The event type lets a booking choose among these lengths (Cal.com's "multiple durations");
+  // without it a create that names lengthInMinutes is refused, as Cal.com refuses it.
+  void allowLengths(long long event_type, std::set<int> minutes);
   std::vector<Booking> bookings() const;
   // Another client books `start` first: slots still list it (read before), the create is
   // refused as taken.
@@ -72,6 +76,7 @@ class FakeCalcom {
   mutable std::mutex mutex_;
   std::map<long long, std::map<switchboard::TimePoint, int>> free_;  // event type → start → min
   std::vector<Booking> bookings_;
+  std::map<long long, std::set<int>> lengths_;  // event type → lengths a booking may choose
   std::set<std::pair<long long, switchboard::TimePoint>> snatched_;
   std::atomic<std::chrono::milliseconds> latency_{std::chrono::milliseconds(0)};
   int sendWebhook(const std::string& trigger, const Booking& b, const std::string& extra);

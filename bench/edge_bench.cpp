@@ -63,11 +63,11 @@ class Product : public sbtest::shipped::ShippedServer {
       const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                            std::chrono::system_clock::now().time_since_epoch())
                            .count();
-      const auto r = sbtest::request(
-          port_, "POST", "/webhooks/retell/inbound", body,
-          {{"Content-Type", "application/json"},
-           {"X-Retell-Signature",
-            retell::signatureHeader(body, sbtest::shipped::kRetellKey, now)}});
+      const auto r =
+          sbtest::request(port_, "POST", "/webhooks/retell/inbound", body,
+                          {{"Content-Type", "application/json"},
+                           {"X-Retell-Signature",
+                            retell::signatureHeader(body, sbtest::shipped::kRetellKey, now)}});
       if (r.status != 200) std::fprintf(stderr, "unexpected %d: %s\n", r.status, r.body.c_str());
     };
     const auto known = inbound(sbtest::shipped::kCaller, sbtest::shipped::kSalonNumber);

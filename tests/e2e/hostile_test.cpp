@@ -17,6 +17,7 @@
 #include "support/shipped_server.h"
 #include "switchboard/crypto.h"
 #include "switchboard/json.h"
+#include "switchboard/testing/hostile_json.h"
 
 namespace {
 
@@ -112,6 +113,25 @@ TEST_F(Hostile, NestingThatWouldOverflowTheStackIsRefusedOnEveryJsonRoute) {
   const auto telegram =
       post("/webhooks/telegram", body, {{"X-Telegram-Bot-Api-Secret-Token", kTelegramSecret}});
   EXPECT_EQ(telegram.status, 400) << telegram.body;
+  EXPECT_TRUE(up()) << server_->output();
+  EXPECT_EQ(inboxItems(), 0);
+}
+
+TEST_F(Hostile, TheTestKitsHostileBodiesSignedAreRefusedOnEveryJsonRoute) {
+  for (const auto& [name, body] : switchboard::testing::hostileJson()) {
+    for (const char* path :
+         {"/webhooks/retell", "/webhooks/retell/inbound", "/retell/functions/book_appointment"}) {
+      const auto r = postSignedRetell(path, body);
+      EXPECT_TRUE(r.status == 400 || r.status == 413) << name << " " << path << ": " << r.status;
+    }
+    const auto cal = postCalcom(body);
+    EXPECT_TRUE(cal.status == 400 || cal.status == 413) << name << ": " << cal.status;
+    // Telegram's updates: refused when malformed; a valid value that is no update is ignored.
+    const auto telegram =
+        post("/webhooks/telegram", body, {{"X-Telegram-Bot-Api-Secret-Token", kTelegramSecret}});
+    EXPECT_TRUE(telegram.status == 400 || telegram.status == 413 || telegram.status == 200)
+        << name << ": " << telegram.status;
+  }
   EXPECT_TRUE(up()) << server_->output();
   EXPECT_EQ(inboxItems(), 0);
 }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <switchboard/crypto.h>
 #include <switchboard/testing/fake_upstream.h>
+#include <switchboard/testing/hostile_json.h>
 #include <switchboard/testing/plugin_harness.h>
 
 #include <thread>
@@ -58,6 +59,17 @@ TEST(Acme, AWrongSignatureIs401AndStoresNothing) {
   EXPECT_EQ(switchboard::testing::postWebhook(h.url("/webhooks/acme"), body, {}).status, 401);
   EXPECT_EQ(switchboard::testing::httpRequest("GET", h.url("/parcels/p1")).status, 404);
   EXPECT_EQ(deliver(h, R"({"id":"ev2"})").status, 400);  // no type: the sender's fault
+}
+
+TEST(Acme, HostileBodiesAreRefusedAndTheServerStaysUp) {
+  FakeUpstream api;
+  PluginHarness h(options(api));
+  h.start();
+  for (const auto& hostile : switchboard::testing::hostileJson()) {
+    const auto status = deliver(h, hostile.body).status;
+    EXPECT_TRUE(status == 400 || status == 413) << hostile.name << ": " << status;
+  }
+  EXPECT_EQ(switchboard::testing::httpRequest("GET", h.url("/parcels/p1")).status, 404);
 }
 
 TEST(Acme, ADeliveredParcelIsConfirmedUpstreamOnceEvenWhenAcmeFailsAndWebhooksRepeat) {

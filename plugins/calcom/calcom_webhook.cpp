@@ -3,11 +3,15 @@
 #include <algorithm>
 #include <map>
 
+#include "switchboard/bounded_text.h"
 #include "switchboard/time.h"
 
 namespace calcom {
 
 namespace json = switchboard::json;
+namespace text = switchboard::text;
+
+constexpr std::size_t kMaxReasonChars = 500;
 
 std::string changeOf(const std::string& trigger) {
   static const std::map<std::string, std::string> kChanges = {
@@ -58,12 +62,17 @@ switchboard::events::CalendarChange changeFrom(const json::View& root) {
   std::string status = p.string("status").value_or("");
   std::transform(status.begin(), status.end(), status.begin(), ::tolower);
   c.status = status;
-  c.reason = p.string("cancellationReason").value_or(p.string("rejectionReason").value_or(""));
+  // What people typed in Cal.com, bounded before it goes on (a text to a customer, our rows).
+  c.reason = text::bounded(
+      p.string("cancellationReason").value_or(p.string("rejectionReason").value_or("")),
+      kMaxReasonChars);
   const auto attendees = p["attendees"].items();
   if (!attendees.empty()) {
-    c.attendee_name = attendees.front().string("name").value_or("");
-    c.attendee_email = attendees.front().string("email").value_or("");
-    c.attendee_phone = attendees.front().string("phoneNumber").value_or("");
+    c.attendee_name =
+        text::bounded(attendees.front().string("name").value_or(""), text::kMaxNameChars);
+    c.attendee_email = text::bounded(attendees.front().string("email").value_or(""), 254);
+    c.attendee_phone =
+        text::bounded(attendees.front().string("phoneNumber").value_or(""), 4 * 32);
     c.no_show = attendees.front().boolean("noShow").value_or(false);
   }
   if (auto no_show = p.boolean("noShow")) c.no_show = *no_show;

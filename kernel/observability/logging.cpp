@@ -5,6 +5,8 @@
 
 #include <ctime>
 
+#include "switchboard/bounded_text.h"
+
 namespace switchboard::kernel::observability {
 
 // Secrets shorter than this are not redacted: a 4-character value would blank out ordinary
@@ -65,17 +67,6 @@ void appendJsonString(const std::string& s, std::string& out) {
   out += '"';
 }
 
-// The length of the well-formed UTF-8 sequence at `i` (1 for ASCII), 0 when it is not one.
-std::size_t sequenceAt(std::string_view s, std::size_t i) {
-  const auto b = static_cast<unsigned char>(s[i]);
-  if (b < 0x80) return 1;
-  const std::size_t n = (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
-  if (n == 0 || b == 0xC0 || b == 0xC1 || i + n > s.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k)
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
-  return n;
-}
-
 void appendHex(unsigned value, const char* form, std::string& out) {
   char buf[8];
   std::snprintf(buf, sizeof buf, form, value);
@@ -130,7 +121,7 @@ std::string escapeForLog(std::string_view text, bool json) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
-    const std::size_t n = sequenceAt(text, i);
+    const std::size_t n = switchboard::text::utf8SequenceAt(text, i);
     const auto b = static_cast<unsigned char>(text[i]);
     if (n == 0) {
       appendHex(b, "\\x%02x", out);  // not UTF-8

@@ -1,10 +1,8 @@
 #include "switchboard/bounded_text.h"
 
 namespace switchboard::text {
-namespace {
 
-// The length of the well-formed UTF-8 sequence at `i`, 0 when there is none.
-std::size_t sequenceAt(std::string_view s, std::size_t i) {
+std::size_t utf8SequenceAt(std::string_view s, std::size_t i) {
   const auto b = static_cast<unsigned char>(s[i]);
   if (b < 0x80) return 1;
   const std::size_t n = (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
@@ -14,14 +12,12 @@ std::size_t sequenceAt(std::string_view s, std::size_t i) {
   return n;
 }
 
-}  // namespace
-
 std::string bounded(std::string_view text, std::size_t max_chars, bool ellipsis) {
   std::string out;
   std::size_t chars = 0;
   bool cut = false;
   for (std::size_t i = 0; i < text.size();) {
-    const std::size_t n = sequenceAt(text, i);
+    const std::size_t n = utf8SequenceAt(text, i);
     if (n == 0) {  // not UTF-8: dropped
       ++i;
       continue;

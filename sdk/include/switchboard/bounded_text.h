@@ -22,6 +22,10 @@ std::string bounded(std::string_view text, std::size_t max_chars, bool ellipsis 
 // the bound); nothing else changed. For our own texts (an SMS body) sent to a limited upstream.
 std::string cut(std::string_view text, std::size_t max_chars);
 
+// The length in bytes of the well-formed UTF-8 sequence at `text[at]` (1 for ASCII); 0 when
+// the bytes there are no such sequence (a stray continuation, an overlong lead, a cut end).
+std::size_t utf8SequenceAt(std::string_view text, std::size_t at);
+
 // The number of Unicode characters of UTF-8 `text`.
 std::size_t characters(std::string_view text);
 

@@ -4,6 +4,7 @@
 
 #include <random>
 
+#include "switchboard/bounded_text.h"
 #include "switchboard/events/booking.h"
 #include "switchboard/events/calls.h"
 #include "switchboard/json.h"
@@ -199,6 +200,27 @@ TEST(Phone, TextLongerThanANumberIsRefusedBeforeItIsParsed) {
   EXPECT_FALSE(parsed.e164);
   EXPECT_EQ(parsed.error, "longer than 32 characters: not a phone number");
   EXPECT_TRUE(phone::readings(digits, {"DE"}).empty());
+}
+
+TEST(BoundedText, FreeTextIsCleanedAndCutByCharacters) {
+  namespace text = switchboard::text;
+  EXPECT_EQ(text::bounded("  Jana\r\n  Weber\t ", 100), "Jana Weber");
+  EXPECT_EQ(text::bounded(std::string("An\0na\x1b[31m\xc2\x9b\xff", 13), 100), "Anna[31m");
+  EXPECT_EQ(text::bounded("Jürgen Müller", 6), "Jürgen");  // characters, not bytes
+  EXPECT_EQ(text::bounded("Jürgen Müller", 8, true), "Jürgen \u2026");
+  EXPECT_EQ(text::bounded(std::string(100000, 'x'), 100).size(), 100u);
+  EXPECT_EQ(text::characters("Grüße"), 5u);
+}
+
+TEST(BoundedText, OwnTextsAreCutToAnUpstreamsLimitWithAnEllipsis) {
+  namespace text = switchboard::text;
+  EXPECT_EQ(text::cut("Hallo", 5), "Hallo");
+  EXPECT_EQ(text::cut("Hallo Jana", 6), "Hallo\u2026");
+  EXPECT_EQ(text::characters(text::cut(std::string(3000, 'a') + "ü", 1600)), 1600u);
+  EXPECT_EQ(text::cut("Zeile 1\nZeile 2", 100), "Zeile 1\nZeile 2");  // lines kept
+  EXPECT_EQ(text::utf8SequenceAt("\xc3\xbc", 0), 2u);
+  EXPECT_EQ(text::utf8SequenceAt("\xc3", 0), 0u);
+  EXPECT_EQ(text::utf8SequenceAt("\xc0\xaf", 0), 0u);  // overlong
 }
 
 TEST(TypedEvents, BookingRequestedRoundTripsThroughItsTopic) {

@@ -40,6 +40,7 @@ struct ServerConfig {
   std::chrono::milliseconds body_rate_window{5000};
   std::chrono::milliseconds drain_timeout{10000};
   std::size_t upstream_threads = 8;  // for handlers that wait on an upstream while clients wait
+  std::size_t json_max_depth = 64;   // json::parse's nesting bound for every plugin
 };
 
 struct StorageConfig {

@@ -42,7 +42,7 @@ void readServer(YamlReader& r, const YAML::Node& node, ServerConfig& out) {
              {"listen", "threads", "max_body_bytes", "max_header_bytes", "max_request_line_bytes",
               "max_headers", "max_connections", "idle_timeout_ms", "header_timeout_ms",
               "body_min_rate_bytes_per_s", "body_rate_window_ms", "drain_timeout_ms",
-              "upstream_threads"}))
+              "upstream_threads", "json_max_depth"}))
     return;
   if (auto listen = r.string(node, "listen", "server")) {
     const auto colon = listen->rfind(':');
@@ -86,6 +86,8 @@ void readServer(YamlReader& r, const YAML::Node& node, ServerConfig& out) {
     out.drain_timeout = std::chrono::milliseconds(*v);
   if (auto v = r.integer(node, "upstream_threads", "server", 1, 1024))
     out.upstream_threads = static_cast<std::size_t>(*v);
+  if (auto v = r.integer(node, "json_max_depth", "server", 2, 512))
+    out.json_max_depth = static_cast<std::size_t>(*v);
 }
 
 void readLogging(YamlReader& r, const YAML::Node& node, LoggingConfig& out) {

@@ -46,7 +46,8 @@ bool sameServer(const config::ServerConfig& a, const config::ServerConfig& b) {
          a.max_request_line_bytes == b.max_request_line_bytes && a.max_headers == b.max_headers &&
          a.max_connections == b.max_connections && a.idle_timeout == b.idle_timeout &&
          a.header_timeout == b.header_timeout && a.body_min_rate == b.body_min_rate &&
-         a.body_rate_window == b.body_rate_window && a.drain_timeout == b.drain_timeout;
+         a.body_rate_window == b.body_rate_window && a.drain_timeout == b.drain_timeout &&
+         a.json_max_depth == b.json_max_depth;
 }
 
 }  // namespace
@@ -202,6 +203,9 @@ void Kernel::installTables(const config::Config& config) {
 void Kernel::prepare(bool open_storage) {
   config::Config config = load();
   logs_.configure(config.logging, config.secrets);
+  auto json_limits = switchboard::json::defaultLimits();
+  json_limits.max_depth = config.server.json_max_depth;
+  switchboard::json::setDefaultLimits(json_limits);
   host_->load(config.plugins);
   if (open_storage && !config.storage.url.empty()) openStorage(config);
   host_->configure();

@@ -5,6 +5,7 @@
 #include <rapidjson/reader.h>
 
 #include <algorithm>
+#include <atomic>
 
 namespace switchboard::json {
 namespace {
@@ -138,7 +139,19 @@ class PathScanner : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PathS
   std::string path_, pending_;
 };
 
+std::atomic<std::size_t> default_depth{Limits{}.max_depth};
+
 }  // namespace
+
+Limits defaultLimits() {
+  Limits l;
+  l.max_depth = default_depth.load(std::memory_order_relaxed);
+  return l;
+}
+
+void setDefaultLimits(const Limits& limits) {
+  default_depth.store(limits.max_depth, std::memory_order_relaxed);
+}
 
 Document parse(std::string_view text, const Limits& limits) {
   checkSize(text, limits);

@@ -7,6 +7,7 @@
 #include "support/paths.h"
 #include "support/secrets_key.h"
 #include "support/temp_dir.h"
+#include "switchboard/json.h"
 
 namespace {
 
@@ -157,10 +158,23 @@ TEST(Config, UnknownKeysAreNamedWhereTheyAre) {
       "config.yaml:3:3: unknown key 'treads' in server (expected one of: listen, threads, "
       "max_body_bytes, max_header_bytes, max_request_line_bytes, max_headers, max_connections, "
       "idle_timeout_ms, header_timeout_ms, body_min_rate_bytes_per_s, body_rate_window_ms, "
-      "drain_timeout_ms, upstream_threads)\n"
+      "drain_timeout_ms, upstream_threads, json_max_depth)\n"
       "config.yaml:4:1: unknown key 'logs' in the top level (expected one of: server, "
       "logging, storage, inbox, admin, plugin_dirs, plugins, routes, events)")
       << "problems come in file order";
+}
+
+TEST(Config, TheJsonDepthBoundIsTheServersAndAppliesToEveryParse) {
+  EXPECT_EQ(problems("server:\n  json_max_depth: 1\n"),
+            "config.yaml:2:19: server.json_max_depth must be between 2 and 512");
+  sbtest::TempDir dir;
+  switchboard::kernel::runtime::KernelOptions o;
+  o.config_path = dir.write("c.yaml", "server: { json_max_depth: 3 }\n");
+  switchboard::kernel::runtime::Kernel kernel(std::move(o));
+  kernel.prepare(false);
+  EXPECT_THROW(switchboard::json::parse("[[[[]]]]"), switchboard::json::ParseError);
+  EXPECT_NO_THROW(switchboard::json::parse("[[[]]]"));
+  switchboard::json::setDefaultLimits({});  // back to the SDK's default for the other tests
 }
 
 TEST(Config, WrongTypesAndRangesAreReported) {

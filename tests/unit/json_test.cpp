@@ -13,7 +13,7 @@ std::string nested(std::size_t depth, char open = '[', char close = ']') {
   return std::string(depth, open) + std::string(depth, close);
 }
 
-std::string reasonOf(const std::string& text, const json::Limits& limits = {}) {
+std::string reasonOf(const std::string& text, const json::Limits& limits = json::defaultLimits()) {
   try {
     json::parse(text, limits);
   } catch (const json::ParseError& e) {
@@ -52,6 +52,18 @@ TEST(Json, AHundredAndFortyThousandLevelsNeitherCrashNorRecurse) {
     const auto why = reasonOf(text);
     EXPECT_NE(why.find("nested deeper than 64 levels"), std::string::npos) << why;
   }
+}
+
+TEST(Json, TheDefaultDepthIsTheServersSetting) {
+  const auto before = json::defaultLimits();
+  auto shallow = before;
+  shallow.max_depth = 3;
+  json::setDefaultLimits(shallow);
+  EXPECT_EQ(reasonOf(nested(3)), "");
+  EXPECT_EQ(reasonOf(nested(4)), "malformed JSON at byte 3: nested deeper than 3 levels");
+  EXPECT_TRUE(json::scanStrings(R"({"a":{"b":{"c":{"d":"x"}}}})", {"a.b.c.d"}).empty());
+  json::setDefaultLimits(before);
+  EXPECT_EQ(reasonOf(nested(4)), "");
 }
 
 TEST(Json, StringsAndTextsOverTheirBoundsAreRefused) {

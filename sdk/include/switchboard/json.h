@@ -199,9 +199,14 @@ class Document {
   std::shared_ptr<rapidjson::Document> doc_ = std::make_shared<rapidjson::Document>();
 };
 
+// The limits parse() and scanStrings() apply when given none: Limits{} with the nesting bound
+// of the server's YAML (server.json_max_depth), which the kernel sets at start and reload.
+Limits defaultLimits();
+void setDefaultLimits(const Limits& limits);
+
 // The text as a document: UTF-8 checked, read without recursion, within `limits`. Throws
 // ParseError naming the byte offset and what is wrong (a 400's reason).
-Document parse(std::string_view text, const Limits& limits = {});
+Document parse(std::string_view text, const Limits& limits = defaultLimits());
 
 // The strings at `paths` ("call.to_number": members of objects, no arrays) in an untrusted
 // text, read in one pass without building a tree, within `limits`: for choosing the key that
@@ -210,6 +215,6 @@ Document parse(std::string_view text, const Limits& limits = {});
 // (what was found before is kept: the signature decides, not the scan).
 std::map<std::string, std::string> scanStrings(std::string_view text,
                                                const std::vector<std::string>& paths,
-                                               const Limits& limits = {});
+                                               const Limits& limits = defaultLimits());
 
 }  // namespace switchboard::json

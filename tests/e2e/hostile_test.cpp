@@ -11,10 +11,12 @@
 
 #include "retell_signature.h"
 #include "support/eventually.h"
+#include "support/future_call.h"
 #include "support/http_client.h"
 #include "support/inbox_idle.h"
 #include "support/paths.h"
 #include "support/shipped_server.h"
+#include "switchboard/bounded_text.h"
 #include "switchboard/crypto.h"
 #include "switchboard/json.h"
 #include "switchboard/testing/hostile_json.h"
@@ -61,11 +63,11 @@ std::string inbound(const std::string& from, const std::string& to) {
 
 // A live function call on the salon's number, its metadata and arguments as given.
 std::string functionCall(const std::string& name, const std::string& metadata_json,
-                         const std::string& args_json) {
+                         const std::string& args_json, const std::string& from = kCaller) {
   json::Builder b;
   b.object().field("name", name).key("call").object();
   b.field("call_id", "call_hostile").field("direction", "inbound");
-  b.field("from_number", kCaller).field("to_number", kSalonNumber).key("metadata");
+  b.field("from_number", from).field("to_number", kSalonNumber).key("metadata");
   b.raw(metadata_json).end().key("args").raw(args_json).end();
   return b.str();
 }
@@ -277,6 +279,31 @@ TEST_F(Hostile, DatesACenturyOrAYearAheadAreNeverBooked) {
   EXPECT_TRUE(calcom_.upstream().requests("POST", "/v2/bookings").empty());
   EXPECT_TRUE(calcom_.upstream().requests("GET", "/v2/slots").empty());
   EXPECT_TRUE(twilio_.posts().empty());
+}
+
+TEST_F(Hostile, AHugeNameAndFullwidthDigitsReachCalcomAndTheSmsBounded) {
+  const sbtest::FutureCall day;  // a Thursday ahead: the salon is open 09:00-20:00
+  calcom_.addFree(kCut, day.at("11:00"));
+  const std::string fullwidth =
+      "\uFF0B\uFF14\uFF19\uFF11\uFF17\uFF10\uFF11\uFF12\uFF13\uFF14\uFF15\uFF16\uFF17";
+  const auto r = postSignedRetell(
+      "/retell/functions/book_appointment",
+      functionCall("book_appointment", R"({"company":"salon-mitte","branch":"mitte"})",
+                   R"({"service":"Haarschnitt","start":")" + day.day() + R"(T11:00","name":")" +
+                       std::string(100000, 'A') + R"("})",
+                   fullwidth));
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
+  EXPECT_NE(r.body.find("Gebucht"), std::string::npos) << r.body.substr(0, 300);
+  const auto bookings = calcom_.bookings();
+  ASSERT_EQ(bookings.size(), 1u);
+  const auto attendee = json::parse(bookings[0].body).root()["attendee"];
+  EXPECT_EQ(attendee.string("name"), std::string(100, 'A'));
+  EXPECT_EQ(attendee.string("phoneNumber"), kCaller);
+  ASSERT_TRUE(sbtest::eventually([&] { return twilio_.taken().size() == 1; })) << server_->output();
+  const auto sms = twilio_.taken()[0];
+  EXPECT_EQ(sms.to, kCaller);
+  EXPECT_LE(switchboard::text::characters(sms.body), 1600u) << sms.body.size();
+  EXPECT_NE(sms.body.find("Hallo " + std::string(100, 'A') + ","), std::string::npos) << sms.body;
 }
 
 TEST_F(Hostile, ProviderFiguresThatCannotBeTrueAreFlaggedNotStored) {

@@ -2,9 +2,11 @@
 // signature vectors and tampered variants, Telegram's text limits, templates, quiet hours.
 #include <gtest/gtest.h>
 
+#include "alert_policy.h"
 #include "quiet_hours.h"
 #include "switchboard/config/yaml_reader.h"
 #include "switchboard/crypto.h"
+#include "switchboard/events/calls.h"
 #include "switchboard/time.h"
 #include "telegram_text.h"
 #include "templates.h"
@@ -169,6 +171,29 @@ TEST(QuietHours, DeferToTheirEndAcrossMidnightInTheZone) {
   EXPECT_FALSE(notifications::QuietHours::parse("25:00-08:00"));
   EXPECT_FALSE(notifications::QuietHours::parse("none")->until(
       *time::parseUtc("2026-12-01T23:00:00Z"), zone));
+}
+
+TEST(AlertPolicy, CallsToOneUnknownNumberAreOneGroupHoweverItIsWritten) {
+  auto draftFor = [](const std::string& to) {
+    const switchboard::events::UnknownNumber u{
+        {"retell", "c1"}, "+491701234567", to, *time::parseUtc("2026-12-01T10:00:00Z")};
+    switchboard::Event e;
+    e.topic = switchboard::events::UnknownNumber::kTopic;
+    e.payload = u.toJson();
+    return notifications::alertFor(e, "notifications", std::chrono::minutes(60));
+  };
+  auto groupOf = [&](const std::string& to) { return draftFor(to)->alert.group_key; };
+  EXPECT_EQ(groupOf("+49 30 9999999"), "unknown_number:+49309999999");
+  EXPECT_EQ(groupOf("\uFF0B\uFF14\uFF19\uFF13\uFF10\uFF19\uFF19\uFF19\uFF19\uFF19\uFF19\uFF19"),
+            "unknown_number:+49309999999");
+  EXPECT_NE(groupOf("+49308888888"), groupOf("+49309999999"));
+  // What is no number shares one group, and is not echoed.
+  const std::string huge(1 << 20, '9');
+  EXPECT_EQ(groupOf(""), "unknown_number:not-a-number");
+  EXPECT_EQ(groupOf(huge), "unknown_number:not-a-number");
+  const auto draft = draftFor(huge);
+  EXPECT_LT(draft->alert.title.size() + draft->alert.text.size(), 400u);
+  EXPECT_NE(draft->alert.title.find("(not a number: 1048576 bytes)"), std::string::npos);
 }
 
 }  // namespace

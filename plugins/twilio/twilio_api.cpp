@@ -25,7 +25,8 @@ std::optional<switchboard::domain::Money> priceOf(const std::string& price,
   try {
     std::size_t used = 0;
     const double value = std::fabs(std::stod(price, &used));
-    if (used != price.size() || !std::isfinite(value)) return std::nullopt;
+    // A message's price is cents: a figure past 1,000 units is no price (not stored as one).
+    if (used != price.size() || !std::isfinite(value) || value > 1000) return std::nullopt;
     std::string currency = unit;
     for (auto& c : currency) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     const auto exponent = switchboard::domain::currencyExponent(currency);

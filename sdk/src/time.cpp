@@ -3,7 +3,6 @@
 #include <date/date.h>
 #include <date/tz.h>
 
-#include <sstream>
 #include <stdexcept>
 
 namespace switchboard::time {
@@ -43,9 +42,13 @@ std::string formatUtc(TimePoint t) {
 }
 
 namespace {
-// Hand parsers for the exact forms we write ("YYYY-MM-DD", "HH:MM", "HH:MM:SS"); what they turn
-// away goes to date::parse, which decides as it always did.
+// Every text is read by hand: the forms are few and fixed, and date::parse, given malformed
+// text from outside ("14:0'0"), converted an unset value to an integer (UBSan: "-nan is outside
+// the range of representable values"; found by the provider fuzz target).
+
+// `count` digits at `at` as a number; -1 when one is not a digit or the text ends.
 int digitsAt(std::string_view s, std::size_t at, std::size_t count) {
+  if (at + count > s.size()) return -1;
   int v = 0;
   for (std::size_t i = at; i < at + count; ++i) {
     if (s[i] < '0' || s[i] > '9') return -1;
@@ -54,22 +57,31 @@ int digitsAt(std::string_view s, std::size_t at, std::size_t count) {
   return v;
 }
 
-// The year a text of ours or of a provider starts with ("2026-..."), when it is one we accept.
+// 1 or 2 digits at `at`: the number, and `at` moved past them; -1 for none.
+int oneOrTwoDigits(std::string_view s, std::size_t& at) {
+  const int two = digitsAt(s, at, 2);
+  if (two >= 0) return at += 2, two;
+  const int one = digitsAt(s, at, 1);
+  if (one >= 0) ++at;
+  return one;
+}
+
 bool yearInRange(int y) {
   return y >= kFirstYear && y <= kLastYear;
 }
-bool startsWithYearInRange(std::string_view s) {
-  return s.size() > 4 && s[4] == '-' && yearInRange(digitsAt(s, 0, 4));
-}
 
-std::optional<date::sys_days> isoDay(std::string_view s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
-  const int y = digitsAt(s, 0, 4), m = digitsAt(s, 5, 2), d = digitsAt(s, 8, 2);
-  if (!yearInRange(y) || m < 0 || d < 0) return std::nullopt;
+std::optional<date::sys_days> dayOf(int y, int m, int d) {
+  if (!yearInRange(y) || m < 1 || d < 1) return std::nullopt;
   const date::year_month_day ymd{date::year(y), date::month(static_cast<unsigned>(m)),
                                  date::day(static_cast<unsigned>(d))};
   if (!ymd.ok()) return std::nullopt;
   return date::sys_days(ymd);
+}
+
+// "YYYY-MM-DD" exactly.
+std::optional<date::sys_days> isoDay(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  return dayOf(digitsAt(s, 0, 4), digitsAt(s, 5, 2), digitsAt(s, 8, 2));
 }
 
 // "HH:MM" or "HH:MM:SS", as seconds since midnight.
@@ -82,49 +94,38 @@ std::optional<seconds> clockTime(std::string_view s) {
   return std::chrono::hours(h) + minutes(m) + seconds(sec);
 }
 
-// "YYYY-MM-DDTHH:MM:SSZ" exactly, as formatUtc writes it.
-std::optional<TimePoint> parseCanonicalUtc(std::string_view s) {
-  if (s.size() != 20 || s[10] != 'T' || s[19] != 'Z') return std::nullopt;
+// RFC 3339: "YYYY-MM-DDTHH:MM:SS", optional fraction (read to the millisecond), then "Z" or
+// an offset "+HH:MM" / "+HHMM" of at most 14 hours.
+std::optional<TimePoint> parseRfc3339(std::string_view s) {
+  if (s.size() < 20 || s[10] != 'T') return std::nullopt;
   const auto day = isoDay(s.substr(0, 10));
   const auto time = clockTime(s.substr(11, 8));
   if (!day || !time) return std::nullopt;
-  return TimePoint(*day) + *time;
-}
-
-// The minutes of a trailing "+HH:MM" / "-HHMM" zone offset; -1 when the text has none.
-int offsetMinutes(std::string_view s) {
-  for (const std::size_t width : {6u, 5u}) {
-    if (s.size() <= width) continue;
-    const auto tail = s.substr(s.size() - width);
-    if (tail[0] != '+' && tail[0] != '-') continue;
-    const int h = digitsAt(tail, 1, 2);
-    const int m = digitsAt(tail, width == 6 ? 4 : 3, 2);
-    if ((width == 6 && tail[3] != ':') || h < 0 || m < 0) continue;
-    return h * 60 + m;
+  std::size_t at = 19;
+  std::chrono::milliseconds fraction{0};
+  if (s[at] == '.') {
+    std::size_t digits = 0;
+    for (++at; at < s.size() && s[at] >= '0' && s[at] <= '9'; ++at, ++digits)
+      if (digits < 3) fraction = fraction * 10 + std::chrono::milliseconds(s[at] - '0');
+    if (digits == 0 || digits > 9) return std::nullopt;
+    for (; digits < 3; ++digits) fraction *= 10;
   }
-  return -1;
+  const auto zone = s.substr(at);
+  minutes offset{0};
+  if (zone != "Z" && zone != "z") {
+    if ((zone.size() != 6 && zone.size() != 5) || (zone[0] != '+' && zone[0] != '-') ||
+        (zone.size() == 6 && zone[3] != ':'))
+      return std::nullopt;
+    const int h = digitsAt(zone, 1, 2), m = digitsAt(zone, zone.size() == 6 ? 4 : 3, 2);
+    if (h < 0 || m < 0 || m > 59 || h * 60 + m > 14 * 60) return std::nullopt;
+    offset = minutes(h * 60 + m) * (zone[0] == '-' ? -1 : 1);
+  }
+  return TimePoint(*day) + *time + fraction - offset;
 }
 }  // namespace
 
 std::optional<TimePoint> parseUtc(std::string_view text) {
-  // Years and offsets are checked on the text, before any arithmetic: year 9999 overflows a
-  // TimePoint, and no zone is more than 14 hours from UTC.
-  if (!startsWithYearInRange(text)) return std::nullopt;
-  if (auto t = parseCanonicalUtc(text)) return t;
-  const std::string s(text);
-  std::istringstream in(s);
-  date::sys_time<std::chrono::milliseconds> tp;
-  if (!s.empty() && (s.back() == 'Z' || s.back() == 'z')) {
-    in >> date::parse("%FT%T", tp);
-    // date::parse leaves the 'Z' unread after %T; anything else there is malformed.
-    if (in.fail() || in.get() != s.back() || in.peek() != EOF) return std::nullopt;
-    return TimePoint(std::chrono::duration_cast<TimePoint::duration>(tp.time_since_epoch()));
-  }
-  const int offset = offsetMinutes(s);
-  if (offset < 0 || offset > 14 * 60) return std::nullopt;
-  in >> date::parse("%FT%T%Ez", tp);  // %Ez: +01:00
-  if (in.fail() || in.peek() != EOF) return std::nullopt;
-  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(tp.time_since_epoch()));
+  return parseRfc3339(text);
 }
 
 bool validZone(const std::string& zone) {
@@ -165,18 +166,20 @@ LocalTime toLocal(TimePoint t, const std::string& zone) {
 std::optional<TimePoint> fromLocal(std::string_view date_text, std::string_view time_text,
                                    const std::string& zone) {
   const auto* tz = zoneOrThrow(zone);
-  date::local_time<minutes> local;
-  const auto day = isoDay(date_text);
-  const auto time = time_text.size() == 5 ? clockTime(time_text) : std::nullopt;
-  if (day && time) {
-    local = date::local_time<minutes>(day->time_since_epoch() + date::floor<minutes>(*time));
-  } else {
-    std::istringstream in(std::string(date_text) + "T" + std::string(time_text));
-    in >> date::parse("%FT%H:%M", local);
-    if (in.fail() || in.peek() != EOF) return std::nullopt;
-    if (!yearInRange(static_cast<int>(date::year_month_day(date::floor<date::days>(local)).year())))
-      return std::nullopt;
-  }
+  // "YYYY-M-D" and "H:MM", each part with or without its leading zero, as agents write them.
+  std::size_t at = 5;
+  const int y = digitsAt(date_text, 0, 4);
+  int m = -1, d = -1;
+  if (date_text.size() > 4 && date_text[4] == '-') m = oneOrTwoDigits(date_text, at);
+  if (m >= 0 && at < date_text.size() && date_text[at] == '-') d = oneOrTwoDigits(date_text, ++at);
+  const auto day = at == date_text.size() ? dayOf(y, m, d) : std::nullopt;
+  std::size_t t = 0;
+  const int h = oneOrTwoDigits(time_text, t);
+  const int min = t < time_text.size() && time_text[t] == ':' ? digitsAt(time_text, t + 1, 2) : -1;
+  if (!day || h < 0 || h > 23 || min < 0 || min > 59 || t + 3 != time_text.size())
+    return std::nullopt;
+  const date::local_time<minutes> local(day->time_since_epoch() + std::chrono::hours(h) +
+                                        minutes(min));
   // The offset in force before any transition at that moment: for an ambiguous time that is
   // the earlier of the two moments, for one in the gap it is the clock as if it had jumped.
   const auto info = tz->get_info(local);

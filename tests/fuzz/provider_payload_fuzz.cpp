@@ -1,11 +1,11 @@
 // libFuzzer target for what the provider routes do with a body before and after its signature
 // (scripts/fuzz): the bounded scan that picks the signing key (verify), the bounded parse
 // (identify), and each provider's translation into SDK types (process), for Retell's call
-// webhooks and inbound call, Cal.com's booking webhooks and Telegram's updates. The first
-// byte chooses the route. Besides crashes, hangs and sanitizer reports it checks what the
-// edges promise: no doubted value passes (negative costs, an end before the start, years
-// outside 1970..2100), a report survives its JSON round trip, a checked Cal.com change is in
-// order.
+// webhooks and inbound call, Cal.com's booking webhooks, Twilio's form callbacks and
+// Telegram's updates. The first byte chooses the route. Besides crashes, hangs and sanitizer
+// reports it checks what the edges promise: no doubted value passes (negative costs, an end before
+// the start, years outside 1970..2100), a report survives its JSON round trip, a checked Cal.com
+// change is in order.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -15,9 +15,12 @@
 #include "retell_call.h"
 #include "retell_signature.h"
 #include "switchboard/events/voice.h"
+#include "switchboard/http.h"
 #include "switchboard/json.h"
 #include "switchboard/phone.h"
 #include "switchboard/time.h"
+#include "twilio_callbacks.h"
+#include "twilio_signature.h"
 
 namespace {
 
@@ -64,6 +67,16 @@ void calcomWebhook(const std::string& body) {
   if (change.change != "no_show") check(change.end >= change.start && inRange(change.start));
 }
 
+void twilioCallback(const std::string& body) {
+  const auto form = switchboard::formDecode(body);
+  twilio::validSignature("AAAA", "https://switchboard.example.com/webhooks/twilio/status?ref=1",
+                         body, true, "token");
+  const auto status = twilio::statusFrom(form);
+  const auto received = twilio::receivedFrom(form);
+  twilio::isOptOut(received.body, twilio::field(form, "OptOutType"));
+  (void)status;
+}
+
 void telegramUpdate(const std::string& body) {
   const auto doc = json::parse(body);
   const auto message = doc.root()["message"];
@@ -77,12 +90,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size < 1) return 0;
   const std::string body(reinterpret_cast<const char*>(data + 1), size - 1);
   try {
-    switch (data[0] % 3) {
+    switch (data[0] % 4) {
       case 0:
         retellWebhook(body);
         break;
       case 1:
         calcomWebhook(body);
+        break;
+      case 3:
+        twilioCallback(body);
         break;
       default:
         telegramUpdate(body);

@@ -77,6 +77,38 @@ TEST(Time, UtcTextRoundTripsAndOffsetsAreApplied) {
   EXPECT_FALSE(t::parseUtc("2026-11-28T09:30:00Zjunk"));
 }
 
+TEST(Time, Rfc3339IsReadByHandFractionsAndOffsetsIncluded) {
+  EXPECT_EQ(t::parseUtc("2026-12-01T10:00:00.1Z"),
+            at("2026-12-01T10:00:00Z") + std::chrono::milliseconds(100));
+  EXPECT_EQ(t::parseUtc("2026-12-01T10:00:00.123456789Z"),
+            at("2026-12-01T10:00:00Z") + std::chrono::milliseconds(123));
+  EXPECT_EQ(t::parseUtc("2026-12-01T11:00:00+0100"), at("2026-12-01T10:00:00Z"));
+  EXPECT_EQ(t::parseUtc("2026-12-01T05:30:00-04:30"), at("2026-12-01T10:00:00Z"));
+  for (const char* text :
+       {"2025-11-27T14:0'0:00Z",  // the provider fuzz target's input
+        "2026-12-01T10:00:00.Z", "2026-12-01T10:00:00.1234567890Z", "2026-12-01T10:00:00+01",
+        "2026-12-01T10:00:00+01:60", "2026-12-01T10:00:00 Z", "2026-12-01t10:00:00Z",
+        "2026-12-01T10:00Z", "2026-12-01T10:00:00ZZ", "2026-12-01T10:00:00+1:00"})
+    EXPECT_FALSE(t::parseUtc(text)) << text;
+}
+
+TEST(Time, LocalDatesAndTimesAsAgentsWriteThem) {
+  const auto expected = at("2026-01-05T08:30:00Z");
+  EXPECT_EQ(t::fromLocal("2026-01-05", "09:30", "Europe/Berlin"), expected);
+  EXPECT_EQ(t::fromLocal("2026-1-5", "9:30", "Europe/Berlin"), expected);
+  for (const auto& [day, time] :
+       std::vector<std::pair<const char*, const char*>>{{"2026-01-05", "9:3"},
+                                                        {"2026-01-05", "24:00"},
+                                                        {"2026-01-05", "09:30:00"},
+                                                        {"2026-01-05", "0930"},
+                                                        {"2026-01-32", "09:30"},
+                                                        {"2026-01-05x", "09:30"},
+                                                        {"2026/01/05", "09:30"},
+                                                        {"26-01-05", "09:30"},
+                                                        {"2026-001-05", "09:30"}})
+    EXPECT_FALSE(t::fromLocal(day, time, "Europe/Berlin")) << day << " " << time;
+}
+
 TEST(Time, YearsAndOffsetsOutsideTheirRangeAreRefusedBeforeAnyArithmetic) {
   EXPECT_TRUE(t::parseUtc("1970-01-01T00:00:00Z"));
   EXPECT_TRUE(t::parseUtc("2100-12-31T23:59:59Z"));

@@ -29,7 +29,8 @@ std::string retellFixture(const std::string& name) {
   return sbtest::fixture("retell/" + name);
 }
 
-void ShippedServer::start(const std::string& backend) {
+void ShippedServer::start(const std::string& backend,
+                          const std::vector<std::pair<std::string, std::string>>& extra_env) {
   url_ = backend == "sqlite" ? "sqlite://" + (dir_.path() / "sb.db").string()
                              : sbtest::PostgresServer::shared().createDatabase();
   // The example tenants, without the salon's quiet hours (the test may run at night).
@@ -75,6 +76,7 @@ void ShippedServer::start(const std::string& backend) {
     if (name == "SWITCHBOARD_ADMIN_TOKEN") value = kAdminToken;
   }
   env.emplace_back("SWITCHBOARD_SECRETS_KEY", sbtest::kSecretsKey);
+  env.insert(env.end(), extra_env.begin(), extra_env.end());
   server_ = std::make_unique<sbtest::ServerProcess>(
       std::vector<std::string>{sbtest::serverBinary(), "serve", "--config", config, "--listen",
                                "127.0.0.1:0"},

@@ -39,8 +39,10 @@ std::string retellFixture(const std::string& name);
 
 class ShippedServer {
  protected:
-  // "sqlite" or "postgresql": starts the server on a new database of that backend.
-  void start(const std::string& backend);
+  // "sqlite" or "postgresql": starts the server on a new database of that backend, with `env`
+  // added to its environment.
+  void start(const std::string& backend,
+             const std::vector<std::pair<std::string, std::string>>& env = {});
 
   // Signed as Retell signs (the platform's key), posted to `path`; the response's status.
   int postRetell(const std::string& body, const std::string& path = "/webhooks/retell");

@@ -15,6 +15,7 @@
 #include "caller_name.h"
 #include "catalog_view.h"
 #include "inbound_answer.h"
+#include "switchboard/bounded_text.h"
 #include "switchboard/config/plugin_config.h"
 #include "switchboard/domain/repositories.h"
 #include "switchboard/events/calls.h"
@@ -142,8 +143,9 @@ class CallsPlugin final : public switchboard::Plugin, public contracts::LiveFunc
         caller = customers().byPhone(*db, where.company->company.id, caller_e164);
       }
     } else {
-      host_->log()->warn("inbound call to {}: {} (answered: not set up)", call.to_number,
-                         where.reason);
+      // At most a number's length of what the platform sent goes into the log.
+      host_->log()->warn("inbound call to {}: {} (answered: not set up)",
+                         switchboard::text::cut(call.to_number, 40), where.reason);
     }
     return inboundAnswer(where, caller, caller_e164, host_->clock().now());
   }

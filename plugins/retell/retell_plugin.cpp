@@ -20,6 +20,7 @@
 #include "retell_api.h"
 #include "retell_call.h"
 #include "retell_signature.h"
+#include "switchboard/bounded_text.h"
 #include "switchboard/config/plugin_config.h"
 #include "switchboard/contracts/call_tools.h"
 #include "switchboard/domain/repositories.h"
@@ -188,7 +189,8 @@ class RetellPlugin final : public switchboard::Plugin {
       host_->log()->warn(
           "{}: metadata names company '{}' but the number {} is {}; attributed "
           "by the number",
-          what, named, ours, company.empty() ? "nobody's" : "'" + company + "'s");
+          what, switchboard::text::cut(named, 64), switchboard::text::cut(ours, 40),
+          company.empty() ? "nobody's" : "'" + company + "'s");
       mismatches_.add(company, host_->clock().now());
     }
     return owner;

@@ -226,21 +226,33 @@ TEST_F(Hostile, NumbersOfThousandsOfDigitsAreNoNumberAndAnsweredAtOnce) {
 }
 
 TEST_F(Hostile, ValuesWithLineBreaksAndControlsStayOnTheirLogLine) {
-  const std::string forged = "+4930\r\n2026-12-07T00:00:00.000Z [error] [kernel] FORGED-LINE";
+  // What the log shows of a number is at most 40 characters: the forgery fits in them.
+  const std::string forged = "+49\r\n[error] [kernel] FORGED" + std::string(1, '\0') + "\x1b[2J";
   const auto mark = server_->output().size();
-  const auto r = postSignedRetell("/webhooks/retell/inbound",
-                                  inbound(kCaller, forged + std::string(1, '\0') + "\x1b[2J"));
+  const auto r = postSignedRetell("/webhooks/retell/inbound", inbound(kCaller, forged));
   ASSERT_EQ(r.status, 200) << r.body;
-  ASSERT_TRUE(server_->waitForOutput("FORGED-LINE", mark)) << server_->output();
+  ASSERT_TRUE(server_->waitForOutput("FORGED", mark)) << server_->output();
   std::istringstream lines(server_->output().substr(mark));
+  int seen = 0;
   for (std::string line; std::getline(lines, line);) {
-    if (line.find("FORGED-LINE") == std::string::npos) continue;
-    EXPECT_NE(line.find("[warning] [calls] inbound call to +4930\\r\\n2026-12-07"),
+    if (line.find("FORGED") == std::string::npos) continue;
+    ++seen;
+    EXPECT_NE(line.find("[warning] [calls] inbound call to +49\\r\\n[error] [kernel] "
+                        "FORGED\\x00\\x1b[2J: "),
               std::string::npos)
         << line;
     EXPECT_EQ(line.find('\x1b'), std::string::npos) << line;
-    EXPECT_NE(line.find("\\x00\\x1b[2J"), std::string::npos) << line;
   }
+  EXPECT_EQ(seen, 1);
+}
+
+TEST_F(Hostile, AHugeValueIsNotCopiedIntoTheLog) {
+  const auto mark = server_->output().size();
+  const std::string huge = "+" + std::string(20000, '4');
+  ASSERT_EQ(postSignedRetell("/webhooks/retell/inbound", inbound(kCaller, huge)).status, 200);
+  ASSERT_TRUE(server_->waitForOutput("inbound call to", mark)) << server_->output();
+  const auto logged = server_->output().substr(mark);
+  EXPECT_EQ(logged.find(std::string(100, '4')), std::string::npos) << logged.size();
 }
 
 TEST_F(Hostile, TheFunctionsRouteActsForTheNumbersCompanyWhateverTheMetadataSays) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "switchboard/bounded_text.h"
+
 namespace notifications {
 
 namespace {
@@ -65,6 +67,11 @@ std::string fill(const std::string& text, const std::map<std::string, std::strin
   return out;
 }
 
+namespace {
+constexpr std::size_t kMaxSmsChars = 1600;      // Twilio's limit for one message
+constexpr std::size_t kMaxVariableChars = 100;  // a name's bound (switchboard/bounded_text.h)
+}  // namespace
+
 void Templates::read(switchboard::config::YamlReader& r, const YAML::Node& node,
                      const std::vector<std::string>& required_languages) {
   sets_.clear();
@@ -93,9 +100,20 @@ void Templates::read(switchboard::config::YamlReader& r, const YAML::Node& node,
         }
         const auto text = entry.second.Scalar();
         try {
-          for (const auto& v : placeholders(text))
+          const auto vars = placeholders(text);
+          for (const auto& v : vars)
             if (!variablesOf(kind).count(v))
               r.error(entry.second, at + ": unknown variable {" + v + "}");
+          // The longest the text can be, each variable at its longest (names are cut to
+          // kMaxVariableChars; catalog texts are the admins' and as long): over Twilio's limit
+          // the sender would cut the message.
+          std::size_t longest = switchboard::text::characters(text);
+          for (const auto& v : vars) longest += kMaxVariableChars - (v.size() + 2);
+          if (longest > kMaxSmsChars)
+            r.error(entry.second, at + ": can be " + std::to_string(longest) +
+                                      " characters with its variables at their longest (" +
+                                      std::to_string(kMaxVariableChars) +
+                                      " each); an SMS is cut at " + std::to_string(kMaxSmsChars));
         } catch (const std::invalid_argument& e) {
           r.error(entry.second, at + ": " + e.what());
         }

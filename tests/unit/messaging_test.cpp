@@ -160,6 +160,23 @@ TEST(Templates, UnknownVariablesAndMissingLanguagesAreNamedWhereTheyAre) {
   EXPECT_NE(wrong[0].str().find("unknown variable {requested_time}"), std::string::npos);
 }
 
+TEST(Templates, ATextThatCanOutgrowOneSmsIsNamed) {
+  notifications::Templates t;
+  // 1,490 characters and one variable (100 at its longest): 1,590, within 1,600.
+  const std::string fits = std::string(1490 - 10, 'x') + "{customer}";
+  EXPECT_TRUE(
+      readTemplates("default:\n  de:\n" + allKinds(fits) + "  en:\n" + allKinds("x"), t).empty());
+  const std::string grows = std::string(1490, 'x') + " {customer} {service}";
+  const auto problems =
+      readTemplates("default:\n  de:\n" + allKinds(grows) + "  en:\n" + allKinds("x"), t);
+  ASSERT_FALSE(problems.empty());
+  EXPECT_NE(problems[0].str().find("config.templates.default.de.appointment_booked: can be 1692 "
+                                   "characters with its variables at their longest (100 each); "
+                                   "an SMS is cut at 1600"),
+            std::string::npos)
+      << problems[0].str();
+}
+
 TEST(QuietHours, DeferToTheirEndAcrossMidnightInTheZone) {
   const auto q = *notifications::QuietHours::parse("21:00-08:00");
   const std::string zone = "Europe/Berlin";

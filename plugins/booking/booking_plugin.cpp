@@ -8,7 +8,7 @@
 //    the company's settings.alternative_policy = offer, only offered; a repeat of the job first
 //    looks up the booking its earlier try may have made. Then, in one transaction: the
 //    Appointment, the call's link to it, the customer's journey, booking_requests, and
-//    booking.appointment_booked / booking.alternative_booked / booking.failed.
+//    booking.appointment_booked / alternative_booked / alternatives_offered / failed.
 //  - `on_calendar_change` (calcom.booking_*): changes made in the calendar itself reach our
 //    appointments (cancelled, rescheduled, rejected, ended, no-show); our own bookings are
 //    recognised by their reference and never recorded twice.
@@ -323,8 +323,11 @@ class BookingPlugin final : public switchboard::Plugin {
             "updated_at_ms = :now WHERE request_key = :k",
           soci::use(o.status), soci::use(o.reason), soci::use(offered), soci::use(now),
           soci::use(key);
-      events::BookingFailed failed{r.company,         r.call,   r.service,
-                                   r.requested_start, o.reason, o.offered};
+      if (o.status == "offered") {
+        publishOffer(r, key, o);
+        return;
+      }
+      events::BookingFailed failed{r.company, r.call, r.service, r.requested_start, o.reason};
       switchboard::publish(host_->events(), failed, r.company);
       host_->log()->info("{}: not booked: {}", key, o.reason);
       return;
@@ -387,6 +390,27 @@ class BookingPlugin final : public switchboard::Plugin {
                            r.company);
     }
     host_->log()->info("{}: {} at {} ({})", key, o.status, time::formatUtc(o.start), o.uid);
+  }
+
+  // The caller is offered the free times (the company books only what it is asked for).
+  void publishOffer(const events::BookingRequested& r, const std::string& key, const Outcome& o) {
+    events::AlternativesOffered e;
+    e.request = key;
+    auto& f = e.appointment;
+    f.company = r.company;
+    f.branch = r.branch;
+    f.call = r.call;
+    f.customer_name = r.customer_name;
+    f.customer_phone = r.customer_phone;
+    f.language = r.language;
+    f.service = r.service;
+    f.staff = r.staff;
+    f.start = f.end = r.requested_start;
+    f.time_zone = r.time_zone;
+    e.offered = o.offered;
+    e.reason = o.reason;
+    switchboard::publish(host_->events(), e, r.company);
+    host_->log()->info("{}: offered {} times: {}", key, o.offered.size(), o.reason);
   }
 
   // The call's link to what it produced (the first appointment, when it made several).

@@ -107,10 +107,6 @@ std::optional<AlertDraft> alertFor(const switchboard::Event& e, const std::strin
     a.title = "An appointment could not be booked";
     a.text = "Call " + f.call.id + " asked for " + f.service + " at " +
              switchboard::time::formatUtc(f.requested_start) + ": " + f.reason;
-    if (!f.offered.empty()) {
-      a.text += "\nOffered instead:";
-      for (const auto& t : f.offered) a.text += " " + switchboard::time::formatUtc(t);
-    }
     return d;
   }
   return std::nullopt;

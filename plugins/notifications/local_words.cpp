@@ -41,4 +41,16 @@ LocalWords localWords(switchboard::TimePoint t, const std::string& zone,
   return w;
 }
 
+std::string timesInWords(const std::vector<switchboard::TimePoint>& times, const std::string& zone,
+                         const std::string& language, std::size_t most) {
+  const bool german = language.rfind("de", 0) == 0;
+  std::string out;
+  for (std::size_t i = 0; i < times.size() && i < most; ++i) {
+    const auto w = localWords(times[i], zone, language);
+    out += (i ? "; " : "") + w.weekday + ", " + w.date +
+           (german ? " um " + w.time + " Uhr" : " at " + w.time);
+  }
+  return out;
+}
+
 }  // namespace notifications

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "switchboard/clock.h"
 
@@ -15,5 +16,10 @@ struct LocalWords {
 // `language` "de…" reads German, anything else English. Throws for an unknown zone.
 LocalWords localWords(switchboard::TimePoint t, const std::string& zone,
                       const std::string& language);
+
+// Times to choose from, in one line: "Mittwoch, 9. Dezember 2026 um 14:30 Uhr; ..." /
+// "Wednesday, December 9, 2026 at 2:30 PM; ...". The first `most` of them.
+std::string timesInWords(const std::vector<switchboard::TimePoint>& times, const std::string& zone,
+                         const std::string& language, std::size_t most);
 
 }  // namespace notifications

@@ -1,6 +1,7 @@
 // The notifications feature: the right people told, once.
 //  - Customers (SMS through the SmsSender contract): `on_appointment` for booking.appointment_
-//    booked / alternative_booked / appointment_cancelled / appointment_rescheduled renders the
+//    booked / alternative_booked / alternatives_offered / appointment_cancelled /
+//    appointment_rescheduled renders the
 //    company's template in the customer's language (templates.h) and queues it in the outbox
 //    (outbox.h: idempotent, quiet hours defer, STOP respected); booked appointments also get a
 //    `reminder` job the day before at `reminder_time` in the branch's zone, which texts only if
@@ -44,6 +45,8 @@ struct Told {
   events::AppointmentFacts facts;
   std::optional<TimePoint> requested, previous;
   std::string reason;
+  std::vector<TimePoint> offered;
+  std::string once;  // what makes it one message (empty: the appointment and its time)
 };
 
 Told told(std::string kind, events::AppointmentFacts facts) {
@@ -61,6 +64,14 @@ Told toldBy(const switchboard::Event& e) {
     auto t = told("alternative_booked", a.appointment);
     t.requested = a.requested_start;
     t.reason = a.reason;
+    return t;
+  }
+  if (e.topic == events::AlternativesOffered::kTopic) {
+    auto o = events::AlternativesOffered::fromJson(e.payload);
+    auto t = told("alternatives_offered", o.appointment);
+    t.offered = std::move(o.offered);
+    t.reason = o.reason;
+    t.once = o.request;
     return t;
   }
   if (e.topic == events::AppointmentCancelled::kTopic)
@@ -201,7 +212,9 @@ class NotificationsPlugin final : public switchboard::Plugin {
         {"time", at.time},
         {"weekday", at.weekday},
         {"end_time", notifications::localWords(f.end, zone, language).time},
-        {"reason", what.reason}};
+        {"reason", what.reason},
+        {"alternatives",
+         notifications::timesInWords(what.offered, zone, language, notifications::kMaxOffered)}};
     if (what.requested) {
       const auto w = notifications::localWords(*what.requested, zone, language);
       vars["requested_date"] = w.date;
@@ -218,9 +231,12 @@ class NotificationsPlugin final : public switchboard::Plugin {
       for (auto p = body.find(gap); p != std::string::npos; p = body.find(gap)) body.erase(p, 1);
 
     notifications::SmsDraft d;
-    // event + recipient + template: the same appointment and time is told once.
-    d.key = "sms:" + what.kind + ":" + f.company + ":" + std::to_string(f.appointment_id) + ":" +
-            std::to_string(toMs(f.start)) + ":" + f.customer_phone;
+    // event + recipient + template: the same appointment and time (or offer) is told once.
+    d.key =
+        "sms:" + what.kind + ":" + f.company + ":" +
+        (what.once.empty() ? std::to_string(f.appointment_id) + ":" + std::to_string(toMs(f.start))
+                           : what.once) +
+        ":" + f.customer_phone;
     d.company = f.company;
     d.to = f.customer_phone;
     d.kind = what.kind;

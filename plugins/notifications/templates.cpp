@@ -21,9 +21,9 @@ std::set<std::string> with(std::initializer_list<const char*> more) {
 }  // namespace
 
 const std::vector<std::string>& templateKinds() {
-  static const std::vector<std::string> kinds{"appointment_booked", "alternative_booked",
-                                              "appointment_cancelled", "appointment_rescheduled",
-                                              "appointment_reminder"};
+  static const std::vector<std::string> kinds{"appointment_booked",      "alternative_booked",
+                                              "alternatives_offered",    "appointment_cancelled",
+                                              "appointment_rescheduled", "appointment_reminder"};
   return kinds;
 }
 
@@ -31,6 +31,7 @@ const std::set<std::string>& variablesOf(const std::string& kind) {
   static const std::map<std::string, std::set<std::string>> vars{
       {"appointment_booked", kCommon},
       {"alternative_booked", with({"requested_date", "requested_time", "reason"})},
+      {"alternatives_offered", with({"alternatives"})},  // date/time: the time asked for
       {"appointment_cancelled", kCommon},
       {"appointment_rescheduled", with({"previous_date", "previous_time"})},
       {"appointment_reminder", kCommon}};
@@ -70,6 +71,17 @@ std::string fill(const std::string& text, const std::map<std::string, std::strin
 namespace {
 constexpr std::size_t kMaxSmsChars = 1600;      // Twilio's limit for one message
 constexpr std::size_t kMaxVariableChars = 100;  // a name's bound (switchboard/bounded_text.h)
+
+// The longest a variable's value can be: a list of offered times is longer than a name.
+std::size_t longestValue(const std::string& variable) {
+  return variable == "alternatives" ? kMaxAlternativesChars : kMaxVariableChars;
+}
+
+std::string kindList() {
+  std::string out;
+  for (const auto& k : templateKinds()) out += (out.empty() ? "" : ", ") + k;
+  return out;
+}
 }  // namespace
 
 void Templates::read(switchboard::config::YamlReader& r, const YAML::Node& node,
@@ -89,9 +101,7 @@ void Templates::read(switchboard::config::YamlReader& r, const YAML::Node& node,
         const std::string at = where + "." + language + "." + kind;
         const auto& kinds = templateKinds();
         if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {
-          r.error(entry.first, at + ": unknown message kind (expected one of appointment_booked, "
-                                    "alternative_booked, appointment_cancelled, "
-                                    "appointment_rescheduled, appointment_reminder)");
+          r.error(entry.first, at + ": unknown message kind (expected one of " + kindList() + ")");
           continue;
         }
         if (!entry.second.IsScalar()) {
@@ -108,7 +118,7 @@ void Templates::read(switchboard::config::YamlReader& r, const YAML::Node& node,
           // kMaxVariableChars; catalog texts are the admins' and as long): over Twilio's limit
           // the sender would cut the message.
           std::size_t longest = switchboard::text::characters(text);
-          for (const auto& v : vars) longest += kMaxVariableChars - (v.size() + 2);
+          for (const auto& v : vars) longest += longestValue(v) - (v.size() + 2);
           if (longest > kMaxSmsChars)
             r.error(entry.second, at + ": can be " + std::to_string(longest) +
                                       " characters with its variables at their longest (" +

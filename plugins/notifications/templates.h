@@ -15,6 +15,12 @@
 
 namespace notifications {
 
+// At most this many offered times are listed in one text, each within kMaxOfferedChars
+// (localWords' longest: "Wednesday, September 30, 2026 at 12:30 PM").
+inline constexpr std::size_t kMaxOffered = 5;
+inline constexpr std::size_t kMaxOfferedChars = 48;
+inline constexpr std::size_t kMaxAlternativesChars = kMaxOffered * (kMaxOfferedChars + 2);
+
 // The kinds of customer message, and the variables each may use.
 const std::vector<std::string>& templateKinds();
 const std::set<std::string>& variablesOf(const std::string& kind);

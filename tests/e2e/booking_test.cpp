@@ -351,6 +351,30 @@ TEST_P(Booking, ATimeGoneByWhenTheCallIsReadIsNeverBookedNorMoved) {
   EXPECT_TRUE(calcom_.upstream().requests("POST", "/v2/bookings").empty());
 }
 
+TEST_P(Booking, ATimeInsideTheMinimumNoticeIsNeverBookedAfterTheCall) {
+  // The event type takes bookings three hours ahead; the caller asked for one hour from now.
+  calcom_.setMinimumNotice(kCut, std::chrono::hours(3));
+  const auto now = std::chrono::system_clock::now();
+  const auto soon = time::toLocal(now + std::chrono::hours(1), kZone);
+  const auto asked = *time::fromLocal(soon.date, soon.time, kZone);
+  calcom_.addFree(kCut, asked);
+  calcom_.addFree(kCut, asked + std::chrono::hours(4));
+  requestBooking("call_soon", "cut", soon.date, soon.time);
+  ASSERT_TRUE(sbtest::eventually([&] {
+    return events("booking.alternative_booked").size() + events("booking.failed").size() == 1;
+  })) << server_->output();
+  ASSERT_TRUE(sbtest::inboxIdle(port_));
+  EXPECT_TRUE(events("booking.appointment_booked").empty());
+  for (const auto& b : calcom_.bookings()) {  // an alternative, if the branch is open then
+    EXPECT_NE(b.start, asked);
+    EXPECT_GE(b.start, now + std::chrono::hours(3));
+  }
+  // Not listed inside the notice, the asked time was never even tried.
+  const auto created = calcom_.upstream().requests("POST", "/v2/bookings");
+  for (const auto& c : created)
+    EXPECT_EQ(c.body.find(time::formatUtc(asked)), std::string::npos) << c.body;
+}
+
 TEST_P(Booking, AForeignEventTypeIsRefusedAndNeverBooked) {
   const auto day = nextWednesday();
   calcom_.addFree(kPerm, *time::fromLocal(day, "10:00", kZone), 60);

@@ -64,6 +64,44 @@ TEST_P(Product, ACallIsBookedAndTheCallerTextedOnceThenToldOfTheCancellation) {
   EXPECT_EQ(twilio_.taken().size(), 2u);
 }
 
+class ProductOfferingOnly : public Product {
+ protected:
+  void SetUp() override {
+    edit_tenant_ = [](const std::string& file, std::string& text) {
+      if (file == "salon-mitte.yaml")
+        replaceOnce(text, "    booking_min_confidence: 0.8\n",
+                    "    booking_min_confidence: 0.8\n    alternative_policy: offer\n");
+    };
+    start(GetParam());
+  }
+};
+
+TEST_P(ProductOfferingOnly, ATakenTimeBooksNothingAndTextsTheCallerTheFreeTimesOnce) {
+  // 15:00 is asked; 15:30 and 16:00 are free. The salon books only what it is asked for.
+  calcom_.addFree(kCut, call_.at("15:30"));
+  calcom_.addFree(kCut, call_.at("16:00"));
+  callTwiceOver(call_.fixture("call_analyzed.json"));
+  ASSERT_TRUE(sbtest::eventually([&] { return twilio_.taken().size() == 1; })) << server_->output();
+  ASSERT_TRUE(settled());
+  EXPECT_TRUE(calcom_.bookings().empty());
+  EXPECT_TRUE(calcom_.upstream().requests("POST", "/v2/bookings").empty());
+  const auto sms = twilio_.taken();
+  ASSERT_EQ(sms.size(), 1u);
+  EXPECT_EQ(sms[0].to, kCaller);
+  const auto day = call_.german();
+  EXPECT_EQ(sms[0].body, "Hallo Jana Weber, 15:00 Uhr am " + day.substr(day.find(' ') + 1) +
+                             " ist für Haarschnitt bei Salon Mitte GmbH (Mitte) leider schon "
+                             "vergeben. Frei wären: " +
+                             day + " um 15:30 Uhr; " + day +
+                             " um 16:00 Uhr. Rufen Sie uns an, um einen davon zu buchen.");
+  EXPECT_EQ(column("SELECT status FROM booking_requests"), "offered");
+  EXPECT_EQ(column("SELECT COUNT(*) FROM appointments"), "0");
+  EXPECT_TRUE(telegram_.sent().empty());  // an offer is not a failure: no admin is bothered
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ProductOfferingOnly, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
 TEST_P(Product, ACallToAnUnknownNumberBooksNothingAndTellsOperationsOnce) {
   auto analyzed = call_.fixture("call_analyzed.json");
   replaceOnce(analyzed, "+49301234567", "+49309999999");  // nobody's number

@@ -30,6 +30,13 @@ Reply error(int status, const std::string& code, const std::string& message) {
                                  .str());
 }
 
+// Cal.com's answer to a start sooner than the event type's minimum booking notice.
+Reply tooSoonError() {
+  return error(400, "BadRequestException",
+               "The event type can't be booked at this time: too soon (violating the minimum "
+               "booking notice)");
+}
+
 // "2026-11-25T09:00:00.000+01:00": Cal.com writes slots in the asked zone.
 std::string localIso(TimePoint t, const std::string& zone) {
   const auto local = switchboard::time::toLocal(t, zone);
@@ -198,6 +205,17 @@ bool FakeCalcom::taken(long long event_type, TimePoint start) const {
   return false;
 }
 
+void FakeCalcom::setMinimumNotice(long long event_type, std::chrono::minutes notice) {
+  std::lock_guard lock(mutex_);
+  notice_[event_type] = notice;
+}
+
+bool FakeCalcom::tooSoon(long long event_type, TimePoint start) const {
+  const auto n = notice_.find(event_type);
+  return start <= std::chrono::system_clock::now() +
+                      (n == notice_.end() ? std::chrono::minutes(0) : n->second);
+}
+
 Reply FakeCalcom::slots(const RecordedRequest& r) {
   if (auto no = refuse(r, "2024-09-04")) return *no;
   const auto type = std::stoll(r.queryParam("eventTypeId").value_or("0"));
@@ -208,9 +226,8 @@ Reply FakeCalcom::slots(const RecordedRequest& r) {
   std::map<std::string, std::vector<std::pair<TimePoint, int>>> by_day;
   {
     std::lock_guard lock(mutex_);
-    const auto now = std::chrono::system_clock::now();  // Cal.com offers no slot in the past
-    for (const auto& [start, minutes] : free_[type])
-      if (start >= *from && start < *to && start > now && !taken(type, start))
+    for (const auto& [start, minutes] : free_[type])  // none in the past or inside the notice
+      if (start >= *from && start < *to && !tooSoon(type, start) && !taken(type, start))
         by_day[switchboard::time::toLocal(start, zone).date].emplace_back(start, minutes);
   }
   json::Builder b;
@@ -255,6 +272,7 @@ Reply FakeCalcom::create(const RecordedRequest& r) {
       return error(400, "BadRequestException",
                    "metadata: keys of at most 40 characters, values of at most 500");
   std::lock_guard lock(mutex_);
+  if (tooSoon(*type, *start)) return tooSoonError();
   if (const auto length = v.integer("lengthInMinutes");
       length && !lengths_[*type].count(static_cast<int>(*length)))
     return error(400, "BadRequestException",
@@ -316,6 +334,7 @@ Reply FakeCalcom::change(const RecordedRequest& r) {
   std::lock_guard lock(mutex_);
   for (std::size_t i = 0; i < bookings_.size(); ++i) {
     if (bookings_[i].uid != uid) continue;
+    if (start && tooSoon(bookings_[i].event_type, *start)) return tooSoonError();
     if (action == "cancel") {
       bookings_[i].status = "cancelled";
       json::Builder b;

@@ -1,10 +1,10 @@
 // A fake Cal.com (API v2, as PROVIDERS.md documents it) on the SDK's FakeUpstream: a real HTTP
 // server on loopback that enforces the bearer key and each endpoint's cal-api-version, serves
 // slots from the free times a test gives it (minus what is booked), keeps bookings in memory,
-// refuses a taken time, a time in the past, metadata over its limits and a length the event
-// type does not offer as Cal.com does, lists a team's event types, cancels and reschedules,
-// and sends the signed webhooks of changes made in Cal.com itself. Tests script failures on
-// top through upstream() (FakeUpstream::failNext).
+// refuses a taken time, a time in the past or inside the minimum notice, metadata over its limits
+// and a length the event type does not offer as Cal.com does, lists a team's event types, cancels
+// and reschedules, and sends the signed webhooks of changes made in Cal.com itself. Tests script
+// failures on top through upstream() (FakeUpstream::failNext).
 #pragma once
 
 #include <atomic>
@@ -43,6 +43,9 @@ class FakeCalcom {
   // The event type lets a booking choose among these lengths (Cal.com's "multiple durations");
   // without it a create that names lengthInMinutes is refused, as Cal.com refuses it.
   void allowLengths(long long event_type, std::set<int> minutes);
+  // The event type's minimum booking notice: no slot sooner is listed, and a booking or a
+  // move to a sooner time is refused (400), as Cal.com refuses it.
+  void setMinimumNotice(long long event_type, std::chrono::minutes notice);
   std::vector<Booking> bookings() const;
   // Another client books `start` first: slots still list it (read before), the create is
   // refused as taken.
@@ -69,6 +72,8 @@ class FakeCalcom {
   std::optional<switchboard::testing::Reply> refuse(const switchboard::testing::RecordedRequest& r,
                                                     const char* version) const;
   bool taken(long long event_type, switchboard::TimePoint start) const;
+  // In the past or inside the event type's minimum notice (mutex_ held).
+  bool tooSoon(long long event_type, switchboard::TimePoint start) const;
 
   std::string key_;
   long long team_;
@@ -78,6 +83,7 @@ class FakeCalcom {
   std::vector<Booking> bookings_;
   std::map<long long, std::set<int>> lengths_;  // event type → lengths a booking may choose
   std::set<std::pair<long long, switchboard::TimePoint>> snatched_;
+  std::map<long long, std::chrono::minutes> notice_;  // event type → minimum booking notice
   std::atomic<std::chrono::milliseconds> latency_{std::chrono::milliseconds(0)};
   int sendWebhook(const std::string& trigger, const Booking& b, const std::string& extra);
   Booking replaceLocked(std::size_t old, switchboard::TimePoint start, int minutes);

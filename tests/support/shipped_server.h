@@ -6,6 +6,7 @@
 
 #include <soci/soci.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -52,6 +53,9 @@ class ShippedServer {
   bool settled();
   // The first column of the first row of `sql`, "<none>" without one.
   std::string column(const std::string& sql);
+
+  // Set before start(): changes an example tenant's YAML (its file name, its text).
+  std::function<void(const std::string&, std::string&)> edit_tenant_;
 
   sbtest::TempDir dir_;
   std::string url_;

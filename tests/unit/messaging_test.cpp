@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "alert_policy.h"
+#include "local_words.h"
 #include "quiet_hours.h"
 #include "switchboard/config/yaml_reader.h"
 #include "switchboard/crypto.h"
@@ -175,6 +176,35 @@ TEST(Templates, ATextThatCanOutgrowOneSmsIsNamed) {
                                    "an SMS is cut at 1600"),
             std::string::npos)
       << problems[0].str();
+}
+
+TEST(Templates, AnOffersListOfTimesCountsAtItsLongest) {
+  notifications::Templates t;
+  // Five times of at most 48 characters, "; " between: 250, not a name's 100.
+  std::string kinds = allKinds("x");
+  const std::string offer = std::string(1400, 'x') + "{alternatives}";
+  const std::string plain = "alternatives_offered: \"x\"";
+  kinds.replace(kinds.find(plain), plain.size(), "alternatives_offered: \"" + offer + "\"");
+  const auto problems = readTemplates("default:\n  de:\n" + kinds + "  en:\n" + allKinds("x"), t);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].str().find("alternatives_offered: can be 1650 characters"),
+            std::string::npos)
+      << problems[0].str();
+}
+
+TEST(LocalWords, OfferedTimesReadInTheCustomersLanguageAndZone) {
+  const std::vector<switchboard::TimePoint> times{*time::parseUtc("2026-09-30T11:30:00Z"),
+                                                  *time::parseUtc("2026-10-01T07:00:00Z"),
+                                                  *time::parseUtc("2026-10-02T07:00:00Z")};
+  EXPECT_EQ(notifications::timesInWords(times, "Europe/Berlin", "de", 2),
+            "Mittwoch, 30. September 2026 um 13:30 Uhr; Donnerstag, 1. Oktober 2026 um 09:00 Uhr");
+  EXPECT_EQ(notifications::timesInWords(times, "America/New_York", "en", 5),
+            "Wednesday, September 30, 2026 at 7:30 AM; Thursday, October 1, 2026 at 3:00 AM; "
+            "Friday, October 2, 2026 at 3:00 AM");
+  // The longest a time can read is the bound the template check counts with.
+  const auto longest = notifications::timesInWords({*time::parseUtc("2026-09-30T10:30:00Z")},
+                                                   "Europe/Berlin", "en", 1);
+  EXPECT_LE(longest.size(), notifications::kMaxOfferedChars) << longest;
 }
 
 TEST(QuietHours, DeferToTheirEndAcrossMidnightInTheZone) {

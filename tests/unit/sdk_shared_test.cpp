@@ -283,7 +283,7 @@ TEST(TypedEvents, BookingRequestedRoundTripsThroughItsTopic) {
                std::invalid_argument);
 }
 
-TEST(TypedEvents, AlternativeBookedKeepsBothTimesAndFailedKeepsWhatWasOffered) {
+TEST(TypedEvents, AlternativeBookedKeepsBothTimesAndAnOfferItsTimesInOrder) {
   switchboard::events::AlternativeBooked alt;
   alt.appointment.appointment_id = 42;
   alt.appointment.company = "salon-mitte";
@@ -298,12 +298,23 @@ TEST(TypedEvents, AlternativeBookedKeepsBothTimesAndFailedKeepsWhatWasOffered) {
   EXPECT_EQ(back.appointment.end, alt.appointment.end);
   EXPECT_EQ(back.requested_start, alt.requested_start);
 
-  switchboard::events::BookingFailed failed{"salon-mitte", {"retell", "c1"},
-                                            "haircut",     at("2026-12-01T09:00:00Z"),
-                                            "no slot",     {at("2026-12-02T09:00:00Z")}};
+  switchboard::events::BookingFailed failed{
+      "salon-mitte", {"retell", "c1"}, "haircut", at("2026-12-01T09:00:00Z"), "no slot"};
   const auto f = switchboard::events::BookingFailed::fromJson(failed.toJson());
-  ASSERT_EQ(f.offered.size(), 1u);
-  EXPECT_EQ(f.offered[0], at("2026-12-02T09:00:00Z"));
+  EXPECT_EQ(f.call.id, "c1");
+  EXPECT_EQ(f.reason, "no slot");
+
+  switchboard::events::AlternativesOffered offer{
+      "booking:retell:c1",
+      alt.appointment,
+      {at("2026-12-02T09:00:00Z"), at("2026-12-02T10:00:00Z")},
+      "same day, nearest time"};
+  const auto o = switchboard::events::AlternativesOffered::fromJson(offer.toJson());
+  EXPECT_EQ(o.request, "booking:retell:c1");
+  EXPECT_EQ(o.appointment.customer_phone, alt.appointment.customer_phone);
+  ASSERT_EQ(o.offered.size(), 2u);
+  EXPECT_EQ(o.offered[1], at("2026-12-02T10:00:00Z"));
+  EXPECT_EQ(o.reason, "same day, nearest time");
 }
 
 }  // namespace

@@ -78,16 +78,29 @@ std::string BookingFailed::toJson() const {
   put(b, "call", call);
   b.field("service", service);
   put(b, "requested_start", requested_start);
-  b.field("reason", reason).key("offered").array();
-  for (const auto& t : offered) b.value(time::formatUtc(t));
-  return b.end().end().str();
+  return b.field("reason", reason).end().str();
 }
 
 BookingFailed BookingFailed::fromJson(std::string_view j) {
   const auto doc = json::parse(j);
   const auto v = doc.root();
-  BookingFailed e{v.requireString("company"), ref(v, "call"),    text(v, "service"),
-                  when(v, "requested_start"), text(v, "reason"), {}};
+  return {v.requireString("company"), ref(v, "call"), text(v, "service"),
+          when(v, "requested_start"), text(v, "reason")};
+}
+
+std::string AlternativesOffered::toJson() const {
+  json::Builder b;
+  b.object().field("request", request);
+  putFacts(b, appointment);
+  b.field("reason", reason).key("offered").array();
+  for (const auto& t : offered) b.value(time::formatUtc(t));
+  return b.end().end().str();
+}
+
+AlternativesOffered AlternativesOffered::fromJson(std::string_view j) {
+  const auto doc = json::parse(j);
+  const auto v = doc.root();
+  AlternativesOffered e{v.requireString("request"), facts(v), {}, text(v, "reason")};
   for (const auto& item : v["offered"].items())
     if (auto t = time::parseUtc(item.asString().value_or(""))) e.offered.push_back(*t);
   return e;

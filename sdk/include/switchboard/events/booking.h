@@ -44,6 +44,20 @@ struct AlternativeBooked {
   static AlternativeBooked fromJson(std::string_view json);
 };
 
+// The requested time was taken and the company books nothing it was not asked for (its
+// settings.alternative_policy: offer): the caller is offered these times to choose from.
+struct AlternativesOffered {
+  static constexpr const char* kTopic = "booking.alternatives_offered";
+  std::string request;             // the booking request's key: one offer per request
+  AppointmentFacts appointment;    // what was asked: start is the requested time, nothing booked
+  std::vector<TimePoint> offered;  // best first
+  std::string reason;              // why the first ("same day, nearest time")
+
+  std::string toJson() const;
+  static AlternativesOffered fromJson(std::string_view json);
+};
+
+// Nothing was booked nor offered (the admins are told why).
 struct BookingFailed {
   static constexpr const char* kTopic = "booking.failed";
   domain::CompanyId company;
@@ -51,7 +65,6 @@ struct BookingFailed {
   std::string service;
   TimePoint requested_start{};
   std::string reason;
-  std::vector<TimePoint> offered;  // alternatives offered instead of booked
 
   std::string toJson() const;
   static BookingFailed fromJson(std::string_view json);

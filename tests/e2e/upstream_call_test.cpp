@@ -25,8 +25,9 @@ using switchboard::testing::FakeUpstream;
 using switchboard::testing::RecordedRequest;
 using switchboard::testing::Reply;
 
-// A booking API as a real one behaves: it creates a booking per POST, except that a repeated
-// Idempotency-Key gets the first answer (Stripe's documented behaviour) when `honours_keys`.
+// A booking API as a real one behaves: it creates a booking per POST, except that, when
+// `honours_keys`, a repeated Idempotency-Key with the same body gets the first answer and with
+// another body a 400 idempotency_error (Stripe's documented behaviour).
 class BookingApi {
  public:
   explicit BookingApi(bool honours_keys) {
@@ -36,14 +37,19 @@ class BookingApi {
       // die before it has answered the request that queued the job.
       gate_.wait_for(lock, std::chrono::seconds(20), [&] { return open_; });
       const auto key = r.header("idempotency-key");
-      if (honours_keys && key && by_key_.count(std::string(*key)))
-        return by_key_[std::string(*key)];
+      if (honours_keys && key && by_key_.count(std::string(*key))) {
+        const auto& [body, first] = by_key_[std::string(*key)];
+        if (body == r.body) return first;
+        return Reply::json(400, R"({"error":{"type":"idempotency_error","message":"Keys for )"
+                                R"(idempotent requests can only be used with the same parameters )"
+                                R"(they were first used with."}})");
+      }
       const auto reference =
           switchboard::json::parse(r.body).root().string("reference").value_or("");
       const std::string id = "bk-" + std::to_string(++created_);
       by_reference_[reference] = id;
       auto reply = Reply::json(201, R"({"data":{"id":")" + id + R"("}})");
-      if (honours_keys && key) by_key_[std::string(*key)] = reply;
+      if (honours_keys && key) by_key_[std::string(*key)] = {r.body, reply};
       return reply;
     });
     api.on("GET", "/bookings", [this](const RecordedRequest& r) {
@@ -71,7 +77,7 @@ class BookingApi {
   std::condition_variable gate_;
   bool open_ = false;
   int created_ = 0;
-  std::map<std::string, Reply> by_key_;
+  std::map<std::string, std::pair<std::string, Reply>> by_key_;  // key → first body, answer
   std::map<std::string, std::string> by_reference_;
 };
 
@@ -134,6 +140,13 @@ TEST_P(UpstreamCall, ACrashBetweenTheCallAndTheRecordBooksOnceAndRecordsOnce) {
     ASSERT_EQ(posts.size(), 2u);
     EXPECT_EQ(posts[0].header("idempotency-key"), "booking:i-1");
     EXPECT_EQ(posts[1].header("idempotency-key"), "booking:i-1");
+    EXPECT_EQ(posts[1].body, posts[0].body);  // the repeat is the same request
+    // The key reused with another body is refused, not answered as the first.
+    const auto refused =
+        sbtest::request(upstream.api.port(), "POST", "/bookings", R"({"reference":"i-2"})",
+                        {{"Idempotency-Key", "booking:i-1"}, {"Content-Type", "application/json"}});
+    EXPECT_EQ(refused.status, 400) << refused.body;
+    EXPECT_EQ(upstream.created(), 1);
   }
 }
 

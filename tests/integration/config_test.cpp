@@ -110,6 +110,7 @@ TEST(Config, ShippedDefaultLoads) {
                                "calcom.booking_no_show booking.on_calendar_change async",
                                "booking.appointment_booked notifications.on_appointment async",
                                "booking.alternative_booked notifications.on_appointment async",
+                               "booking.alternatives_offered notifications.on_appointment async",
                                "booking.appointment_cancelled notifications.on_appointment async",
                                "booking.appointment_rescheduled notifications.on_appointment async",
                                "booking.failed notifications.on_alert async",

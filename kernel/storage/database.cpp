@@ -220,6 +220,10 @@ void Database::reopen(soci::session& s) {
     std::lock_guard lock(relaxed_mutex_);
     relaxed_.erase(s.get_backend());
   }
+  {
+    std::lock_guard lock(statements_mutex_);  // the server drops them with the connection
+    statements_.erase(s.get_backend());
+  }
   s.reconnect();
   configure(s);  // flushing, the default
   std::lock_guard lock(relaxed_mutex_);
@@ -266,6 +270,49 @@ Database::Ping Database::ping() {
 
 bool Database::broken(soci::session& s) const {
   return isPostgres() && PQstatus(connectionOf(s)) == CONNECTION_BAD;
+}
+
+PreparedStatements& Database::statementsOf(soci::session& s) {
+  std::lock_guard lock(statements_mutex_);
+  auto& kept = statements_[s.get_backend()];
+  // SOCI made a new connection under the same backend: the old one's statements are gone.
+  if (!kept || kept->connection() != PreparedStatements::connectionOf(s))
+    kept = PreparedStatements::of(s);
+  return *kept;
+}
+
+std::size_t Database::preparedStatements() {
+  std::lock_guard lock(statements_mutex_);
+  std::size_t n = 0;
+  for (const auto& [backend, kept] : statements_) n += kept->kept();
+  return n;
+}
+
+std::unique_ptr<db::Session> Database::over(soci::session& tx) {
+  return std::make_unique<PreparedSession>(backend_, statementsOf(tx));
+}
+
+void Database::write(const std::function<void(db::Session&)>& work) {
+  auto s = session();
+  PreparedSession tx(backend_, statementsOf(*s));
+  tx.run(isPostgres() ? "BEGIN" : "BEGIN IMMEDIATE", {});
+  try {
+    work(tx);
+    tx.run("COMMIT", {});
+  } catch (...) {
+    try {
+      tx.run("ROLLBACK", {});
+    } catch (const std::exception&) {
+      // The connection is gone (the transaction with it), or SQLite rolled back already.
+    }
+    throw;
+  }
+}
+
+void Database::read(const std::function<void(db::Session&)>& work) {
+  auto s = session();
+  PreparedSession session(backend_, statementsOf(*s));
+  work(session);
 }
 
 }  // namespace switchboard::kernel::storage

@@ -10,11 +10,14 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
+#include "storage/prepared_statements.h"
 #include "storage/storage_url.h"
 #include "storage/wal_checkpointer.h"
+#include "switchboard/db.h"
 #include "switchboard/store.h"
 
 namespace switchboard::kernel::storage {
@@ -65,7 +68,7 @@ struct WriteTurnTimes {
 };
 WriteTurnTimes writeTurnTimes();
 
-class Database final : public switchboard::Store {
+class Database final : public switchboard::Store, public db::Database {
  public:
   // Opens `pool_size` connections; throws soci::soci_error / std::runtime_error on failure.
   // With `checkpoint_errors`, a SQLite file's log is checkpointed by a thread of its own
@@ -76,6 +79,15 @@ class Database final : public switchboard::Store {
   ~Database() override;
 
   const std::string& backend() const override { return backend_; }
+  db::Database& database() override { return *this; }
+  std::unique_ptr<db::Session> over(soci::session& tx) override;
+  // db::Database: a leased connection (flushing commits), BEGIN IMMEDIATE on SQLite.
+  void write(const std::function<void(db::Session&)>& work) override;
+  void read(const std::function<void(db::Session&)>& work) override;
+  using db::Database::read;
+  using db::Database::write;
+  // Statements kept, all connections (for the metrics).
+  std::size_t preparedStatements();
   // Commits on it are on disk before commit() returns: what acknowledges anything to anyone.
   std::unique_ptr<soci::session> session() override;
   // Commits on it survive a crash of the process but may be undone, a consistent tail of
@@ -118,6 +130,10 @@ class Database final : public switchboard::Store {
   std::size_t pool_size_;
   std::unique_ptr<soci::connection_pool> pool_;
   std::unique_ptr<WalCheckpointer> checkpointer_;  // after the pool: stops before it closes
+  // Each connection's prepared statements, by its SOCI backend; freed before the pool closes.
+  PreparedStatements& statementsOf(soci::session& s);
+  std::mutex statements_mutex_;
+  std::unordered_map<const void*, std::unique_ptr<PreparedStatements>> statements_;
 };
 
 }  // namespace switchboard::kernel::storage

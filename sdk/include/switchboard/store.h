@@ -1,4 +1,6 @@
-// The database as plugins see it: pooled SOCI sessions on SQLite or PostgreSQL.
+// The database as plugins see it: database() (switchboard/db.h), on SQLite or PostgreSQL.
+// session() and the soci::session& that handlers are given are SOCI's, on their way out: a
+// handler reaches its transaction through over(tx) until its signature names db::Session.
 #pragma once
 
 #include <boost/config.hpp>
@@ -9,6 +11,11 @@
 namespace soci {
 class session;
 }
+
+namespace switchboard::db {
+class Database;
+class Session;
+}  // namespace switchboard::db
 
 namespace switchboard {
 
@@ -25,6 +32,11 @@ class BOOST_SYMBOL_VISIBLE Store {
   virtual const std::string& backend() const = 0;  // "sqlite" or "postgresql"
   // A session leased from the pool; it goes back when the pointer is destroyed.
   virtual std::unique_ptr<soci::session> session() = 0;
+  // Transactions and statements (switchboard/db.h).
+  virtual db::Database& database() = 0;
+  // The statements of `tx`'s connection as a db::Session (in its transaction, if any); valid
+  // while `tx` is.
+  virtual std::unique_ptr<db::Session> over(soci::session& tx) = 0;
 };
 
 }  // namespace switchboard

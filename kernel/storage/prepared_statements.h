@@ -1,0 +1,53 @@
+// The statements of one database connection, each text prepared once and kept: SQLite
+// statement handles, PostgreSQL server-side prepared statements. What db::Session::run does
+// (switchboard/db.h). A connection is used by one thread at a time (the pool leases it), so
+// these are not locked.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "switchboard/db.h"
+
+namespace soci {
+class session;
+}
+
+namespace switchboard::kernel::storage {
+
+class PreparedStatements {
+ public:
+  // At most this many texts are kept per connection; later ones are prepared for each run.
+  static constexpr std::size_t kMaxKept = 512;
+
+  virtual ~PreparedStatements() = default;
+  virtual db::Result run(std::string_view sql, const std::vector<db::Value>& params) = 0;
+  // The native connection these statements belong to (it changes when SOCI reconnects).
+  virtual const void* connection() const = 0;
+  virtual std::size_t kept() const = 0;
+
+  // For the SOCI session's connection (SQLite or PostgreSQL).
+  static std::unique_ptr<PreparedStatements> of(soci::session& s);
+  // The native connection of `s`, as connection() names it.
+  static const void* connectionOf(soci::session& s);
+};
+
+// A db::Session over one leased connection.
+class PreparedSession final : public db::Session {
+ public:
+  PreparedSession(const std::string& backend, PreparedStatements& statements)
+      : backend_(backend), statements_(statements) {}
+  const std::string& backend() const override { return backend_; }
+  db::Result run(std::string_view sql, const std::vector<db::Value>& params) override {
+    return statements_.run(sql, params);
+  }
+
+ private:
+  const std::string& backend_;
+  PreparedStatements& statements_;
+};
+
+}  // namespace switchboard::kernel::storage

@@ -2,13 +2,14 @@
 // posts signed webhooks when a parcel's status changes; a delivered parcel is confirmed back
 // to Acme's API. It shows each thing a provider needs, once:
 //  - a durable signed webhook (verify → identify → acknowledged → processed exactly once),
-//  - its own table, shipped as migrations embedded at build time,
+//  - its own table, shipped as migrations embedded at build time, read and written through the
+//    SDK's database API (switchboard/db.h: $1 parameters bound by value, rows read with get<T>),
 //  - a job that calls the upstream outside any transaction and records the answer once
 //    (UpstreamCallJob), with an idempotency key derived from the intent,
 //  - a service other plugins can look up, a health check, a CLI command,
 //  - its config read with the SDK's YamlReader (file:line:col errors).
-#include <soci/soci.h>
 #include <switchboard/config/plugin_config.h>
+#include <switchboard/db.h>
 #include <switchboard/sdk.h>
 
 #include "parcel_status.h"
@@ -25,18 +26,17 @@ namespace json = switchboard::json;
 
 class Parcels final : public acme::ParcelStatus {
  public:
-  explicit Parcels(switchboard::Store& store) : store_(store) {}
+  explicit Parcels(switchboard::db::Database& db) : db_(db) {}
   std::optional<std::string> status(const std::string& parcel) override {
-    auto session = store_.session();
-    std::string status;
-    *session << "SELECT status FROM acme_parcels WHERE id = :id", soci::into(status),
-        soci::use(parcel);
-    if (!session->got_data()) return std::nullopt;
-    return status;
+    return db_.read([&](switchboard::db::Session& s) -> std::optional<std::string> {
+      const auto row = s.one("SELECT status FROM acme_parcels WHERE id = $1", parcel);
+      if (!row) return std::nullopt;
+      return row->get<std::string>(0);
+    });
   }
 
  private:
-  switchboard::Store& store_;
+  switchboard::db::Database& db_;
 };
 
 class AcmePlugin final : public switchboard::Plugin {
@@ -59,7 +59,7 @@ class AcmePlugin final : public switchboard::Plugin {
           api_key_ = r.string(c, "api_key", "config", /*required=*/true).value_or("");
           base_url_ = r.string(c, "base_url", "config").value_or("https://api.acme.example");
         });
-    parcels_ = std::make_shared<Parcels>(host.store());
+    parcels_ = std::make_shared<Parcels>(host.store().database());
     host.services().provide<acme::ParcelStatus>(parcels_);
 
     switchboard::DurableHandler webhook;
@@ -75,21 +75,17 @@ class AcmePlugin final : public switchboard::Plugin {
       return switchboard::WebhookIdentity{
           doc.root().requireString("id"), doc.root().requireString("type"), "", {}};
     };
-    webhook.process = [this](const switchboard::InboxItem& item, soci::session& tx) {
+    webhook.process = [this](const switchboard::InboxItem& item, switchboard::db::Session& tx) {
       const auto doc = json::parse(item.payload);
       const auto parcel = doc.root()["data"].requireString("parcel");
       const auto status = doc.root()["data"].requireString("status");
       const auto at = switchboard::time::formatUtc(item.received_at);
       // Exactly once: this runs in the transaction that marks the webhook done.
-      int known = 0;
-      tx << "SELECT COUNT(*) FROM acme_parcels WHERE id = :id", soci::into(known),
-          soci::use(parcel);
-      if (known == 0)
-        tx << "INSERT INTO acme_parcels (id, status, updated_at) VALUES (:id, :s, :t)",
-            soci::use(parcel), soci::use(status), soci::use(at);
-      else
-        tx << "UPDATE acme_parcels SET status = :s, updated_at = :t WHERE id = :id",
-            soci::use(status), soci::use(at), soci::use(parcel);
+      tx.execute(
+          "INSERT INTO acme_parcels (id, status, updated_at) VALUES ($1, $2, $3) "
+          "ON CONFLICT (id) DO UPDATE SET status = excluded.status, updated_at = "
+          "excluded.updated_at",
+          parcel, status, at);
       // The intent, in the same transaction; the job's key makes it once per parcel.
       if (status == "delivered")
         host_->jobs().enqueue("confirm",
@@ -99,33 +95,28 @@ class AcmePlugin final : public switchboard::Plugin {
     host.http().durable("webhook", webhook);
 
     host.jobs().upstreamCall(
-        "confirm",
-        {[this](const switchboard::InboxItem& job) { return confirm(job); },
-         [](const switchboard::InboxItem& job, const std::string& result, soci::session& tx) {
-           const auto parcel = json::parse(job.payload).root().requireString("parcel");
-           const auto id = json::parse(result).root().requireString("id");
-           tx << "UPDATE acme_parcels SET confirmation = :c "
-                 "WHERE id = :id",
-               soci::use(id), soci::use(parcel);
-         }});
+        "confirm", {[this](const switchboard::InboxItem& job) { return confirm(job); },
+                    [](const switchboard::InboxItem& job, const std::string& result,
+                       switchboard::db::Session& tx) {
+                      tx.execute("UPDATE acme_parcels SET confirmation = $1 WHERE id = $2",
+                                 json::parse(result).root().requireString("id"),
+                                 json::parse(job.payload).root().requireString("parcel"));
+                    }});
 
     host.http().handler("parcel", [this](const HttpRequest& r) {
       const std::string id(r.param("id").value_or(""));
-      auto session = host_->store().session();
-      std::string status, confirmation;
-      soci::indicator confirmed = soci::i_null;
-      *session << "SELECT status, confirmation FROM acme_parcels WHERE id = :id",
-          soci::into(status), soci::into(confirmation, confirmed), soci::use(id);
-      if (!session->got_data()) return HttpResponse::error(r, 404, "no such parcel");
-      return HttpResponse::json(
-          200, json::Builder()
-                   .object()
-                   .field("parcel", id)
-                   .field("status", status)
-                   .field("confirmation",
-                          confirmed == soci::i_ok ? std::optional(confirmation) : std::nullopt)
-                   .end()
-                   .str());
+      const auto row = host_->store().database().read([&](switchboard::db::Session& s) {
+        return s.one("SELECT status, confirmation FROM acme_parcels WHERE id = $1", id);
+      });
+      if (!row) return HttpResponse::error(r, 404, "no such parcel");
+      return HttpResponse::json(200,
+                                json::Builder()
+                                    .object()
+                                    .field("parcel", id)
+                                    .field("status", row->get<std::string>(0))
+                                    .field("confirmation", row->get<std::optional<std::string>>(1))
+                                    .end()
+                                    .str());
     });
 
     host.command(
@@ -145,11 +136,13 @@ class AcmePlugin final : public switchboard::Plugin {
          }});
 
     host.healthCheck("confirmations", [this] {
-      auto session = host_->store().session();
-      int pending = 0;
-      *session << "SELECT COUNT(*) FROM acme_parcels WHERE status = 'delivered' AND "
-                  "confirmation IS NULL",
-          soci::into(pending);
+      const auto pending = host_->store().database().read([](switchboard::db::Session& s) {
+        return s
+            .one(
+                "SELECT COUNT(*) FROM acme_parcels WHERE status = 'delivered' AND "
+                "confirmation IS NULL")
+            ->get<int>(0);
+      });
       return switchboard::HealthStatus{true, {{"unconfirmed", pending}}, {}, {}};
     });
   }

@@ -28,7 +28,7 @@ std::string Dispatcher::publish(switchboard::Event event) {
   for (const auto& subscriber : it->second) {
     if (subscriber.in_transaction && scope) {
       // Part of the publisher's attempt: its failure is the publisher's (retried together).
-      (*subscriber.handler)(event, switchboard::EventDelivery{&scope->tx(), scope->attempt()});
+      (*subscriber.handler)(event, switchboard::EventDelivery{&scope->session(), scope->attempt()});
       metrics_.events_handled.fetch_add(1, std::memory_order_relaxed);
       continue;
     }

@@ -5,8 +5,8 @@ namespace {
 thread_local PublishScope* installed = nullptr;
 }
 
-PublishScope::PublishScope(soci::session& tx, int attempt)
-    : tx_(tx), attempt_(attempt), outer_(installed) {
+PublishScope::PublishScope(soci::session& tx, db::Session& session, int attempt)
+    : tx_(tx), session_(session), attempt_(attempt), outer_(installed) {
   installed = this;
 }
 

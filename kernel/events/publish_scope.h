@@ -10,13 +10,17 @@
 namespace soci {
 class session;
 }
+namespace switchboard::db {
+class Session;
+}  // namespace switchboard::db
 
 namespace switchboard::kernel::events {
 
 class PublishScope {
  public:
   // `attempt`: the publishing item's (1 first), for subscribers delivered in its transaction.
-  explicit PublishScope(soci::session& tx, int attempt = 1);
+  // `session`: the same transaction as plugins see it (switchboard/db.h).
+  PublishScope(soci::session& tx, db::Session& session, int attempt = 1);
   ~PublishScope();
   PublishScope(const PublishScope&) = delete;
   PublishScope& operator=(const PublishScope&) = delete;
@@ -25,6 +29,7 @@ class PublishScope {
   static PublishScope* current();
 
   soci::session& tx() { return tx_; }
+  db::Session& session() { return session_; }
   int attempt() const { return attempt_; }
   void defer(std::function<void()> delivery) { deferred_.push_back(std::move(delivery)); }
   // The inline deliveries to run once the transaction has committed.
@@ -45,6 +50,7 @@ class PublishScope {
 
  private:
   soci::session& tx_;
+  db::Session& session_;
   int attempt_;
   PublishScope* outer_;
   std::vector<std::function<void()>> deferred_;

@@ -9,7 +9,7 @@
 #include <set>
 #include <tuple>
 
-#include "switchboard/sql_row.h"
+#include "storage/sql_row.h"
 
 namespace switchboard::kernel::inbox {
 namespace {

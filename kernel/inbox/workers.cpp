@@ -7,6 +7,7 @@
 
 #include "events/event_codec.h"
 #include "events/publish_scope.h"
+#include "switchboard/db.h"
 #include "switchboard/errors.h"
 
 namespace switchboard::kernel::inbox {
@@ -205,8 +206,9 @@ std::optional<Workers::Failure> Workers::processCall(const Record& record,
     }
     std::vector<std::function<void()>> after_commit;
     {
-      events::PublishScope scope(sql, record.item.attempt);
-      job.record(record.item, result, sql);
+      const auto session = db_.over(sql);
+      events::PublishScope scope(sql, *session, record.item.attempt);
+      job.record(record.item, result, *session);
       after_commit = scope.takeDeferred();
     }
     store_.markDone(sql, {record.item.id}, toMs(clock_.now()));
@@ -242,8 +244,9 @@ void Workers::processChunk(soci::session& sql, const std::vector<const Record*>&
     sql << "SAVEPOINT inbox_item";
     Failure failure{&record, {}, std::nullopt};
     try {
-      events::PublishScope scope(sql, record.item.attempt);  // its events go with it
-      runHandler(record, sql);
+      const auto session = db_.over(sql);
+      events::PublishScope scope(sql, *session, record.item.attempt);  // its events go with it
+      runHandler(record, *session);
       sql << "RELEASE SAVEPOINT inbox_item";
       chunk.done.push_back(record.item.id);
       for (auto& delivery : scope.takeDeferred()) chunk.after_commit.push_back(std::move(delivery));
@@ -331,7 +334,7 @@ void Workers::reportDead(const Record& record, const std::string& error) {
   if (on_dead_) on_dead_(record, error);
 }
 
-void Workers::runHandler(const Record& record, soci::session& tx) {
+void Workers::runHandler(const Record& record, switchboard::db::Session& tx) {
   const auto& item = record.item;
   if (record.kind == kind::kWebhook) {
     const auto* handler = handlers_.durable(item.source, record.handler);

@@ -79,7 +79,7 @@ class Workers {
   std::optional<Failure> processCall(const Record& record, const switchboard::UpstreamCallJob& job);
   void recordFailure(const Failure& failure);
   void reportDead(const Record& record, const std::string& error);
-  void runHandler(const Record& record, soci::session& tx);
+  void runHandler(const Record& record, switchboard::db::Session& tx);
 
   InboxStore& store_;
   storage::Database& db_;

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "storage/prepared_statements.h"
 #include "util/ids.h"
 
 namespace switchboard::kernel::plugins {
@@ -36,12 +37,13 @@ switchboard::Store& PluginContext::store() {
 
 bool PluginContext::JobQueue::enqueue(const std::string& type, const std::string& payload,
                                       switchboard::TimePoint run_at,
-                                      const std::string& idempotency_key, soci::session* tx) {
+                                      const std::string& idempotency_key,
+                                      switchboard::db::Session* tx) {
   if (!owner_.facilities_.inbox)
     throw std::runtime_error("plugin '" + owner_.name_ +
                              "' queued a job, which needs a storage: section");
   return owner_.facilities_.inbox->enqueueJob(owner_.name_, type, payload, run_at, idempotency_key,
-                                              tx);
+                                              tx ? &storage::sociOf(*tx) : nullptr);
 }
 
 void PluginContext::JobQueue::handler(const std::string& type, switchboard::JobHandler fn) {

@@ -78,7 +78,7 @@ class PluginContext final : public switchboard::Host {
    public:
     explicit JobQueue(PluginContext& owner) : owner_(owner) {}
     bool enqueue(const std::string& type, const std::string& payload, switchboard::TimePoint run_at,
-                 const std::string& idempotency_key, soci::session* tx) override;
+                 const std::string& idempotency_key, switchboard::db::Session* tx) override;
     void handler(const std::string& type, switchboard::JobHandler fn) override;
     void upstreamCall(const std::string& type, switchboard::UpstreamCallJob job) override;
 

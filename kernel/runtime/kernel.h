@@ -86,7 +86,7 @@ class Kernel {
   // What plugins provide (tests and the CLI look services up here).
   switchboard::ServiceRegistry& services() { return services_; }
   // Null without `storage:` (or before prepare()).
-  switchboard::Store* store() { return database_.get(); }
+  storage::Database* store() { return database_.get(); }
 
  private:
   std::vector<observability::HealthCheck> healthChecks();

@@ -289,12 +289,12 @@ std::size_t Database::preparedStatements() {
 }
 
 std::unique_ptr<db::Session> Database::over(soci::session& tx) {
-  return std::make_unique<PreparedSession>(backend_, statementsOf(tx));
+  return std::make_unique<PreparedSession>(backend_, statementsOf(tx), tx);
 }
 
 void Database::write(const std::function<void(db::Session&)>& work) {
   auto s = session();
-  PreparedSession tx(backend_, statementsOf(*s));
+  PreparedSession tx(backend_, statementsOf(*s), *s);
   tx.run(isPostgres() ? "BEGIN" : "BEGIN IMMEDIATE", {});
   try {
     work(tx);
@@ -311,7 +311,7 @@ void Database::write(const std::function<void(db::Session&)>& work) {
 
 void Database::read(const std::function<void(db::Session&)>& work) {
   auto s = session();
-  PreparedSession session(backend_, statementsOf(*s));
+  PreparedSession session(backend_, statementsOf(*s), *s);
   work(session);
 }
 

@@ -80,7 +80,9 @@ class Database final : public switchboard::Store, public db::Database {
 
   const std::string& backend() const override { return backend_; }
   db::Database& database() override { return *this; }
-  std::unique_ptr<db::Session> over(soci::session& tx) override;
+  // The statements of `tx`'s connection as a db::Session (in its transaction, if any), for a
+  // handler the kernel runs in a transaction it holds through SOCI; valid while `tx` is.
+  std::unique_ptr<db::Session> over(soci::session& tx);
   // db::Database: a leased connection (flushing commits), BEGIN IMMEDIATE on SQLite.
   void write(const std::function<void(db::Session&)>& work) override;
   void read(const std::function<void(db::Session&)>& work) override;
@@ -89,7 +91,7 @@ class Database final : public switchboard::Store, public db::Database {
   // Statements kept, all connections (for the metrics).
   std::size_t preparedStatements();
   // Commits on it are on disk before commit() returns: what acknowledges anything to anyone.
-  std::unique_ptr<soci::session> session() override;
+  std::unique_ptr<soci::session> session();
   // Commits on it survive a crash of the process but may be undone, a consistent tail of
   // them, by a power loss or an OS crash until a durable commit follows (SQLite: WAL with
   // synchronous=NORMAL; PostgreSQL: synchronous_commit=off). For work that is redone when its

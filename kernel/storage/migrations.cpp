@@ -36,7 +36,7 @@ std::vector<std::string> splitStatements(const std::string& sql) {
   return out;
 }
 
-std::vector<std::string> migrate(switchboard::Store& store, const std::string& owner,
+std::vector<std::string> migrate(Database& store, const std::string& owner,
                                  std::vector<switchboard::Migration> migrations) {
   std::sort(migrations.begin(), migrations.end(),
             [](const auto& a, const auto& b) { return a.name < b.name; });

@@ -20,7 +20,7 @@ class MigrationError : public std::runtime_error {
 std::vector<switchboard::Migration> kernelMigrations(const std::string& backend);
 
 // Applies what is missing, in name order. Returns the names applied now.
-std::vector<std::string> migrate(switchboard::Store& store, const std::string& owner,
+std::vector<std::string> migrate(Database& store, const std::string& owner,
                                  std::vector<switchboard::Migration> migrations);
 
 // Splits SQL text into statements at semicolons outside quotes and comments.

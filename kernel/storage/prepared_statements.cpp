@@ -259,6 +259,12 @@ class PostgresStatements final : public PreparedStatements {
 
 }  // namespace
 
+soci::session& sociOf(db::Session& session) {
+  auto* ours = dynamic_cast<PreparedSession*>(&session);
+  if (!ours) throw std::logic_error("a database session the kernel did not make");
+  return ours->soci();
+}
+
 const void* PreparedStatements::connectionOf(soci::session& s) {
   if (s.get_backend_name() == "postgresql")
     return static_cast<soci::postgresql_session_backend*>(s.get_backend())->conn_;

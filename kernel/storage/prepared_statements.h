@@ -35,19 +35,25 @@ class PreparedStatements {
   static const void* connectionOf(soci::session& s);
 };
 
-// A db::Session over one leased connection.
+// A db::Session over one leased connection (the SOCI session the kernel's own SQL uses).
 class PreparedSession final : public db::Session {
  public:
-  PreparedSession(const std::string& backend, PreparedStatements& statements)
-      : backend_(backend), statements_(statements) {}
+  PreparedSession(const std::string& backend, PreparedStatements& statements, soci::session& s)
+      : backend_(backend), statements_(statements), soci_(s) {}
   const std::string& backend() const override { return backend_; }
   db::Result run(std::string_view sql, const std::vector<db::Value>& params) override {
     return statements_.run(sql, params);
   }
+  soci::session& soci() { return soci_; }
 
  private:
   const std::string& backend_;
   PreparedStatements& statements_;
+  soci::session& soci_;
 };
+
+// The SOCI session under a session the kernel made (a plugin hands back its `tx`); throws
+// std::logic_error for any other.
+soci::session& sociOf(db::Session& session);
 
 }  // namespace switchboard::kernel::storage

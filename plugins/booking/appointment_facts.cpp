@@ -7,7 +7,7 @@ namespace booking {
 
 switchboard::events::AppointmentFacts factsOf(switchboard::Host& host,
                                               const switchboard::domain::Appointment& a,
-                                              soci::session& tx) {
+                                              switchboard::db::Session& tx) {
   namespace domain = switchboard::domain;
   switchboard::events::AppointmentFacts f;
   f.appointment_id = a.id;

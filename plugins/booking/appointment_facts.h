@@ -2,8 +2,7 @@
 // row completed with the customer's name and number and the branch's zone.
 #pragma once
 
-#include <soci/soci.h>
-
+#include "switchboard/db.h"
 #include "switchboard/domain/appointment.h"
 #include "switchboard/events/booking.h"
 #include "switchboard/host.h"
@@ -12,6 +11,6 @@ namespace booking {
 
 switchboard::events::AppointmentFacts factsOf(switchboard::Host& host,
                                               const switchboard::domain::Appointment& a,
-                                              soci::session& tx);
+                                              switchboard::db::Session& tx);
 
 }  // namespace booking

@@ -15,8 +15,6 @@
 //  - CallTools (live_desk.h): the agent's functions while the caller is on the line; a call
 //    that booked so is not booked again from its post-call request (status booked_live).
 // config: slots_cache_ms (300000), horizon_days (3), alternatives (3), min_notice_hours (24).
-#include <soci/soci.h>
-
 #include "alternative_finder.h"
 #include "appointment_facts.h"
 #include "availability_cache.h"
@@ -25,12 +23,12 @@
 #include "live_desk.h"
 #include "switchboard/config/plugin_config.h"
 #include "switchboard/contracts/calendar.h"
+#include "switchboard/db.h"
 #include "switchboard/domain/repositories.h"
 #include "switchboard/events/booking.h"
 #include "switchboard/events/calendar.h"
 #include "switchboard/events/calls.h"
 #include "switchboard/sdk.h"
-#include "switchboard/sql_row.h"
 #include "switchboard/tenant_sql.h"
 #include "switchboard/time.h"
 #include "switchboard/typed_event.h"
@@ -83,7 +81,7 @@ class BookingPlugin final : public switchboard::Plugin {
         host, *cache_,
         booking::DeskSettings{horizon_days_, top_, std::chrono::minutes(min_notice_hours_ * 60)},
         [this](const events::BookingRequested& r, const std::string& key, const Outcome& o,
-               soci::session& tx) { record(r, key, o, tx); });
+               switchboard::db::Session& tx) { record(r, key, o, tx); });
     desk_->registerJobs();
     host.services().provide<contracts::CallTools>(desk_);
 
@@ -100,12 +98,12 @@ class BookingPlugin final : public switchboard::Plugin {
           onCalendarChange(events::CalendarChange::fromJson(e.payload), *d.tx);
         });
     host.jobs().upstreamCall(
-        "book",
-        {[this](const switchboard::InboxItem& job) { return book(job).toJson(); },
-         [this](const switchboard::InboxItem& job, const std::string& result, soci::session& tx) {
-           record(events::BookingRequested::fromJson(job.payload), job.key,
-                  Outcome::fromJson(result), tx);
-         }});
+        "book", {[this](const switchboard::InboxItem& job) { return book(job).toJson(); },
+                 [this](const switchboard::InboxItem& job, const std::string& result,
+                        switchboard::db::Session& tx) {
+                   record(events::BookingRequested::fromJson(job.payload), job.key,
+                          Outcome::fromJson(result), tx);
+                 }});
     host.healthCheck("slots_cache", [this] {
       switchboard::HealthStatus s;
       s.ok = true;
@@ -122,51 +120,40 @@ class BookingPlugin final : public switchboard::Plugin {
   }
 
   // ---- the request ----
-  void onBookingRequested(const switchboard::Event& e, soci::session& tx) {
+  void onBookingRequested(const switchboard::Event& e, switchboard::db::Session& tx) {
     const auto r = events::BookingRequested::fromJson(e.payload);
     const auto key = requestKey(r);
-    int known = 0;
-    tx << "SELECT COUNT(*) FROM booking_requests WHERE request_key = :k", soci::use(key),
-        soci::into(known);
-    if (known > 0) {
+    if (tx.one("SELECT 1 FROM booking_requests WHERE request_key = $1", key)) {
       host_->log()->info("booking request {} is known already: not booked again", key);
       return;
     }
-    const long long requested = toMs(r.requested_start), now = toMs(host_->clock().now());
-    long long call_id = r.call_id.value_or(0), customer_id = r.customer_id.value_or(0);
-    soci::indicator call_ind = r.call_id ? soci::i_ok : soci::i_null;
-    soci::indicator customer_ind = r.customer_id ? soci::i_ok : soci::i_null;
     const std::string call_ref = r.call.provider + ":" + r.call.id;
     // Booked while the caller was on the line (the tool functions): the call has its
     // appointment; what the report asks for is that booking, not a second one.
-    int live = 0;
-    long long live_appointment = 0;
-    soci::indicator live_ind = soci::i_null;
-    tx << "SELECT COUNT(*), MIN(appointment_id) FROM booking_requests WHERE call_ref = :r AND "
-          "status IN ('booked', 'alternative_booked', 'queued')",
-        soci::use(call_ref), soci::into(live), soci::into(live_appointment, live_ind);
-    const bool booked_live = live > 0;
-    const std::string status = booked_live ? "booked_live" : "pending";  // outlives the statement
-    tx << "INSERT INTO booking_requests (request_key, company_id, branch_id, service_id, "
-          "call_id, customer_id, requested_start_ms, requested_local, time_zone, status, "
-          "created_at_ms, updated_at_ms, call_ref, appointment_id) VALUES (:k, :c, :b, :s, :call, "
-          ":cust, :rs, :rl, :tz, :st, :now, :now2, :ref, :a)",
-        soci::use(key), soci::use(r.company), soci::use(r.branch), soci::use(r.service),
-        soci::use(call_id, call_ind), soci::use(customer_id, customer_ind), soci::use(requested),
-        soci::use(r.start_local), soci::use(r.time_zone), soci::use(status), soci::use(now),
-        soci::use(now), soci::use(call_ref), soci::use(live_appointment, live_ind);
+    const auto live = tx.one(
+        "SELECT COUNT(*), MIN(appointment_id) FROM booking_requests WHERE call_ref = $1 AND "
+        "status IN ('booked', 'alternative_booked', 'queued')",
+        call_ref);
+    const bool booked_live = live->get<std::int64_t>(0) > 0;
+    const auto live_appointment = live->get<std::optional<std::int64_t>>(1);
+    tx.execute(
+        "INSERT INTO booking_requests (request_key, company_id, branch_id, service_id, call_id, "
+        "customer_id, requested_start_ms, requested_local, time_zone, status, created_at_ms, "
+        "updated_at_ms, call_ref, appointment_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+        "$10, $11, $11, $12, $13)",
+        key, r.company, r.branch, r.service, r.call_id, r.customer_id, r.requested_start,
+        r.start_local, r.time_zone, booked_live ? "booked_live" : "pending", host_->clock().now(),
+        call_ref, live_appointment);
     if (booked_live) {
-      if (r.call_id && live_ind == soci::i_ok) {
-        long long asked = 0, got = 0;
-        tx << "SELECT requested_start_ms, booked_start_ms FROM booking_requests WHERE call_ref = "
-              ":r AND appointment_id = :a",
-            soci::use(call_ref), soci::use(live_appointment), soci::into(asked), soci::into(got);
-        linkCall(tx, r.company, *r.call_id, live_appointment,
-                 TimePoint(std::chrono::milliseconds(asked)),
-                 TimePoint(std::chrono::milliseconds(got)));
-      }
+      if (r.call_id && live_appointment)
+        if (const auto times =
+                tx.one("SELECT requested_start_ms, booked_start_ms FROM booking_requests WHERE "
+                       "call_ref = $1 AND appointment_id = $2",
+                       call_ref, *live_appointment))
+          linkCall(tx, r.company, *r.call_id, *live_appointment, times->get<TimePoint>(0),
+                   times->get<TimePoint>(1));
       host_->log()->info("booking request {}: booked during the call (appointment {})", key,
-                         live_appointment);
+                         live_appointment.value_or(0));
       return;
     }
     host_->jobs().enqueue("book", e.payload, host_->clock().now(), key, &tx);
@@ -182,12 +169,12 @@ class BookingPlugin final : public switchboard::Plugin {
     std::optional<domain::Company> company;
     std::optional<domain::Service> svc;
     std::vector<domain::WorkingHour> hours;
-    {
-      auto session = host_->store().session();  // read, released before any network call
-      company = directory->company(*session, r.company);
-      svc = directory->service(*session, r.company, r.service);
-      hours = directory->workingHours(*session, r.company, r.branch);
-    }
+    // Read, the connection released before any network call.
+    host_->store().database().read([&](switchboard::db::Session& session) {
+      company = directory->company(session, r.company);
+      svc = directory->service(session, r.company, r.service);
+      hours = directory->workingHours(session, r.company, r.branch);
+    });
     Outcome out;
     out.start = r.requested_start;
     auto failed = [&](std::string reason) {
@@ -309,7 +296,7 @@ class BookingPlugin final : public switchboard::Plugin {
 
   // ---- the record step: one transaction, with the job marked done ----
   void record(const events::BookingRequested& r, const std::string& key, const Outcome& o,
-              soci::session& tx) {
+              switchboard::db::Session& tx) {
     const long long now = toMs(host_->clock().now());
     std::string offered = "[]";
     {
@@ -319,10 +306,10 @@ class BookingPlugin final : public switchboard::Plugin {
       offered = b.end().str();
     }
     if (o.status == "failed" || o.status == "offered") {
-      tx << "UPDATE booking_requests SET status = :s, reason = :r, offered = :o, "
-            "updated_at_ms = :now WHERE request_key = :k",
-          soci::use(o.status), soci::use(o.reason), soci::use(offered), soci::use(now),
-          soci::use(key);
+      tx.execute(
+          "UPDATE booking_requests SET status = $1, reason = $2, offered = $3, updated_at_ms = $4 "
+          "WHERE request_key = $5",
+          o.status, o.reason, offered, now, key);
       if (o.status == "offered") {
         publishOffer(r, key, o);
         return;
@@ -362,11 +349,10 @@ class BookingPlugin final : public switchboard::Plugin {
     }
     a.ends_at = o.end;  // the group's, for what is told
     const long long booked = toMs(o.start);
-    tx << "UPDATE booking_requests SET status = :s, reason = :r, offered = :o, "
-          "booked_start_ms = :b, appointment_id = :a, booking_uid = :u, updated_at_ms = :now "
-          "WHERE request_key = :k",
-        soci::use(o.status), soci::use(o.reason), soci::use(offered), soci::use(booked),
-        soci::use(a.id), soci::use(o.uid), soci::use(now), soci::use(key);
+    tx.execute(
+        "UPDATE booking_requests SET status = $1, reason = $2, offered = $3, booked_start_ms = $4, "
+        "appointment_id = $5, booking_uid = $6, updated_at_ms = $7 WHERE request_key = $8",
+        o.status, o.reason, offered, booked, a.id, o.uid, now, key);
     if (r.call_id) linkCall(tx, r.company, *r.call_id, a.id, r.requested_start, o.start);
     if (r.customer_id)
       if (auto* customers = service<domain::Customers>())
@@ -415,7 +401,7 @@ class BookingPlugin final : public switchboard::Plugin {
 
   // The call's link to what it produced (the first appointment, when it made several).
   // With what was asked and what was booked, when this request knows them.
-  void linkCall(soci::session& tx, const std::string& company, std::int64_t call_id,
+  void linkCall(switchboard::db::Session& tx, const std::string& company, std::int64_t call_id,
                 std::int64_t appointment_id, std::optional<TimePoint> requested = std::nullopt,
                 std::optional<TimePoint> booked = std::nullopt) {
     if (auto* calls = service<domain::Calls>())
@@ -428,7 +414,7 @@ class BookingPlugin final : public switchboard::Plugin {
   }
 
   // ---- changes made in the calendar ----
-  void onCalendarChange(const events::CalendarChange& c, soci::session& tx) {
+  void onCalendarChange(const events::CalendarChange& c, switchboard::db::Session& tx) {
     auto* appointments = service<domain::Appointments>();
     if (!appointments || c.company.empty()) return;
     if (!c.event_type.empty()) cache_->invalidate(c.company, c.event_type);
@@ -478,7 +464,7 @@ class BookingPlugin final : public switchboard::Plugin {
     }
   }
 
-  events::AppointmentFacts factsOf(const domain::Appointment& a, soci::session& tx) {
+  events::AppointmentFacts factsOf(const domain::Appointment& a, switchboard::db::Session& tx) {
     return booking::factsOf(*host_, a, tx);
   }
 

@@ -18,7 +18,6 @@
 #include "switchboard/phone.h"
 #include "switchboard/sdk.h"
 #include "switchboard/services.h"
-#include "switchboard/sql_row.h"
 #include "switchboard/store.h"
 #include "switchboard/tenant_sql.h"
 #include "switchboard/time.h"
@@ -71,17 +70,19 @@ std::string changeJson(const std::string& company, std::int64_t appointment,
 }  // namespace
 
 void LiveDesk::registerJobs() {
-  host_.jobs().handler("live_record", [this](const switchboard::InboxItem& job, soci::session& tx) {
-    const auto doc = json::parse(job.payload);
-    const auto v = doc.root();
-    auto r = events::BookingRequested::fromJson(v["request"].text());
-    if (!r.call_id)
-      if (auto calls = host_.services().find<domain::Calls>())
-        if (auto row = calls->adminByRef(tx, r.call); row && row->company_id == r.company)
-          r.call_id = row->id;
-    record_(r, v.requireString("key"), Outcome::fromJson(v["outcome"].text()), tx);
-  });
-  auto change = [this](const switchboard::InboxItem& job, soci::session& tx, bool cancel) {
+  host_.jobs().handler(
+      "live_record", [this](const switchboard::InboxItem& job, switchboard::db::Session& tx) {
+        const auto doc = json::parse(job.payload);
+        const auto v = doc.root();
+        auto r = events::BookingRequested::fromJson(v["request"].text());
+        if (!r.call_id)
+          if (auto calls = host_.services().find<domain::Calls>())
+            if (auto row = calls->adminByRef(tx, r.call); row && row->company_id == r.company)
+              r.call_id = row->id;
+        record_(r, v.requireString("key"), Outcome::fromJson(v["outcome"].text()), tx);
+      });
+  auto change = [this](const switchboard::InboxItem& job, switchboard::db::Session& tx,
+                       bool cancel) {
     const auto doc = json::parse(job.payload);
     const auto v = doc.root();
     const auto company = v.requireString("company");
@@ -109,10 +110,14 @@ void LiveDesk::registerJobs() {
       switchboard::publish(host_.events(), events::AppointmentRescheduled{facts, previous, "phone"},
                            company);
   };
-  host_.jobs().handler("live_cancel", [change](const switchboard::InboxItem& job,
-                                               soci::session& tx) { change(job, tx, true); });
-  host_.jobs().handler("live_reschedule", [change](const switchboard::InboxItem& job,
-                                                   soci::session& tx) { change(job, tx, false); });
+  host_.jobs().handler("live_cancel",
+                       [change](const switchboard::InboxItem& job, switchboard::db::Session& tx) {
+                         change(job, tx, true);
+                       });
+  host_.jobs().handler("live_reschedule",
+                       [change](const switchboard::InboxItem& job, switchboard::db::Session& tx) {
+                         change(job, tx, false);
+                       });
 }
 
 struct LiveDesk::Context {
@@ -202,10 +207,9 @@ struct LiveDesk::Context {
       throw Say{say("Unter Ihrer Nummer finde ich keinen Termin.",
                     "I find no appointment under your number.")};
     std::vector<std::vector<domain::Appointment>> upcoming;  // groups, earliest first
-    {
-      auto db = host.store().session();
+    host.store().database().read([&](switchboard::db::Session& db) {
       for (auto& a :
-           host.services().get<domain::Appointments>().forCustomer(*db, company.id, customer->id)) {
+           host.services().get<domain::Appointments>().forCustomer(db, company.id, customer->id)) {
         if (a.status != "booked" || a.starts_at <= now) continue;
         auto group = std::find_if(upcoming.begin(), upcoming.end(), [&](const auto& g) {
           return !a.composite_group.empty() && g.front().composite_group == a.composite_group;
@@ -215,7 +219,7 @@ struct LiveDesk::Context {
         else if (!a.calcom_booking_uid.empty())
           upcoming.push_back({std::move(a)});
       }
-    }
+    });
     const auto named = arg(args, "start");
     if (!named.empty()) {
       std::vector<std::vector<domain::Appointment>> matching;
@@ -267,8 +271,9 @@ contracts::ToolAnswer LiveDesk::call(const contracts::ToolCall& call) {
   Context c;
   c.call = call;
   c.now = host_.clock().now();
-  {
-    auto db = host_.store().session();  // read, released before any calendar call
+  // Read, the connection released before any calendar call.
+  host_.store().database().read([&](switchboard::db::Session& session) {
+    auto* db = &session;
     auto& directory = host_.services().get<domain::Directory>();
     auto company = directory.company(*db, call.company);
     if (!company) throw contracts::ToolError(false, "unknown company '" + call.company + "'");
@@ -286,7 +291,7 @@ contracts::ToolAnswer LiveDesk::call(const contracts::ToolCall& call) {
     c.caller = caller.e164.value_or("");
     if (!c.caller.empty())
       c.customer = host_.services().get<domain::Customers>().byPhone(*db, call.company, c.caller);
-  }
+  });
   c.speech = {c.company.language.rfind("en", 0) != 0, c.branch.timezone, c.now};
   try {
     if (call.name == "check_availability") return {checkAvailability(c, args)};
@@ -398,37 +403,29 @@ std::string LiveDesk::bookAppointment(const Context& c, const json::View& args) 
 
   // The key first: a repeated call of the function finds its first answer. The insert comes
   // before any read (SQLite: a transaction that reads first cannot wait for the write lock).
-  std::string status;
-  {
-    auto db = host_.store().session();
-    const long long now = toMs(c.now), requested = toMs(start);
-    long long customer_id = r.customer_id.value_or(0);
-    soci::indicator customer_ind = r.customer_id ? soci::i_ok : soci::i_null;
-    const std::string call_ref = r.call.provider + ":" + r.call.id;
-    soci::statement insert =
-        (db->prepare << "INSERT INTO booking_requests (request_key, company_id, branch_id, "
-                        "service_id, customer_id, requested_start_ms, requested_local, time_zone, "
-                        "status, created_at_ms, updated_at_ms, call_ref) VALUES (:k, :c, :b, :s, "
-                        ":cust, :rs, :rl, :tz, 'pending', :now, :now2, :ref) "
-                        "ON CONFLICT (request_key) DO NOTHING",
-         soci::use(key), soci::use(r.company), soci::use(r.branch), soci::use(r.service),
-         soci::use(customer_id, customer_ind), soci::use(requested), soci::use(r.start_local),
-         soci::use(r.time_zone), soci::use(now), soci::use(now), soci::use(call_ref));
-    insert.execute(true);
-    if (insert.get_affected_rows() == 0) {  // asked before
-      long long booked_ms = 0;
-      soci::indicator booked_ind = soci::i_null;
-      *db << "SELECT status, booked_start_ms FROM booking_requests WHERE request_key = :k",
-          soci::use(key), soci::into(status), soci::into(booked_ms, booked_ind);
-      if (status == "booked" || status == "alternative_booked")
-        return booked(TimePoint(std::chrono::milliseconds(booked_ms)));
-      if (status == "queued")
-        return c.say(
-            "Ihr Wunsch ist notiert; die Bestätigung kommt, sobald der Kalender wieder "
-            "erreichbar ist.",
-            "Your request is noted; the confirmation follows once the calendar is back.");
+  std::string status;  // of the request asked before, "" for a new one
+  TimePoint booked_before{};
+  host_.store().database().write([&](switchboard::db::Session& tx) {
+    const auto inserted = tx.execute(
+        "INSERT INTO booking_requests (request_key, company_id, branch_id, service_id, "
+        "customer_id, requested_start_ms, requested_local, time_zone, status, created_at_ms, "
+        "updated_at_ms, call_ref) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $9, $10) "
+        "ON CONFLICT (request_key) DO NOTHING",
+        key, r.company, r.branch, r.service, r.customer_id, start, r.start_local, r.time_zone,
+        c.now, r.call.provider + ":" + r.call.id);
+    if (inserted == 0) {  // asked before
+      const auto row = tx.one(
+          "SELECT status, booked_start_ms FROM booking_requests WHERE request_key = $1", key);
+      status = row->get<std::string>(0);
+      booked_before = row->get<std::optional<TimePoint>>(1).value_or(TimePoint{});
     }
-  }
+  });
+  if (status == "booked" || status == "alternative_booked") return booked(booked_before);
+  if (status == "queued")
+    return c.say(
+        "Ihr Wunsch ist notiert; die Bestätigung kommt, sobald der Kalender wieder "
+        "erreichbar ist.",
+        "Your request is noted; the confirmation follows once the calendar is back.");
 
   auto& calendar = host_.services().get<contracts::Calendar>();
   contracts::BookingRequest request;
@@ -449,15 +446,15 @@ std::string LiveDesk::bookAppointment(const Context& c, const json::View& args) 
     o.status = "booked";
     o.take(*made);
   } catch (const contracts::CalendarError& e) {
-    auto db = host_.store().session();
-    const std::string why = e.what();  // bound by reference: it must outlive the statement
+    const std::string why = e.what();
     if (e.kind() == Kind::Unavailable) {
       // The caller is told; the job books it once the calendar is back (behind the breaker).
-      soci::transaction tx(*db);
-      *db << "UPDATE booking_requests SET status = 'queued', reason = :r WHERE request_key = :k",
-          soci::use(why), soci::use(key);
-      host_.jobs().enqueue("book", r.toJson(), c.now, key, db.get());
-      tx.commit();
+      host_.store().database().write([&](switchboard::db::Session& tx) {
+        tx.execute(
+            "UPDATE booking_requests SET status = 'queued', reason = $1 WHERE request_key = $2",
+            why, key);
+        host_.jobs().enqueue("book", r.toJson(), c.now, key, &tx);
+      });
       host_.log()->warn("{}: calendar unavailable, queued: {}", key, e.what());
       return c.say(
           "Ich erreiche den Kalender gerade nicht. Ihr Wunsch ist notiert: wir buchen "
@@ -466,9 +463,12 @@ std::string LiveDesk::bookAppointment(const Context& c, const json::View& args) 
           "I cannot reach the calendar right now. Your request is noted: we book it as "
           "soon as the calendar is back, and you will get a confirmation.");
     }
-    *db << "UPDATE booking_requests SET status = 'failed', reason = :r WHERE request_key = :k",
-        soci::use(why), soci::use(key);
-    db.reset();  // the connection goes back before the calendar is asked again
+    // The connection goes back before the calendar is asked again.
+    host_.store().database().write([&](switchboard::db::Session& tx) {
+      tx.execute(
+          "UPDATE booking_requests SET status = 'failed', reason = $1 WHERE request_key = $2", why,
+          key);
+    });
     if (e.kind() != Kind::SlotTaken) throw;
     cache_.invalidate(r.company, event_type);
     auto window = windowOf(local.date, settings_.horizon_days, c.branch.timezone);
@@ -486,19 +486,16 @@ std::string LiveDesk::bookAppointment(const Context& c, const json::View& args) 
   }
   // Recorded by a job (the record step publishes, and events join the job's transaction);
   // the key's row says booked at once, so a repeated call of the function is answered alike.
-  {
-    auto db = host_.store().session();
-    soci::transaction tx(*db);
-    const long long at = toMs(o.start), now = toMs(c.now);
-    *db << "UPDATE booking_requests SET status = 'booked', booked_start_ms = :b, booking_uid = "
-           ":u, updated_at_ms = :now WHERE request_key = :k",
-        soci::use(at), soci::use(o.uid), soci::use(now), soci::use(key);
+  host_.store().database().write([&](switchboard::db::Session& tx) {
+    tx.execute(
+        "UPDATE booking_requests SET status = 'booked', booked_start_ms = $1, booking_uid = $2, "
+        "updated_at_ms = $3 WHERE request_key = $4",
+        o.start, o.uid, c.now, key);
     json::Builder payload;
     payload.object().field("key", key).key("request").raw(r.toJson());
     payload.key("outcome").raw(o.toJson()).end();
-    host_.jobs().enqueue("live_record", payload.str(), c.now, key, db.get());
-    tx.commit();
-  }
+    host_.jobs().enqueue("live_record", payload.str(), c.now, key, &tx);
+  });
   return booked(o.start);
 }
 

@@ -9,8 +9,6 @@
 // Calendar calls are made with no transaction open; what they made is recorded by a job.
 #pragma once
 
-#include <soci/soci.h>
-
 #include <chrono>
 #include <functional>
 #include <string>
@@ -18,6 +16,7 @@
 #include "availability_cache.h"
 #include "booking_outcome.h"
 #include "switchboard/contracts/call_tools.h"
+#include "switchboard/db.h"
 #include "switchboard/events/calls.h"
 #include "switchboard/host.h"
 #include "switchboard/json.h"
@@ -33,7 +32,7 @@ struct DeskSettings {
 // The feature's record step: the Appointment, the call's link, the journey, the event.
 using Recorder =
     std::function<void(const switchboard::events::BookingRequested& request, const std::string& key,
-                       const Outcome& outcome, soci::session& tx)>;
+                       const Outcome& outcome, switchboard::db::Session& tx)>;
 
 class LiveDesk final : public switchboard::contracts::CallTools {
  public:

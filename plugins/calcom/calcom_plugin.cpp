@@ -6,14 +6,13 @@
 //    carrying a CalendarChange (switchboard/events/calendar.h);
 //  - `switchboard calcom verify --company ID`: the catalog's services against the team's
 //    event types (missing, foreign, durations that differ).
-#include <soci/soci.h>
-
 #include <map>
 
 #include "calcom_api.h"
 #include "calcom_signature.h"
 #include "calcom_webhook.h"
 #include "switchboard/config/plugin_config.h"
+#include "switchboard/db.h"
 #include "switchboard/domain/repositories.h"
 #include "switchboard/sdk.h"
 #include "switchboard/ttl_cache.h"
@@ -54,7 +53,7 @@ class CalcomPlugin final : public switchboard::Plugin {
     switchboard::DurableHandler webhook;
     webhook.verify = [this](const HttpRequest& r) { return verify(r); };
     webhook.identify = [this](const HttpRequest& r) { return identify(r); };
-    webhook.process = [this](const switchboard::InboxItem& item, soci::session& tx) {
+    webhook.process = [this](const switchboard::InboxItem& item, switchboard::db::Session& tx) {
       process(item, tx);
     };
     webhook.acknowledge = [](const HttpRequest&) {
@@ -83,17 +82,17 @@ class CalcomPlugin final : public switchboard::Plugin {
   }
   std::shared_ptr<const Credentials> loadCredentials() {
     auto fresh = std::make_shared<Credentials>();
-    if (auto* d = directory()) {
-      auto session = host_->store().session();
-      for (const auto& c : d->adminCompanies(*session)) {
-        calcom::Account a;
-        a.api_key = d->secret(*session, c.id, "calcom.api_key").value_or("");
-        a.team_id = c.calcom_team_id;
-        fresh->accounts[c.id] = a;
-        if (auto s = d->secret(*session, c.id, "calcom.webhook_secret"); s && !s->empty())
-          fresh->webhook_secrets[c.id] = *s;
-      }
-    }
+    if (auto* d = directory())
+      host_->store().database().read([&](switchboard::db::Session& session) {
+        for (const auto& c : d->adminCompanies(session)) {
+          calcom::Account a;
+          a.api_key = d->secret(session, c.id, "calcom.api_key").value_or("");
+          a.team_id = c.calcom_team_id;
+          fresh->accounts[c.id] = a;
+          if (auto s = d->secret(session, c.id, "calcom.webhook_secret"); s && !s->empty())
+            fresh->webhook_secrets[c.id] = *s;
+        }
+      });
     return fresh;
   }
 
@@ -143,7 +142,7 @@ class CalcomPlugin final : public switchboard::Plugin {
     return {calcom::identityOf(root), trigger, signer(r).value_or(""), {}};
   }
 
-  void process(const switchboard::InboxItem& item, soci::session&) {
+  void process(const switchboard::InboxItem& item, switchboard::db::Session&) {
     const auto doc = json::parse(item.payload);
     const auto root = doc.root();
     const auto trigger = root.requireString("triggerEvent");
@@ -175,11 +174,10 @@ class CalcomPlugin final : public switchboard::Plugin {
     }
     std::vector<domain::Service> services;
     std::optional<domain::Company> found;
-    {
-      auto session = host_->store().session();
-      found = d->company(*session, company);
-      if (found) services = d->services(*session, company);
-    }
+    host_->store().database().read([&](switchboard::db::Session& session) {
+      found = d->company(session, company);
+      if (found) services = d->services(session, company);
+    });
     if (!found) {
       err << "no company " << company << "\n";
       return 1;

@@ -6,8 +6,6 @@
 //  - LiveFunctions for the provider's synchronous questions (the inbound-call webhook);
 //  - `switchboard calls resolve-number` and `switchboard calls extract`, which run exactly the
 //    code the webhooks run.
-#include <soci/soci.h>
-
 #include <charconv>
 
 #include "booking_intent.h"
@@ -17,6 +15,7 @@
 #include "inbound_answer.h"
 #include "switchboard/bounded_text.h"
 #include "switchboard/config/plugin_config.h"
+#include "switchboard/db.h"
 #include "switchboard/domain/repositories.h"
 #include "switchboard/events/calls.h"
 #include "switchboard/events/voice.h"
@@ -139,8 +138,9 @@ class CallsPlugin final : public switchboard::Plugin, public contracts::LiveFunc
     if (where.company) {
       caller_e164 = callerE164(*where.company, call.from_number);
       if (!caller_e164.empty()) {
-        auto db = host_->store().session();
-        caller = customers().byPhone(*db, where.company->company.id, caller_e164);
+        caller = host_->store().database().read([&](switchboard::db::Session& db) {
+          return customers().byPhone(db, where.company->company.id, caller_e164);
+        });
       }
     } else {
       // At most a number's length of what the platform sent goes into the log.
@@ -172,7 +172,7 @@ class CallsPlugin final : public switchboard::Plugin, public contracts::LiveFunc
   }
 
   // ---- a report of a call ----
-  void onReport(const switchboard::Event& e, soci::session& tx) {
+  void onReport(const switchboard::Event& e, switchboard::db::Session& tx) {
     const auto report = events::VoiceCallReport::fromJson(e.payload);
     const auto catalog = cache().get(&tx);
     const auto now = host_->clock().now();
@@ -237,14 +237,14 @@ class CallsPlugin final : public switchboard::Plugin, public contracts::LiveFunc
     if (changed) save(tx, call);
   }
 
-  domain::Call save(soci::session& tx, const domain::Call& call) {
+  domain::Call save(switchboard::db::Session& tx, const domain::Call& call) {
     return call.company_id.empty() ? callsRepo().adminSaveUnassigned(tx, call)
                                    : callsRepo().save(tx, call.company_id, call);
   }
 
   // Finds or creates the caller (once per call), and takes their name when the call said it.
-  std::optional<domain::Customer> recogniseCaller(soci::session& tx, const CompanyView& c,
-                                                  domain::Call& call,
+  std::optional<domain::Customer> recogniseCaller(switchboard::db::Session& tx,
+                                                  const CompanyView& c, domain::Call& call,
                                                   const events::VoiceCallReport& report) {
     const std::string number = call.direction == "outbound" ? call.to_number : call.from_number;
     const std::string e164 = callerE164(c, number);
@@ -289,7 +289,7 @@ class CallsPlugin final : public switchboard::Plugin, public contracts::LiveFunc
   }
 
   // Once, when the call is first analysed: costs, intent, completion.
-  void complete(soci::session& tx, const CompanyView* company, domain::Call& call,
+  void complete(switchboard::db::Session& tx, const CompanyView* company, domain::Call& call,
                 const std::optional<domain::Customer>& customer,
                 const events::VoiceCallReport& report) {
     const auto now = host_->clock().now();
@@ -318,7 +318,7 @@ class CallsPlugin final : public switchboard::Plugin, public contracts::LiveFunc
     switchboard::publish(host_->events(), done, call.company_id);
   }
 
-  void decide(soci::session& tx, const CompanyView& c, domain::Call& call,
+  void decide(switchboard::db::Session& tx, const CompanyView& c, domain::Call& call,
               const std::optional<domain::Customer>& customer,
               const events::VoiceCallReport& report) {
     const BranchView* branch = c.findBranch(call.branch_id);
@@ -335,25 +335,13 @@ class CallsPlugin final : public switchboard::Plugin, public contracts::LiveFunc
     const std::string decision = intent.book && start ? "book"
                                  : intent.requested   ? "review"
                                                       : "none";
-    {
-      soci::indicator sv = intent.service ? soci::i_ok : soci::i_null,
-                      st = intent.staff ? soci::i_ok : soci::i_null,
-                      sl = intent.start_local ? soci::i_ok : soci::i_null,
-                      su = start ? soci::i_ok : soci::i_null;
-      const std::string service = intent.service.value_or(""), staff = intent.staff.value_or(""),
-                        local = intent.start_local.value_or("");
-      const long long start_ms = start ? switchboard::sql::toMs(*start) : 0;
-      const long long created = switchboard::sql::toMs(host_->clock().now());
-      const int permille = static_cast<int>(intent.confidence * 1000 + 0.5);
-      const long long call_id = call.id;
-      const std::string reasons = reasonsJson(intent.reasons);
-      tx << "INSERT INTO call_intents (call_id, company_id, kind, decision, service_id, "
-            "staff_id, start_local, start_utc_ms, confidence_permille, reasons, created_at_ms) "
-            "VALUES (:id, :c, :k, :d, :s, :st, :sl, :su, :p, :r, :t)",
-          soci::use(call_id), soci::use(c.company.id), soci::use(intent.kind), soci::use(decision),
-          soci::use(service, sv), soci::use(staff, st), soci::use(local, sl),
-          soci::use(start_ms, su), soci::use(permille), soci::use(reasons), soci::use(created);
-    }
+    tx.execute(
+        "INSERT INTO call_intents (call_id, company_id, kind, decision, service_id, staff_id, "
+        "start_local, start_utc_ms, confidence_permille, reasons, created_at_ms) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        call.id, c.company.id, intent.kind, decision, intent.service, intent.staff,
+        intent.start_local, start, static_cast<int>(intent.confidence * 1000 + 0.5),
+        reasonsJson(intent.reasons), host_->clock().now());
     if (decision == "book") {
       events::BookingRequested b;
       b.company = c.company.id;

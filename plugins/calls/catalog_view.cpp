@@ -1,10 +1,9 @@
 #include "catalog_view.h"
 
-#include <soci/soci.h>
-
 #include <algorithm>
 #include <set>
 
+#include "switchboard/db.h"
 #include "switchboard/phone.h"
 
 namespace calls {
@@ -20,15 +19,14 @@ const CompanyView* CatalogView::findCompany(const std::string& id) const {
   return it == companies.end() ? nullptr : &it->second;
 }
 
-std::shared_ptr<const CatalogView> CatalogCache::get(soci::session* within) {
+std::shared_ptr<const CatalogView> CatalogCache::get(switchboard::db::Session* within) {
   return cache_.get([&] { return load(within); });
 }
 
-std::shared_ptr<const CatalogView> CatalogCache::load(soci::session* within) {
+std::shared_ptr<const CatalogView> CatalogCache::load(switchboard::db::Session* within) {
+  if (!within) return store_.database().read([&](switchboard::db::Session& s) { return load(&s); });
+  auto* db = within;
   auto view = std::make_shared<CatalogView>();
-  std::unique_ptr<soci::session> leased;
-  if (!within) leased = store_.session();
-  soci::session* db = within ? within : leased.get();
   std::set<std::string> regions;
   for (auto& company : directory_.adminCompanies(*db)) {
     CompanyView c;

@@ -46,10 +46,10 @@ class CatalogCache {
       : store_(store), directory_(directory), cache_(max_age) {}
   // `within`: a transaction the caller holds, read through when the view must be (re)loaded
   // rather than leasing a second pooled connection while holding one.
-  std::shared_ptr<const CatalogView> get(soci::session* within = nullptr);
+  std::shared_ptr<const CatalogView> get(switchboard::db::Session* within = nullptr);
 
  private:
-  std::shared_ptr<const CatalogView> load(soci::session* within);
+  std::shared_ptr<const CatalogView> load(switchboard::db::Session* within);
   switchboard::Store& store_;
   domain::Directory& directory_;
   switchboard::TtlCache<CatalogView> cache_;

@@ -6,7 +6,7 @@
 //     config:
 //       tenants: ../config/tenants            # a folder; relative to the main config file
 //       secrets_key_env: SWITCHBOARD_SECRETS_KEY   # names the variable holding the AES key
-#include <soci/soci.h>
+#include "switchboard/db.h"
 #include <spdlog/spdlog.h>
 #include <switchboard/sdk.h>
 #include <yaml-cpp/yaml.h>
@@ -90,8 +90,9 @@ class DirectoryPlugin final : public switchboard::Plugin {
   }
 
   void apply(const Catalog& catalog) {
-    auto session = host_->store().session();
-    directory_->apply(*session, catalog, host_->clock().now());
+    host_->store().database().write([&](switchboard::db::Session& tx) {
+      directory_->apply(tx, catalog, host_->clock().now());
+    });
     std::size_t numbers = 0;
     for (const auto& e : catalog.companies) numbers += e.numbers.size();
     host_->log()->info("catalog from {}: {} companies, {} phone numbers", tenants_dir_,

@@ -1,4 +1,4 @@
-// The SDK's domain repositories over SOCI (SQLite and PostgreSQL alike). Every query names
+// The SDK's domain repositories on the database API (SQLite and PostgreSQL alike). Every query names
 // company_id in its WHERE clause; writes that match no row of the company throw NotFound.
 #pragma once
 
@@ -7,11 +7,13 @@
 
 #include "catalog.h"
 #include "secret_box.h"
+#include "switchboard/db.h"
 #include "switchboard/domain/repositories.h"
 
 namespace directory {
 
 using switchboard::TimePoint;
+namespace db = switchboard::db;
 
 class DirectoryStore final : public domain::Directory {
  public:
@@ -20,26 +22,26 @@ class DirectoryStore final : public domain::Directory {
 
   // Writes the catalog in one transaction: upserts what is there, deactivates (never deletes)
   // what is not, replaces link tables (service staff/branches, segments, hours) and secrets.
-  void apply(soci::session& db, const Catalog& catalog, TimePoint now) const;
+  void apply(db::Session& db, const Catalog& catalog, TimePoint now) const;
 
-  std::optional<domain::Company> company(soci::session& db, const domain::CompanyId& c) override;
-  std::vector<domain::Branch> branches(soci::session& db, const domain::CompanyId& c) override;
-  std::vector<domain::PhoneNumber> phoneNumbers(soci::session& db,
+  std::optional<domain::Company> company(db::Session& db, const domain::CompanyId& c) override;
+  std::vector<domain::Branch> branches(db::Session& db, const domain::CompanyId& c) override;
+  std::vector<domain::PhoneNumber> phoneNumbers(db::Session& db,
                                                 const domain::CompanyId& c) override;
-  std::vector<domain::Service> services(soci::session& db, const domain::CompanyId& c) override;
-  std::optional<domain::Service> service(soci::session& db, const domain::CompanyId& c,
+  std::vector<domain::Service> services(db::Session& db, const domain::CompanyId& c) override;
+  std::optional<domain::Service> service(db::Session& db, const domain::CompanyId& c,
                                          const std::string& service_id) override;
-  std::vector<domain::Staff> staff(soci::session& db, const domain::CompanyId& c) override;
-  std::vector<domain::WorkingHour> workingHours(soci::session& db, const domain::CompanyId& c,
+  std::vector<domain::Staff> staff(db::Session& db, const domain::CompanyId& c) override;
+  std::vector<domain::WorkingHour> workingHours(db::Session& db, const domain::CompanyId& c,
                                                 const std::string& branch_id) override;
-  std::optional<std::string> secret(soci::session& db, const domain::CompanyId& c,
+  std::optional<std::string> secret(db::Session& db, const domain::CompanyId& c,
                                     const std::string& name) override;
-  std::optional<domain::NumberOwner> adminOwnerOfNumber(soci::session& db,
+  std::optional<domain::NumberOwner> adminOwnerOfNumber(db::Session& db,
                                                         const std::string& e164) override;
-  std::vector<domain::Company> adminCompanies(soci::session& db) override;
+  std::vector<domain::Company> adminCompanies(db::Session& db) override;
 
  private:
-  std::vector<domain::Service> loadServices(soci::session& db, const domain::CompanyId& c,
+  std::vector<domain::Service> loadServices(db::Session& db, const domain::CompanyId& c,
                                             const std::string& only_id);
   std::shared_ptr<const SecretBox> box_;
 };
@@ -47,11 +49,11 @@ class DirectoryStore final : public domain::Directory {
 class CustomerStore final : public domain::Customers {
  public:
   explicit CustomerStore(const switchboard::Clock& clock) : clock_(clock) {}
-  std::optional<domain::Customer> byPhone(soci::session& db, const domain::CompanyId& c,
+  std::optional<domain::Customer> byPhone(db::Session& db, const domain::CompanyId& c,
                                           const std::string& e164) override;
-  std::optional<domain::Customer> get(soci::session& db, const domain::CompanyId& c,
+  std::optional<domain::Customer> get(db::Session& db, const domain::CompanyId& c,
                                       std::int64_t id) override;
-  domain::Customer save(soci::session& db, const domain::CompanyId& c,
+  domain::Customer save(db::Session& db, const domain::CompanyId& c,
                         domain::Customer customer) override;
 
  private:
@@ -60,66 +62,65 @@ class CustomerStore final : public domain::Customers {
 
 class CallStore final : public domain::Calls {
  public:
-  domain::Call save(soci::session& db, const domain::CompanyId& c, domain::Call call) override;
-  std::optional<domain::Call> get(soci::session& db, const domain::CompanyId& c,
+  domain::Call save(db::Session& db, const domain::CompanyId& c, domain::Call call) override;
+  std::optional<domain::Call> get(db::Session& db, const domain::CompanyId& c,
                                   std::int64_t id) override;
-  std::optional<domain::Call> byRef(soci::session& db, const domain::CompanyId& c,
+  std::optional<domain::Call> byRef(db::Session& db, const domain::CompanyId& c,
                                     const domain::ExternalRef& ref) override;
-  std::vector<domain::Call> between(soci::session& db, const domain::CompanyId& c, TimePoint from,
+  std::vector<domain::Call> between(db::Session& db, const domain::CompanyId& c, TimePoint from,
                                     TimePoint to) override;
-  domain::Call adminSaveUnassigned(soci::session& db, domain::Call call) override;
-  std::vector<domain::Call> adminUnassigned(soci::session& db, int limit) override;
-  std::optional<domain::Call> adminByRef(soci::session& db, const domain::ExternalRef& ref) override;
-  std::int64_t adminUnassignedSince(soci::session& db, TimePoint since) override;
+  domain::Call adminSaveUnassigned(db::Session& db, domain::Call call) override;
+  std::vector<domain::Call> adminUnassigned(db::Session& db, int limit) override;
+  std::optional<domain::Call> adminByRef(db::Session& db, const domain::ExternalRef& ref) override;
+  std::int64_t adminUnassignedSince(db::Session& db, TimePoint since) override;
 
  private:
-  domain::Call write(soci::session& db, const std::optional<std::string>& company,
-                     domain::Call call);
+  domain::Call write(db::Session& db, const std::optional<std::string>& company, domain::Call call);
 };
 
 class AppointmentStore final : public domain::Appointments {
  public:
-  domain::Appointment save(soci::session& db, const domain::CompanyId& c,
+  domain::Appointment save(db::Session& db, const domain::CompanyId& c,
                            domain::Appointment a) override;
-  std::optional<domain::Appointment> get(soci::session& db, const domain::CompanyId& c,
+  std::optional<domain::Appointment> get(db::Session& db, const domain::CompanyId& c,
                                          std::int64_t id) override;
-  std::optional<domain::Appointment> byCalcomUid(soci::session& db, const domain::CompanyId& c,
+  std::optional<domain::Appointment> byCalcomUid(db::Session& db, const domain::CompanyId& c,
                                                  const std::string& uid) override;
-  std::vector<domain::Appointment> forCustomer(soci::session& db, const domain::CompanyId& c,
+  std::vector<domain::Appointment> forCustomer(db::Session& db, const domain::CompanyId& c,
                                                std::int64_t customer_id) override;
-  std::vector<domain::Appointment> forBranch(soci::session& db, const domain::CompanyId& c,
+  std::vector<domain::Appointment> forBranch(db::Session& db, const domain::CompanyId& c,
                                              const std::string& branch_id, TimePoint from,
                                              TimePoint to) override;
 };
 
 class LedgerStore final : public domain::Ledger {
  public:
-  domain::Transaction append(soci::session& db, const domain::CompanyId& c,
+  domain::Transaction append(db::Session& db, const domain::CompanyId& c,
                              domain::Transaction t) override;
-  std::vector<domain::Transaction> transactions(soci::session& db, const domain::CompanyId& c,
+  std::vector<domain::Transaction> transactions(db::Session& db, const domain::CompanyId& c,
                                                 int limit) override;
-  domain::Money balance(soci::session& db, const domain::CompanyId& c) override;
-  domain::BalanceTopup saveTopup(soci::session& db, const domain::CompanyId& c,
+  domain::Money balance(db::Session& db, const domain::CompanyId& c) override;
+  domain::BalanceTopup saveTopup(db::Session& db, const domain::CompanyId& c,
                                  domain::BalanceTopup topup) override;
-  std::optional<domain::BalanceTopup> topupBySession(soci::session& db, const domain::CompanyId& c,
+  std::optional<domain::BalanceTopup> topupBySession(db::Session& db, const domain::CompanyId& c,
                                                      const std::string& session_id) override;
-  domain::PlatformCost addPlatformCost(soci::session& db, const domain::CompanyId& c,
+  domain::PlatformCost addPlatformCost(db::Session& db, const domain::CompanyId& c,
                                        domain::PlatformCost cost) override;
-  std::vector<domain::PlatformCost> platformCosts(soci::session& db, const domain::CompanyId& c,
+  std::vector<domain::PlatformCost> platformCosts(db::Session& db, const domain::CompanyId& c,
                                                   std::int64_t call_id) override;
-  domain::Invoice saveInvoice(soci::session& db, const domain::CompanyId& c,
+  domain::Invoice saveInvoice(db::Session& db, const domain::CompanyId& c,
                               domain::Invoice invoice) override;
-  std::vector<domain::Invoice> invoices(soci::session& db, const domain::CompanyId& c) override;
+  std::vector<domain::Invoice> invoices(db::Session& db, const domain::CompanyId& c) override;
 };
 
 class ReferenceStore final : public domain::ReferenceData {
  public:
-  void saveRate(soci::session& db, const domain::ExchangeRate& rate) override;
-  std::optional<domain::ExchangeRate> rate(soci::session& db, const std::string& base,
+  void saveRate(db::Session& db, const domain::ExchangeRate& rate) override;
+  std::optional<domain::ExchangeRate> rate(db::Session& db, const std::string& base,
                                            const std::string& quote,
                                            const std::string& date) override;
-  void savePlan(soci::session& db, const domain::PricingPlan& plan) override;
-  std::optional<domain::PricingPlan> plan(soci::session& db, const std::string& id) override;
+  void savePlan(db::Session& db, const domain::PricingPlan& plan) override;
+  std::optional<domain::PricingPlan> plan(db::Session& db, const std::string& id) override;
 };
 
 }  // namespace directory

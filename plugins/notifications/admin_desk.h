@@ -3,6 +3,8 @@
 #pragma once
 
 #include "switchboard/contracts/admin_commands.h"
+#include "switchboard/db.h"
+#include "switchboard/domain/repositories.h"
 #include "switchboard/sdk.h"
 
 namespace notifications {
@@ -15,6 +17,9 @@ class AdminDesk final : public switchboard::contracts::AdminCommands {
  private:
   std::string ack(const switchboard::contracts::AdminCommand& c);
   std::string callsToday(const switchboard::contracts::AdminCommand& c);
+  std::string callsToday(const switchboard::contracts::AdminCommand& c,
+                         switchboard::db::Session& db, switchboard::domain::Directory& directory,
+                         switchboard::domain::Calls& calls);
   std::string unassigned(const switchboard::contracts::AdminCommand& c);
   switchboard::Host& host_;
 };

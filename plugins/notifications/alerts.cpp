@@ -1,9 +1,7 @@
 #include "alerts.h"
 
-#include <soci/soci.h>
-
+#include "switchboard/db.h"
 #include "switchboard/json.h"
-#include "switchboard/sql_row.h"
 #include "switchboard/tenant_sql.h"
 
 namespace notifications {
@@ -26,24 +24,25 @@ void Alerts::registerJobs() {
                            v.string("group_key").value_or("")});
          return std::string("{}");
        },
-       [this](const switchboard::InboxItem& job, const std::string&, soci::session& tx) {
-         const long long now = toMs(host_.clock().now());
-         tx << "UPDATE notification_messages SET status = 'sent', updated_at_ms = :now "
-               "WHERE message_key = :k",
-             soci::use(now), soci::use(job.key);
+       [this](const switchboard::InboxItem& job, const std::string&, switchboard::db::Session& tx) {
+         tx.execute(
+             "UPDATE notification_messages SET status = 'sent', updated_at_ms = $1 "
+             "WHERE message_key = $2",
+             host_.clock().now(), job.key);
        }});
 }
 
-void Alerts::queue(soci::session& tx, const contracts::AdminAlert& a, const std::string& key) {
+void Alerts::queue(switchboard::db::Session& tx, const contracts::AdminAlert& a,
+                   const std::string& key) {
   const long long now = toMs(host_.clock().now());
   const std::string recipient = a.company.empty() ? "ops" : a.company;
   const std::string body = a.title + "\n" + a.text;
-  tx << "INSERT INTO notification_messages (message_key, company_id, channel, recipient, "
-        "template, body, status, created_at_ms, updated_at_ms) "
-        "VALUES (:k, :c, 'admin', :r, :t, :b, 'pending', :now, :now2) "
-        "ON CONFLICT (message_key) DO NOTHING",
-      soci::use(key), soci::use(a.company), soci::use(recipient), soci::use(a.group_key),
-      soci::use(body), soci::use(now), soci::use(now);
+  tx.execute(
+      "INSERT INTO notification_messages (message_key, company_id, channel, recipient, "
+      "template, body, status, created_at_ms, updated_at_ms) "
+      "VALUES ($1, $2, 'admin', $3, $4, $5, 'pending', $6, $6) "
+      "ON CONFLICT (message_key) DO NOTHING",
+      key, a.company, recipient, a.group_key, body, now);
   const auto payload = json::Builder()
                            .object()
                            .field("company", a.company)
@@ -56,34 +55,34 @@ void Alerts::queue(soci::session& tx, const contracts::AdminAlert& a, const std:
   host_.jobs().enqueue("alert", payload, host_.clock().now(), key, &tx);
 }
 
-void Alerts::onEvent(const switchboard::Event& e, soci::session& tx) {
+void Alerts::onEvent(const switchboard::Event& e, switchboard::db::Session& tx) {
   auto draft = alertFor(e, host_.name(), window_);
   if (!draft) return;
   auto& a = draft->alert;
   const long long now = toMs(host_.clock().now());
-  std::string state;
-  long long alerted = 0, opened = 0, occurrences = 0;
   // One story's events are decided one at a time: PostgreSQL locks its row (SQLite's writer
   // lock serialises already); two first events race on the insert and the loser is retried.
-  tx << std::string(
-            "SELECT state, alerted_at_ms, opened_at_ms, occurrences FROM alert_groups "
-            "WHERE group_key = :g") +
-            switchboard::sql::forUpdate(tx),
-      soci::use(a.group_key), soci::into(state), soci::into(alerted), soci::into(opened),
-      soci::into(occurrences);
-  const bool known = tx.got_data();
+  const auto row = tx.one(std::string("SELECT state, alerted_at_ms, opened_at_ms, occurrences "
+                                      "FROM alert_groups WHERE group_key = $1") +
+                              tx.forUpdate(),
+                          a.group_key);
+  const bool known = row.has_value();
+  const std::string state = known ? row->get<std::string>(0) : "";
+  const long long alerted = known ? row->get<std::int64_t>(1) : 0,
+                  opened = known ? row->get<std::int64_t>(2) : 0,
+                  occurrences = known ? row->get<std::int64_t>(3) : 0;
   auto upsert = [&](const std::string& new_state, long long opened_at, long long alerted_at,
                     long long count) {
     if (known)
-      tx << "UPDATE alert_groups SET state = :s, title = :t, opened_at_ms = :o, "
-            "alerted_at_ms = :a, occurrences = :n WHERE group_key = :g",
-          soci::use(new_state), soci::use(a.title), soci::use(opened_at), soci::use(alerted_at),
-          soci::use(count), soci::use(a.group_key);
+      tx.execute(
+          "UPDATE alert_groups SET state = $1, title = $2, opened_at_ms = $3, "
+          "alerted_at_ms = $4, occurrences = $5 WHERE group_key = $6",
+          new_state, a.title, opened_at, alerted_at, count, a.group_key);
     else  // a concurrent first insert makes this attempt fail; its retry finds the row
-      tx << "INSERT INTO alert_groups (group_key, company_id, state, title, opened_at_ms, "
-            "alerted_at_ms, occurrences) VALUES (:g, :c, :s, :t, :o, :a, :n)",
-          soci::use(a.group_key), soci::use(a.company), soci::use(new_state), soci::use(a.title),
-          soci::use(opened_at), soci::use(alerted_at), soci::use(count);
+      tx.execute(
+          "INSERT INTO alert_groups (group_key, company_id, state, title, opened_at_ms, "
+          "alerted_at_ms, occurrences) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+          a.group_key, a.company, new_state, a.title, opened_at, alerted_at, count);
   };
   const std::string base = "alert:" + a.group_key + ":";
   switch (draft->kind) {

@@ -14,10 +14,10 @@ class Alerts {
  public:
   Alerts(switchboard::Host& host, std::chrono::minutes window) : host_(host), window_(window) {}
   void registerJobs();
-  void onEvent(const switchboard::Event& e, soci::session& tx);
+  void onEvent(const switchboard::Event& e, switchboard::db::Session& tx);
 
  private:
-  void queue(soci::session& tx, const switchboard::contracts::AdminAlert& a,
+  void queue(switchboard::db::Session& tx, const switchboard::contracts::AdminAlert& a,
              const std::string& key);
 
   switchboard::Host& host_;

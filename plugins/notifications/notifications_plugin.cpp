@@ -12,13 +12,12 @@
 //  - The admins' bot commands (AdminCommands contract, admin_desk.h).
 // config: reminder_time ("18:00"; "" for none), quiet_hours ("21:00-08:00"; a company's
 // settings.quiet_hours wins), alert_window_min (60), languages ([de, en]), templates.
-#include <soci/soci.h>
-
 #include "admin_desk.h"
 #include "alerts.h"
 #include "local_words.h"
 #include "outbox.h"
 #include "switchboard/config/plugin_config.h"
+#include "switchboard/db.h"
 #include "switchboard/domain/repositories.h"
 #include "switchboard/events/booking.h"
 #include "switchboard/events/messaging.h"
@@ -155,24 +154,25 @@ class NotificationsPlugin final : public switchboard::Plugin {
             outbox_->onReceived(events::SmsReceived::fromJson(e.payload), *d.tx);
           });
     // The day-before reminder: texts only if the appointment still stands at that time.
-    host.jobs().handler("reminder", [this](const switchboard::InboxItem& job, soci::session& tx) {
-      const auto facts = events::AppointmentBooked::fromJson(job.payload).appointment;
-      auto appointments = host_->services().find<domain::Appointments>();
-      if (!appointments) throw std::runtime_error("no directory plugin provides appointments");
-      const auto a = appointments->get(tx, facts.company, facts.appointment_id);
-      if (!a || a->status != "booked" || a->starts_at != facts.start) {
-        host_->log()->info("{}: the appointment moved or ended: no reminder", job.key);
-        return;
-      }
-      switchboard::Event e;
-      e.topic = "notifications.reminder_due";
-      e.payload = job.payload;
-      onAppointment(e, tx);
-    });
+    host.jobs().handler(
+        "reminder", [this](const switchboard::InboxItem& job, switchboard::db::Session& tx) {
+          const auto facts = events::AppointmentBooked::fromJson(job.payload).appointment;
+          auto appointments = host_->services().find<domain::Appointments>();
+          if (!appointments) throw std::runtime_error("no directory plugin provides appointments");
+          const auto a = appointments->get(tx, facts.company, facts.appointment_id);
+          if (!a || a->status != "booked" || a->starts_at != facts.start) {
+            host_->log()->info("{}: the appointment moved or ended: no reminder", job.key);
+            return;
+          }
+          switchboard::Event e;
+          e.topic = "notifications.reminder_due";
+          e.payload = job.payload;
+          onAppointment(e, tx);
+        });
   }
 
  private:
-  void onAppointment(const switchboard::Event& e, soci::session& tx) {
+  void onAppointment(const switchboard::Event& e, switchboard::db::Session& tx) {
     const auto what = toldBy(e);
     const auto& f = what.facts;
     if (f.customer_phone.empty()) {
@@ -250,7 +250,8 @@ class NotificationsPlugin final : public switchboard::Plugin {
       scheduleReminder(tx, f, zone);
   }
 
-  void scheduleReminder(soci::session& tx, events::AppointmentFacts f, const std::string& zone) {
+  void scheduleReminder(switchboard::db::Session& tx, events::AppointmentFacts f,
+                        const std::string& zone) {
     if (reminder_time_.empty()) return;
     // The local day before the appointment, at reminder_time.
     const auto day_before = switchboard::time::toLocal(f.start - std::chrono::hours(24), zone).date;

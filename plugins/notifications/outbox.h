@@ -9,6 +9,7 @@
 #include <string>
 
 #include "quiet_hours.h"
+#include "switchboard/db.h"
 #include "switchboard/events.h"
 #include "switchboard/events/messaging.h"
 #include "switchboard/sdk.h"
@@ -26,22 +27,24 @@ class Outbox {
 
   void registerJobs();
   // In the deciding transaction. False when the key is known (nothing queued again).
-  bool queue(soci::session& tx, const SmsDraft& draft);
+  bool queue(switchboard::db::Session& tx, const SmsDraft& draft);
 
   // Delivery updates from the provider; STOP/START from customers.
   void onStatus(const switchboard::events::SmsStatus& s, const switchboard::EventDelivery& d);
-  void onReceived(const switchboard::events::SmsReceived& m, soci::session& tx);
+  void onReceived(const switchboard::events::SmsReceived& m, switchboard::db::Session& tx);
 
-  static bool optedOut(soci::session& db, const std::string& phone);
+  static bool optedOut(switchboard::db::Session& db, const std::string& phone);
 
  private:
   // When the company's quiet hours (settings.quiet_hours, else the feature's) end, if `now`
   // lies inside them in `zone`.
-  std::optional<switchboard::TimePoint> quietUntil(soci::session& db, const std::string& company,
+  std::optional<switchboard::TimePoint> quietUntil(switchboard::db::Session& db,
+                                                   const std::string& company,
                                                    const std::string& zone,
                                                    switchboard::TimePoint now);
   std::string send(const switchboard::InboxItem& job);
-  void record(const switchboard::InboxItem& job, const std::string& result, soci::session& tx);
+  void record(const switchboard::InboxItem& job, const std::string& result,
+              switchboard::db::Session& tx);
 
   switchboard::Host& host_;
   QuietHours default_quiet_;

@@ -9,8 +9,6 @@
 //  - VoicePlatform (fetch a call from Retell's API) and `switchboard retell fetch-call ID`,
 //    which queues the fetched call as if its webhooks had come;
 //  - GET /api/webhooks/retell/diagnostic (auth: admin): the integration's state per company.
-#include <soci/soci.h>
-
 #include <algorithm>
 #include <deque>
 #include <map>
@@ -23,6 +21,7 @@
 #include "switchboard/bounded_text.h"
 #include "switchboard/config/plugin_config.h"
 #include "switchboard/contracts/call_tools.h"
+#include "switchboard/db.h"
 #include "switchboard/domain/repositories.h"
 #include "switchboard/events/voice.h"
 #include "switchboard/phone.h"
@@ -103,7 +102,7 @@ class RetellPlugin final : public switchboard::Plugin {
     switchboard::DurableHandler webhook;
     webhook.verify = [this](const HttpRequest& r) { return verify(r); };
     webhook.identify = [](const HttpRequest& r) { return identify(r); };
-    webhook.process = [this](const switchboard::InboxItem& item, soci::session& tx) {
+    webhook.process = [this](const switchboard::InboxItem& item, switchboard::db::Session& tx) {
       process(item, tx);
     };
     webhook.acknowledge = [](const HttpRequest&) { return HttpResponse::empty(204); };
@@ -114,11 +113,11 @@ class RetellPlugin final : public switchboard::Plugin {
     host.http().handler("diagnostic", [this](const HttpRequest& r) { return diagnostic(r); });
 
     // A call fetched by `fetch-call`, replayed through the same events as its webhooks.
-    host.jobs().handler("replay", [this](const switchboard::InboxItem& job, soci::session& tx) {
-      const auto report = switchboard::events::VoiceCallReport::fromJson(job.payload);
-      publishReport(report, job.tenant);
-      (void)tx;
-    });
+    host.jobs().handler(
+        "replay", [this](const switchboard::InboxItem& job, switchboard::db::Session&) {
+          const auto report = switchboard::events::VoiceCallReport::fromJson(job.payload);
+          publishReport(report, job.tenant);
+        });
 
     host.command({"fetch-call", "ID [--company COMPANY]",
                   "Fetch a call from Retell's API and process it as if its webhooks had come "
@@ -133,10 +132,11 @@ class RetellPlugin final : public switchboard::Plugin {
 
   std::string keyOf(const std::string& company) {
     if (company.empty()) return api_key_;
-    if (auto* d = directory()) {
-      auto session = host_->store().session();
-      if (auto key = d->secret(*session, company, "retell.api_key")) return *key;
-    }
+    if (auto* d = directory())
+      if (auto key = host_->store().database().read([&](switchboard::db::Session& session) {
+            return d->secret(session, company, "retell.api_key");
+          }))
+        return *key;
     return api_key_;
   }
 
@@ -147,7 +147,7 @@ class RetellPlugin final : public switchboard::Plugin {
   // `within`: the transaction the caller holds (an inbox item's), read through rather than
   // leasing a second connection from the pool while holding one.
   std::optional<domain::NumberOwner> ownerOf(const std::string& ours,
-                                             soci::session* within = nullptr) {
+                                             switchboard::db::Session* within = nullptr) {
     auto* d = directory();
     if (!d || ours.empty() || ours.size() > kMaxNumberBytes) return std::nullopt;
     const auto now = std::chrono::steady_clock::now();
@@ -159,9 +159,10 @@ class RetellPlugin final : public switchboard::Plugin {
       }
       if (auto it = owners_.find(ours); it != owners_.end()) return it->second;
     }
-    std::unique_ptr<soci::session> leased;
-    if (!within) leased = host_->store().session();
-    auto owner = d->adminOwnerOfNumber(within ? *within : *leased, ours);
+    auto owner = within ? d->adminOwnerOfNumber(*within, ours)
+                        : host_->store().database().read([&](switchboard::db::Session& s) {
+                            return d->adminOwnerOfNumber(s, ours);
+                          });
     if (owner) {
       std::lock_guard lock(owners_mutex_);
       owners_[ours] = *owner;
@@ -178,7 +179,7 @@ class RetellPlugin final : public switchboard::Plugin {
   // (we set it at the inbound answer); a call whose metadata names another company is logged
   // and counted in the diagnostic, and attributed by its number.
   std::optional<domain::NumberOwner> ownerOfCall(const json::View& call, const std::string& what,
-                                                 soci::session* within = nullptr) {
+                                                 switchboard::db::Session* within = nullptr) {
     const auto ours =
         oursOf(call.string("direction").value_or(""), call.string("from_number").value_or(""),
                call.string("to_number").value_or(""));
@@ -268,7 +269,7 @@ class RetellPlugin final : public switchboard::Plugin {
     host_->events().publish(std::move(e));
   }
 
-  void process(const switchboard::InboxItem& item, soci::session& tx) {
+  void process(const switchboard::InboxItem& item, switchboard::db::Session& tx) {
     const auto doc = json::parse(item.payload);
     const auto root = doc.root();
     const auto event = root.requireString("event");
@@ -280,12 +281,13 @@ class RetellPlugin final : public switchboard::Plugin {
     // One statement (SQLite and PostgreSQL both speak it): two workers seeing the company's
     // first webhooks at once must not both insert. At most once a second (webhook_activity.h).
     if (activity_.seen(company, {event, call_id, at}, std::chrono::steady_clock::now()))
-      tx << "INSERT INTO retell_activity (company_id, last_event, last_call_id, "
-            "last_received_at_ms) VALUES (:co, :e, :c, :t) ON CONFLICT (company_id) DO UPDATE SET "
-            "last_event = excluded.last_event, last_call_id = excluded.last_call_id, "
-            "last_received_at_ms = excluded.last_received_at_ms WHERE "
-            "retell_activity.last_received_at_ms <= excluded.last_received_at_ms",
-          soci::use(company), soci::use(event), soci::use(call_id), soci::use(at);
+      tx.execute(
+          "INSERT INTO retell_activity (company_id, last_event, last_call_id, "
+          "last_received_at_ms) VALUES ($1, $2, $3, $4) ON CONFLICT (company_id) DO UPDATE SET "
+          "last_event = excluded.last_event, last_call_id = excluded.last_call_id, "
+          "last_received_at_ms = excluded.last_received_at_ms WHERE "
+          "retell_activity.last_received_at_ms <= excluded.last_received_at_ms",
+          company, event, call_id, at);
     const auto stage = retell::stageOf(event);
     if (stage.empty()) {
       host_->log()->info("webhook {}: {} for call {} stored, nothing to do", item.id, event,
@@ -384,20 +386,18 @@ class RetellPlugin final : public switchboard::Plugin {
 
   // ---- diagnostic ----
   HttpResponse diagnostic(const HttpRequest&) {
-    auto session = host_->store().session();
+    return host_->store().database().read(
+        [&](switchboard::db::Session& session) { return diagnostic(session); });
+  }
+  HttpResponse diagnostic(switchboard::db::Session& session) {
     const auto now = host_->clock().now();
     const auto failures = failures_.countsSince(now - kDay);
     const auto mismatches = mismatches_.countsSince(now - kDay);
     std::map<std::string, retell::WebhookSeen> stored;
-    {
-      soci::rowset<soci::row> rows =
-          (session->prepare << "SELECT company_id, last_event, last_call_id, "
-                               "last_received_at_ms FROM retell_activity");
-      for (const auto& row : rows)
-        stored[switchboard::sql::textAt(row, 0)] = {switchboard::sql::textAt(row, 1),
-                                                    switchboard::sql::textAt(row, 2),
-                                                    switchboard::sql::int64At(row, 3)};
-    }
+    for (const auto& row : session.query("SELECT company_id, last_event, last_call_id, "
+                                         "last_received_at_ms FROM retell_activity"))
+      stored[row.get<std::string>(0)] = {row.get<std::string>(1), row.get<std::string>(2),
+                                         row.get<std::int64_t>(3)};
     const auto activity = activity_.merged(std::move(stored));
     auto putActivity = [&](json::Builder& b, const std::string& company) {
       const auto it = activity.find(company);
@@ -421,12 +421,12 @@ class RetellPlugin final : public switchboard::Plugin {
     json::Builder b;
     b.object().key("companies").array();
     if (auto* d = directory()) {
-      for (const auto& c : d->adminCompanies(*session)) {
+      for (const auto& c : d->adminCompanies(session)) {
         b.object().field("company", c.id).field("name", c.name).field("enabled", c.retell_enabled);
         b.key("agents").array();
         std::set<std::string> agents;
         if (!c.retell_agent_id.empty()) agents.insert(c.retell_agent_id);
-        const auto numbers = d->phoneNumbers(*session, c.id);
+        const auto numbers = d->phoneNumbers(session, c.id);
         for (const auto& n : numbers)
           if (!n.retell_agent_id.empty()) agents.insert(n.retell_agent_id);
         for (const auto& a : agents) b.value(a);
@@ -445,7 +445,7 @@ class RetellPlugin final : public switchboard::Plugin {
     b.end().key("unassigned").object();
     putActivity(b, "");
     if (auto calls = host_->services().find<domain::Calls>())
-      b.field("calls_24h", calls->adminUnassignedSince(*session, now - kDay));
+      b.field("calls_24h", calls->adminUnassignedSince(session, now - kDay));
     b.end();
     long long total = 0;
     for (const auto& [company, n] : failures) total += n;

@@ -7,14 +7,13 @@
 //    response as a sendMessage call (Telegram's "reply in the webhook" form). Other chats and
 //    plain messages are acknowledged and ignored.
 // config: base_url, bot_token, ops_chat_id, secret_token.
-#include <soci/soci.h>
-
 #include <map>
 #include <thread>
 
 #include "switchboard/config/plugin_config.h"
 #include "switchboard/contracts/admin_commands.h"
 #include "switchboard/crypto.h"
+#include "switchboard/db.h"
 #include "switchboard/domain/repositories.h"
 #include "switchboard/sdk.h"
 #include "switchboard/ttl_cache.h"
@@ -66,9 +65,10 @@ class TelegramPlugin final : public switchboard::Plugin {
   std::shared_ptr<const std::map<std::string, std::string>> loadChats() {
     auto fresh = std::make_shared<std::map<std::string, std::string>>();
     if (auto d = host_->services().find<domain::Directory>()) {
-      auto session = host_->store().session();
-      for (const auto& c : d->adminCompanies(*session))
-        if (!c.telegram_chat_id.empty()) (*fresh)[c.id] = c.telegram_chat_id;
+      host_->store().database().read([&](switchboard::db::Session& session) {
+        for (const auto& c : d->adminCompanies(session))
+          if (!c.telegram_chat_id.empty()) (*fresh)[c.id] = c.telegram_chat_id;
+      });
     }
     return fresh;
   }

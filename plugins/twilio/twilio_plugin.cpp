@@ -7,11 +7,10 @@
 //    `twilio.message_received` (events::SmsReceived; STOP/START recognised).
 // config: base_url, account_sid, auth_token, from | messaging_service_sid, public_url (the
 // scheme and host Twilio sees, since we sit behind a proxy), status_path.
-#include <soci/soci.h>
-
 #include <map>
 
 #include "switchboard/config/plugin_config.h"
+#include "switchboard/db.h"
 #include "switchboard/domain/repositories.h"
 #include "switchboard/sdk.h"
 #include "switchboard/ttl_cache.h"
@@ -80,7 +79,7 @@ class TwilioPlugin final : public switchboard::Plugin {
       identity.keep_target = true;
       return identity;
     };
-    status.process = [this](const switchboard::InboxItem& item, soci::session&) {
+    status.process = [this](const switchboard::InboxItem& item, switchboard::db::Session&) {
       auto s = twilio::statusFrom(switchboard::formDecode(item.payload));
       s.company = item.tenant;
       const auto target = item.target();
@@ -101,7 +100,7 @@ class TwilioPlugin final : public switchboard::Plugin {
       return switchboard::WebhookIdentity{
           sid, "message_received", std::string(r.queryParam("company").value_or("")), {}};
     };
-    inbound.process = [this](const switchboard::InboxItem& item, soci::session&) {
+    inbound.process = [this](const switchboard::InboxItem& item, switchboard::db::Session&) {
       auto m = twilio::receivedFrom(switchboard::formDecode(item.payload));
       m.company = item.tenant;
       m.at = item.received_at;
@@ -133,17 +132,18 @@ class TwilioPlugin final : public switchboard::Plugin {
   std::shared_ptr<const std::map<std::string, twilio::Sender>> loadSenders() {
     auto fresh = std::make_shared<std::map<std::string, twilio::Sender>>();
     if (auto d = host_->services().find<domain::Directory>()) {
-      auto session = host_->store().session();
-      for (const auto& c : d->adminCompanies(*session)) {
-        twilio::Sender s;
-        s.company = c.id;
-        s.account_sid = d->secret(*session, c.id, "twilio.account_sid").value_or("");
-        s.auth_token = d->secret(*session, c.id, "twilio.auth_token").value_or("");
-        s.from = d->secret(*session, c.id, "twilio.from").value_or("");
-        s.messaging_service_sid =
-            d->secret(*session, c.id, "twilio.messaging_service_sid").value_or("");
-        if (s.usable()) (*fresh)[c.id] = s;
-      }
+      host_->store().database().read([&](switchboard::db::Session& session) {
+        for (const auto& c : d->adminCompanies(session)) {
+          twilio::Sender s;
+          s.company = c.id;
+          s.account_sid = d->secret(session, c.id, "twilio.account_sid").value_or("");
+          s.auth_token = d->secret(session, c.id, "twilio.auth_token").value_or("");
+          s.from = d->secret(session, c.id, "twilio.from").value_or("");
+          s.messaging_service_sid =
+              d->secret(session, c.id, "twilio.messaging_service_sid").value_or("");
+          if (s.usable()) (*fresh)[c.id] = s;
+        }
+      });
     }
     return fresh;
   }

@@ -109,8 +109,9 @@ TEST_F(Catalog, PhoneNumbersInCommonFormatsBecomeE164AndAmbiguousOnesAreRefused)
     auto h = harness();
     h->start();
     auto session = h->kernel().store()->session();
+    auto db = h->kernel().store()->over(*session);
     std::vector<std::string> e164;
-    for (const auto& n : h->kernel().services().get<Directory>().phoneNumbers(*session, "de"))
+    for (const auto& n : h->kernel().services().get<Directory>().phoneNumbers(*db, "de"))
       e164.push_back(n.e164);
     EXPECT_EQ(e164, (std::vector<std::string>{"+49302345678", "+49303456789", "+49307654321"}));
   }
@@ -137,11 +138,12 @@ TEST_F(Catalog, ReloadChangesAddsAndDeactivatesWithoutDeleting) {
   h->start();
   auto& directory = h->kernel().services().get<Directory>();
   auto session = h->kernel().store()->session();
-  ASSERT_EQ(directory.adminCompanies(*session).size(), 2u);
+  auto db = h->kernel().store()->over(*session);
+  ASSERT_EQ(directory.adminCompanies(*db).size(), 2u);
   using Settings = std::map<std::string, std::string>;
-  EXPECT_EQ(directory.company(*session, "alpha")->settings,
+  EXPECT_EQ(directory.company(*db, "alpha")->settings,
             (Settings{{"greeting", "Hallo, Alpha"}, {"min_confidence", "0.8"}}));
-  EXPECT_TRUE(directory.company(*session, "beta")->settings.empty());
+  EXPECT_TRUE(directory.company(*db, "beta")->settings.empty());
 
   // alpha: renamed, a setting changed, a second branch; its service gone. beta: removed.
   std::string alpha = sbtest::alphaCompany();
@@ -155,13 +157,13 @@ TEST_F(Catalog, ReloadChangesAddsAndDeactivatesWithoutDeleting) {
   const auto outcome = h->kernel().reload();
   ASSERT_TRUE(outcome.applied) << outcome.error;
 
-  EXPECT_EQ(directory.company(*session, "alpha")->name, "Alpha AG");
-  EXPECT_EQ(directory.company(*session, "alpha")->settings.at("min_confidence"), "0.9");
-  EXPECT_EQ(directory.branches(*session, "alpha").size(), 2u);
-  EXPECT_TRUE(directory.services(*session, "alpha").empty());
-  EXPECT_FALSE(directory.company(*session, "beta")->active);
-  EXPECT_FALSE(directory.adminOwnerOfNumber(*session, "+12125550111"));
-  EXPECT_EQ(directory.adminCompanies(*session).size(), 1u);
+  EXPECT_EQ(directory.company(*db, "alpha")->name, "Alpha AG");
+  EXPECT_EQ(directory.company(*db, "alpha")->settings.at("min_confidence"), "0.9");
+  EXPECT_EQ(directory.branches(*db, "alpha").size(), 2u);
+  EXPECT_TRUE(directory.services(*db, "alpha").empty());
+  EXPECT_FALSE(directory.company(*db, "beta")->active);
+  EXPECT_FALSE(directory.adminOwnerOfNumber(*db, "+12125550111"));
+  EXPECT_EQ(directory.adminCompanies(*db).size(), 1u);
   // Deactivated, not deleted: history keeps its references.
   int services = 0, companies = 0;
   *session << "SELECT COUNT(*) FROM services WHERE company_id = 'alpha' AND active = 0",
@@ -173,8 +175,8 @@ TEST_F(Catalog, ReloadChangesAddsAndDeactivatesWithoutDeleting) {
   // Added back: active again.
   writeTenant("beta.yaml", sbtest::betaCompany());
   ASSERT_TRUE(h->kernel().reload().applied);
-  EXPECT_TRUE(directory.company(*session, "beta")->active);
-  EXPECT_EQ(directory.adminOwnerOfNumber(*session, "+12125550111")->company_id, "beta");
+  EXPECT_TRUE(directory.company(*db, "beta")->active);
+  EXPECT_EQ(directory.adminOwnerOfNumber(*db, "+12125550111")->company_id, "beta");
 }
 
 TEST_F(Catalog, ABrokenCatalogOnReloadKeepsTheRunningOne) {
@@ -188,7 +190,8 @@ TEST_F(Catalog, ABrokenCatalogOnReloadKeepsTheRunningOne) {
             std::string::npos)
       << outcome.error;
   auto session = h->kernel().store()->session();
-  EXPECT_EQ(h->kernel().services().get<Directory>().company(*session, "alpha")->name, "Alpha GmbH");
+  auto db = h->kernel().store()->over(*session);
+  EXPECT_EQ(h->kernel().services().get<Directory>().company(*db, "alpha")->name, "Alpha GmbH");
 }
 
 TEST_F(Catalog, SecretsAreEncryptedAtRestAndOpenOnlyWithTheKey) {
@@ -197,8 +200,9 @@ TEST_F(Catalog, SecretsAreEncryptedAtRestAndOpenOnlyWithTheKey) {
     auto h = harness();
     h->start();
     auto session = h->kernel().store()->session();
+    auto db = h->kernel().store()->over(*session);
     auto& directory = h->kernel().services().get<Directory>();
-    EXPECT_EQ(directory.secret(*session, "alpha", "calcom.api_key"), sbtest::kAlphaCalcomKey);
+    EXPECT_EQ(directory.secret(*db, "alpha", "calcom.api_key"), sbtest::kAlphaCalcomKey);
     // The plaintext is nowhere in the database files, the WAL included.
     for (const auto* suffix : {"", "-wal"})
       EXPECT_EQ(fileBytes((dir_.path() / "sb.db").string() + suffix).find(sbtest::kAlphaCalcomKey),

@@ -43,7 +43,8 @@ struct Repos {
   Ledger& ledger;
 };
 
-Seeded seed(soci::session& db, Repos& r, const std::string& company, const std::string& currency) {
+Seeded seed(switchboard::db::Session& db, Repos& r, const std::string& company,
+            const std::string& currency) {
   Seeded s;
   Customer c;
   c.phone_e164 = kSharedPhone;
@@ -85,33 +86,17 @@ Seeded seed(soci::session& db, Repos& r, const std::string& company, const std::
 }
 
 // Every row of company B, as text: compared before and after the cases run.
-std::string fingerprint(soci::session& db, const std::string& company) {
+std::string fingerprint(switchboard::db::Session& db, const std::string& company) {
   std::string out;
   for (const char* table :
        {"customers", "calls", "appointments", "transactions", "balance_topups", "platform_costs",
         "invoices", "branches", "services", "staff", "phone_numbers", "company_secrets"}) {
-    soci::rowset<soci::row> rows = (db.prepare << std::string("SELECT * FROM ") + table +
-                                                      " WHERE company_id = :c ORDER BY 1, 2",
-                                    soci::use(company));
-    for (const auto& row : rows) {
+    for (const auto& row :
+         db.query(std::string("SELECT * FROM ") + table + " WHERE company_id = $1 ORDER BY 1, 2",
+                  company)) {
       out += table;
-      for (std::size_t i = 0; i < row.size(); ++i) {
-        out += "|";
-        if (row.get_indicator(i) == soci::i_null) continue;
-        switch (row.get_properties(i).get_data_type()) {
-          case soci::dt_string:
-            out += row.get<std::string>(i);
-            break;
-          case soci::dt_integer:
-            out += std::to_string(row.get<int>(i));
-            break;
-          case soci::dt_long_long:
-            out += std::to_string(row.get<long long>(i));
-            break;
-          default:
-            out += "?";
-        }
-      }
+      for (std::size_t i = 0; i < row.size(); ++i)
+        out += "|" + row.get<std::optional<std::string>>(i).value_or("");
       out += "\n";
     }
   }
@@ -121,7 +106,8 @@ std::string fingerprint(soci::session& db, const std::string& company) {
 struct Case {
   const char* method;
   // Acts as A with B's identifiers; returns "" when isolation held, else what leaked.
-  std::function<std::string(soci::session&, Repos&, const Seeded& a, const Seeded& b)> check;
+  std::function<std::string(switchboard::db::Session&, Repos&, const Seeded& a, const Seeded& b)>
+      check;
 };
 
 template <class T>
@@ -138,7 +124,7 @@ std::string throwsNotFoundOrConstraint(Fn fn) {
     fn();
   } catch (const NotFound&) {
     return "";
-  } catch (const soci::soci_error&) {
+  } catch (const switchboard::db::Error&) {
     return "";  // a same-company foreign key refused it
   }
   return "the write went through";
@@ -351,7 +337,8 @@ class TenantIsolation : public ::testing::TestWithParam<std::string> {
 
 TEST_P(TenantIsolation, ActingAsOneCompanyNeverReadsOrChangesAnothersRows) {
   auto session = h_->kernel().store()->session();
-  soci::session& db = *session;
+  auto db_session = h_->kernel().store()->over(*session);
+  switchboard::db::Session& db = *db_session;
   Repos r = repos();
   const Seeded a = seed(db, r, "alpha", "EUR");
   const Seeded b = seed(db, r, "beta", "USD");
@@ -372,25 +359,27 @@ TEST_P(TenantIsolation, ActingAsOneCompanyNeverReadsOrChangesAnothersRows) {
 
 TEST_P(TenantIsolation, AdminLookupsAreTheOnlyCrossTenantOnes) {
   auto session = h_->kernel().store()->session();
+  auto db = h_->kernel().store()->over(*session);
   Repos r = repos();
-  EXPECT_EQ(r.directory.adminOwnerOfNumber(*session, "+49301111111")->company_id, "alpha");
-  EXPECT_EQ(r.directory.adminOwnerOfNumber(*session, "+12125550111")->company_id, "beta");
-  EXPECT_FALSE(r.directory.adminOwnerOfNumber(*session, "+4930999999"));
-  EXPECT_EQ(r.directory.adminCompanies(*session).size(), 2u);
+  EXPECT_EQ(r.directory.adminOwnerOfNumber(*db, "+49301111111")->company_id, "alpha");
+  EXPECT_EQ(r.directory.adminOwnerOfNumber(*db, "+12125550111")->company_id, "beta");
+  EXPECT_FALSE(r.directory.adminOwnerOfNumber(*db, "+4930999999"));
+  EXPECT_EQ(r.directory.adminCompanies(*db).size(), 2u);
   // A call to nobody's number is stored unassigned and flagged, never given to a tenant.
   Call call;
   call.ref = {"retell", "call-unknown"};
   call.to_number = "+4930999999";
-  const Call stored = r.calls.adminSaveUnassigned(*session, call);
+  const Call stored = r.calls.adminSaveUnassigned(*db, call);
   EXPECT_TRUE(stored.flagged);
-  EXPECT_EQ(r.calls.adminUnassigned(*session, 10).size(), 1u);
-  EXPECT_FALSE(r.calls.get(*session, "alpha", stored.id));
-  EXPECT_FALSE(r.calls.byRef(*session, "beta", {"retell", "call-unknown"}));
+  EXPECT_EQ(r.calls.adminUnassigned(*db, 10).size(), 1u);
+  EXPECT_FALSE(r.calls.get(*db, "alpha", stored.id));
+  EXPECT_FALSE(r.calls.byRef(*db, "beta", {"retell", "call-unknown"}));
 }
 
 TEST_P(TenantIsolation, RepositoriesStoreAndReturnEveryField) {
   auto session = h_->kernel().store()->session();
-  soci::session& db = *session;
+  auto db_session = h_->kernel().store()->over(*session);
+  switchboard::db::Session& db = *db_session;
   Repos r = repos();
   auto& reference = h_->kernel().services().get<ReferenceData>();
 
@@ -467,7 +456,7 @@ TEST_P(TenantIsolation, RepositoriesStoreAndReturnEveryField) {
   // A Cal.com booking uid belongs to one appointment.
   Appointment twin = a;
   twin.id = 0;
-  EXPECT_THROW(r.appointments.save(db, "alpha", twin), soci::soci_error);
+  EXPECT_THROW(r.appointments.save(db, "alpha", twin), switchboard::db::Error);
 
   const auto t1 = r.ledger.append(db, "alpha", {0, "", "topup", {5000, "EUR"}, "topup:9", kT0});
   const auto t2 = r.ledger.append(db, "alpha", {0, "", "topup", {5000, "EUR"}, "topup:9", kT0});
@@ -508,45 +497,48 @@ TEST_P(TenantIsolation, RepositoriesStoreAndReturnEveryField) {
 struct ReadToSave {
   std::string method;
   // Reads the seeded row; the returned step adds one to a counter of it and saves it.
-  std::function<std::function<void()>(soci::session&, Repos&, const Seeded&)> read;
-  std::function<std::int64_t(soci::session&, Repos&, const Seeded&)> counter;
+  std::function<std::function<void()>(switchboard::db::Session&, Repos&, const Seeded&)> read;
+  std::function<std::int64_t(switchboard::db::Session&, Repos&, const Seeded&)> counter;
 };
 
 // A case of a repository's row: `read` is the locking read under test, `bump` adds one to the
 // counter `count` reads, `save` writes the row back whole.
 template <typename Row>
 struct RowCase {
-  using Read = std::function<std::optional<Row>(soci::session&, Repos&, const Seeded&)>;
+  using Read = std::function<std::optional<Row>(switchboard::db::Session&, Repos&, const Seeded&)>;
   std::function<void(Row&)> bump;
   std::function<std::int64_t(const Row&)> count;
-  std::function<void(soci::session&, Repos&, const Row&)> save;
+  std::function<void(switchboard::db::Session&, Repos&, const Row&)> save;
 
   ReadToSave operator()(std::string method, Read read) const {
     return {std::move(method),
-            [read, *this](soci::session& db, Repos& r, const Seeded& s) -> std::function<void()> {
+            [read, *this](switchboard::db::Session& db, Repos& r,
+                          const Seeded& s) -> std::function<void()> {
               auto row = read(db, r, s).value();
               return [&db, &r, row, bump = bump, save = save]() mutable {
                 bump(row);
                 save(db, r, row);
               };
             },
-            [read, count = count](soci::session& db, Repos& r, const Seeded& s) {
+            [read, count = count](switchboard::db::Session& db, Repos& r, const Seeded& s) {
               return count(read(db, r, s).value());
             }};
   }
 };
 
 std::vector<ReadToSave> readToSaveCases() {
-  const RowCase<Customer> customer{
-      [](Customer& c) { ++c.call_count; }, [](const Customer& c) { return c.call_count; },
-      [](soci::session& db, Repos& r, const Customer& c) { r.customers.save(db, "alpha", c); }};
+  const RowCase<Customer> customer{[](Customer& c) { ++c.call_count; },
+                                   [](const Customer& c) { return c.call_count; },
+                                   [](switchboard::db::Session& db, Repos& r, const Customer& c) {
+                                     r.customers.save(db, "alpha", c);
+                                   }};
   const RowCase<Call> call{
       [](Call& c) { ++c.duration_seconds; }, [](const Call& c) { return c.duration_seconds; },
-      [](soci::session& db, Repos& r, const Call& c) { r.calls.save(db, "alpha", c); }};
+      [](switchboard::db::Session& db, Repos& r, const Call& c) { r.calls.save(db, "alpha", c); }};
   const RowCase<Appointment> appointment{
       [](Appointment& a) { a.calcom_booking_id = a.calcom_booking_id.value_or(0) + 1; },
       [](const Appointment& a) { return a.calcom_booking_id.value_or(0); },
-      [](soci::session& db, Repos& r, const Appointment& a) {
+      [](switchboard::db::Session& db, Repos& r, const Appointment& a) {
         r.appointments.save(db, "alpha", a);
       }};
   return {
@@ -581,17 +573,19 @@ TEST_P(TenantIsolation, TwoTransactionsReadingARowToSaveItKeepEachOthersChange) 
   Seeded seeded;
   {
     auto session = store.session();
-    seeded = seed(*session, r, "alpha", "EUR");
+    seeded = seed(*store.over(*session), r, "alpha", "EUR");
   }
   ASSERT_FALSE(seeded.appointment.calcom_booking_uid.empty());
   for (const auto& c : readToSaveCases()) {
     SCOPED_TRACE(c.method);
     auto watcher = store.session();
-    const std::int64_t before = c.counter(*watcher, r, seeded);
+    auto watcher_db = store.over(*watcher);
+    const std::int64_t before = c.counter(*watcher_db, r, seeded);
 
     auto first = store.session();
     auto first_tx = std::make_unique<soci::transaction>(*first);
-    auto first_save = c.read(*first, r, seeded);
+    auto first_db = store.over(*first);  // outlives first_save, which writes through it
+    auto first_save = c.read(*first_db, r, seeded);
 
     std::atomic<bool> first_done{false}, second_read{false}, second_done{false},
         second_committed{false};
@@ -600,7 +594,8 @@ TEST_P(TenantIsolation, TwoTransactionsReadingARowToSaveItKeepEachOthersChange) 
       try {
         auto session = store.session();
         soci::transaction tx(*session);
-        auto save = c.read(*session, r, seeded);
+        auto session_db = store.over(*session);
+        auto save = c.read(*session_db, r, seeded);
         second_read = true;
         sbtest::eventually([&] { return first_done.load(); });
         save();
@@ -642,7 +637,7 @@ TEST_P(TenantIsolation, TwoTransactionsReadingARowToSaveItKeepEachOthersChange) 
       EXPECT_TRUE(first_ok) << first_error;
       EXPECT_TRUE(second_committed) << second_error;
     }
-    EXPECT_EQ(c.counter(*watcher, r, seeded),
+    EXPECT_EQ(c.counter(*watcher_db, r, seeded),
               before + (first_ok ? 1 : 0) + (second_committed ? 1 : 0))
         << "a committed change was written over (first: "
         << (first_ok ? "committed" : "failed: " + first_error)

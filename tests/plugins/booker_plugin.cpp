@@ -9,13 +9,14 @@
 //                 looks its booking up by our reference (GET /bookings?reference=KEY)
 //   crash_marker: a file; when it exists after the upstream answered, the process deletes it
 //                 and exits at once (a crash between the call and the record)
-#include <soci/soci.h>
 #include <switchboard/config/plugin_config.h>
 #include <switchboard/sdk.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+
+#include "switchboard/db.h"
 
 namespace {
 
@@ -50,14 +51,12 @@ class BookerPlugin final : public switchboard::Plugin {
       const auto doc = json::parse(r.body);
       const auto id = doc.root().requireString("id");
       const auto slot = doc.root().requireString("slot");
-      auto session = host_->store().session();
-      soci::transaction tx(*session);
-      *session << "INSERT INTO booker_intents (id, slot) VALUES (:id, :slot)", soci::use(id),
-          soci::use(slot);
-      host_->jobs().enqueue(
-          "book", json::Builder().object().field("id", id).field("slot", slot).end().str(),
-          host_->clock().now(), "booking:" + id, session.get());
-      tx.commit();
+      host_->store().database().write([&](switchboard::db::Session& tx) {
+        tx.execute("INSERT INTO booker_intents (id, slot) VALUES ($1, $2)", id, slot);
+        host_->jobs().enqueue(
+            "book", json::Builder().object().field("id", id).field("slot", slot).end().str(),
+            host_->clock().now(), "booking:" + id, &tx);
+      });
       return HttpResponse::json(202, R"({"queued":true})");
     });
     // POST /announce publishes booker.announced with the body as payload; `audit`, subscribed
@@ -73,30 +72,28 @@ class BookerPlugin final : public switchboard::Plugin {
     host.events().transactionalHandler(
         "audit", [](const switchboard::Event& e, const switchboard::EventDelivery& d) {
           if (!d.tx) throw std::logic_error("audit must be subscribed async");
-          *d.tx << "INSERT INTO booker_audit (event_id, attempt) VALUES (:id, :a)", soci::use(e.id),
-              soci::use(d.attempt);
+          d.tx->execute("INSERT INTO booker_audit (event_id, attempt) VALUES ($1, $2)", e.id,
+                        d.attempt);
           if (d.attempt == 1 && json::parse(e.payload).root().boolean("fail_first").value_or(false))
             throw std::runtime_error("first attempt fails on purpose");
         });
     // `relay`, subscribed async to booker.announced, writes its own audit row and publishes
     // booker.relayed: subscribed with `transaction: true`, audit then runs in relay's attempt.
-    host.events().transactionalHandler(
-        "relay", [this](const switchboard::Event& e, const switchboard::EventDelivery& d) {
-          if (!d.tx) throw std::logic_error("relay must be subscribed async");
-          const std::string id = e.id + ":relay";
-          *d.tx << "INSERT INTO booker_audit (event_id, attempt) VALUES (:id, :a)", soci::use(id),
-              soci::use(d.attempt);
-          switchboard::Event next;
-          next.topic = "booker.relayed";
-          next.payload = e.payload;
-          next.id = e.id;
-          host_->events().publish(next);
-        });
+    host.events().transactionalHandler("relay", [this](const switchboard::Event& e,
+                                                       const switchboard::EventDelivery& d) {
+      if (!d.tx) throw std::logic_error("relay must be subscribed async");
+      const std::string id = e.id + ":relay";
+      d.tx->execute("INSERT INTO booker_audit (event_id, attempt) VALUES ($1, $2)", id, d.attempt);
+      switchboard::Event next;
+      next.topic = "booker.relayed";
+      next.payload = e.payload;
+      next.id = e.id;
+      host_->events().publish(next);
+    });
     host.http().handler("audit", [this](const HttpRequest&) {
-      auto session = host_->store().session();
-      soci::rowset<soci::row> rows =
-          (session->prepare
-           << "SELECT event_id, attempt FROM booker_audit ORDER BY attempt, event_id");
+      const auto rows = host_->store().database().read([](switchboard::db::Session& s) {
+        return s.query("SELECT event_id, attempt FROM booker_audit ORDER BY attempt, event_id");
+      });
       json::Builder b;
       b.array();
       for (const auto& row : rows)
@@ -105,18 +102,17 @@ class BookerPlugin final : public switchboard::Plugin {
     });
     host.http().handler("intent", [this](const HttpRequest& r) {
       const std::string id(r.param("id").value_or(""));
-      std::string booking;
-      soci::indicator ind = soci::i_null;
-      int recorded = 0;
-      auto session = host_->store().session();
-      *session << "SELECT booking_id, recorded FROM booker_intents WHERE id = :id",
-          soci::into(booking, ind), soci::into(recorded), soci::use(id);
-      return HttpResponse::json(200, json::Builder()
-                                         .object()
-                                         .field("booking_id", ind == soci::i_ok ? booking : "")
-                                         .field("recorded", recorded)
-                                         .end()
-                                         .str());
+      const auto row = host_->store().database().read([&](switchboard::db::Session& s) {
+        return s.one("SELECT booking_id, recorded FROM booker_intents WHERE id = $1", id);
+      });
+      return HttpResponse::json(
+          200,
+          json::Builder()
+              .object()
+              .field("booking_id", row ? row->get<std::optional<std::string>>(0).value_or("") : "")
+              .field("recorded", row ? row->get<int>(1) : 0)
+              .end()
+              .str());
     });
 
     // `switchboard booker intents [ID]`: what the database holds, for admins.
@@ -127,17 +123,17 @@ class BookerPlugin final : public switchboard::Plugin {
              err << "usage: switchboard " << host_->name() << " intents [ID]\n";
              return 2;
            }
-           auto session = host_->store().session();
-           soci::rowset<soci::row> rows =
-               (session->prepare << "SELECT id, slot, booking_id, recorded FROM "
-                                    "booker_intents ORDER BY id");
+           const auto rows = host_->store().database().read([](switchboard::db::Session& s) {
+             return s.query(
+                 "SELECT id, slot, booking_id, recorded FROM booker_intents ORDER BY id");
+           });
            int shown = 0;
            for (const auto& row : rows) {
              const auto id = row.get<std::string>(0);
              if (!args.empty() && id != args[0]) continue;
              out << id << "\t" << row.get<std::string>(1) << "\t"
-                 << (row.get_indicator(2) == soci::i_ok ? row.get<std::string>(2) : "-") << "\t"
-                 << row.get<int>(3) << "\n";
+                 << row.get<std::optional<std::string>>(2).value_or("-") << "\t" << row.get<int>(3)
+                 << "\n";
              ++shown;
            }
            if (shown == 0 && !args.empty()) {
@@ -148,15 +144,15 @@ class BookerPlugin final : public switchboard::Plugin {
          }});
 
     host.jobs().upstreamCall(
-        "book",
-        {[this](const switchboard::InboxItem& job) { return book(job); },
-         [](const switchboard::InboxItem& job, const std::string& result, soci::session& tx) {
-           const auto id = json::parse(job.payload).root().requireString("id");
-           const auto booking = json::parse(result).root().requireString("id");
-           tx << "UPDATE booker_intents SET booking_id = :b, recorded = recorded + 1"
-                 " WHERE id = :id",
-               soci::use(booking), soci::use(id);
-         }});
+        "book", {[this](const switchboard::InboxItem& job) { return book(job); },
+                 [](const switchboard::InboxItem& job, const std::string& result,
+                    switchboard::db::Session& tx) {
+                   tx.execute(
+                       "UPDATE booker_intents SET booking_id = $1, recorded = recorded + 1 "
+                       "WHERE id = $2",
+                       json::parse(result).root().requireString("id"),
+                       json::parse(job.payload).root().requireString("id"));
+                 }});
   }
 
  private:

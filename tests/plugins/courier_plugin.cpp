@@ -15,7 +15,6 @@
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
-#include <soci/soci.h>
 #include <switchboard/sdk.h>
 #include <unistd.h>
 
@@ -23,6 +22,8 @@
 #include <map>
 #include <mutex>
 #include <thread>
+
+#include "switchboard/db.h"
 
 namespace {
 
@@ -92,7 +93,7 @@ class CourierPlugin final : public switchboard::Plugin {
       const auto in = parse(r.body);
       return switchboard::WebhookIdentity{in.id, in.type, "", {"x-courier-signature"}};
     };
-    webhook.process = [this](const switchboard::InboxItem& item, soci::session& tx) {
+    webhook.process = [this](const switchboard::InboxItem& item, switchboard::db::Session& tx) {
       const auto in = parse(item.payload);
       if (in.noop) return;
       if (in.work_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(in.work_ms));
@@ -107,18 +108,18 @@ class CourierPlugin final : public switchboard::Plugin {
       if (item.attempt <= in.fail)
         throw std::runtime_error("told to fail attempt " + std::to_string(item.attempt));
       if (in.needs_heal && !healed_) throw std::runtime_error("not healed yet");
-      const int pid = static_cast<int>(getpid());
-      tx << "INSERT INTO courier_processed (event_id, attempt, pid) VALUES (:e, :a, :p)",
-          soci::use(in.id), soci::use(item.attempt), soci::use(pid);
+      tx.execute("INSERT INTO courier_processed (event_id, attempt, pid) VALUES ($1, $2, $3)",
+                 in.id, item.attempt, static_cast<int>(getpid()));
       if (in.followup)
         host_->jobs().enqueue("followup", in.id, host_->clock().now(), "followup:" + in.id, &tx);
     };
     host.http().durable("webhook", std::move(webhook));
 
-    host.jobs().handler("followup", [](const switchboard::InboxItem& job, soci::session& tx) {
-      tx << "INSERT INTO courier_jobs (event_id, attempt) VALUES (:e, :a)", soci::use(job.payload),
-          soci::use(job.attempt);
-    });
+    host.jobs().handler("followup",
+                        [](const switchboard::InboxItem& job, switchboard::db::Session& tx) {
+                          tx.execute("INSERT INTO courier_jobs (event_id, attempt) VALUES ($1, $2)",
+                                     job.payload, job.attempt);
+                        });
     host.events().handler("tally", [this](const switchboard::Event& e) {
       rapidjson::Document doc;
       doc.Parse(e.payload.c_str(), e.payload.size());
@@ -146,9 +147,9 @@ class CourierPlugin final : public switchboard::Plugin {
     });
     // {"evt_1": 1, ...}: how many times each event was processed.
     host.http().handler("processed", [this](const HttpRequest&) {
-      auto session = host_->store().session();
-      soci::rowset<soci::row> rows =
-          (session->prepare << "SELECT event_id FROM courier_processed ORDER BY event_id");
+      const auto rows = host_->store().database().read([](switchboard::db::Session& s) {
+        return s.query("SELECT event_id FROM courier_processed ORDER BY event_id");
+      });
       std::map<std::string, int> counts;
       for (const auto& row : rows) ++counts[row.get<std::string>(0)];
       std::string out = "{";

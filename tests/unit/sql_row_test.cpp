@@ -1,7 +1,7 @@
 // sql::query reads rows as TextRows (text buffers bound once): what the mapping functions read
 // from them, on a real SQLite file — integers, NULLs, text, whole aggregates — and the column
 // count taken from a column list.
-#include "switchboard/sql_row.h"
+#include "storage/sql_row.h"
 
 #include <gtest/gtest.h>
 #include <soci/soci.h>

@@ -11,7 +11,7 @@ namespace switchboard {
 // Bump whenever a change to an SDK header outside switchboard/domain/ (versioned by
 // kDomainVersion, switchboard/domain/version.h) alters layout or vtables. The kernel refuses a
 // plugin whose exported version differs from its own.
-inline constexpr std::uint32_t kSdkAbiVersion = 8;  // 8: booking.alternatives_offered
+inline constexpr std::uint32_t kSdkAbiVersion = 9;  // 9: db::Session in handlers
 
 inline constexpr const char* kAbiSymbol = "switchboard_sdk_abi_version";
 inline constexpr const char* kFactorySymbol = "switchboard_create_plugin";

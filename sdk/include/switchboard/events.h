@@ -7,9 +7,9 @@
 
 #include "switchboard/clock.h"
 
-namespace soci {
-class session;
-}
+namespace switchboard::db {
+class Session;
+}  // namespace switchboard::db
 
 namespace switchboard {
 
@@ -30,7 +30,7 @@ using EventHandler = std::function<void(const Event&)>;
 // published while processing an inbox item (a throw fails that attempt: both are retried
 // together), else as async. Inline: no transaction, attempt 1.
 struct EventDelivery {
-  soci::session* tx = nullptr;
+  db::Session* tx = nullptr;
   int attempt = 1;
 };
 // Throwing from an async delivery retries it with backoff (RetryLater: no sooner than asked).

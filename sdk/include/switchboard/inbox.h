@@ -12,9 +12,9 @@
 #include "switchboard/clock.h"
 #include "switchboard/http.h"
 
-namespace soci {
-class session;
-}
+namespace switchboard::db {
+class Session;
+}  // namespace switchboard::db
 
 namespace switchboard {
 
@@ -58,12 +58,12 @@ struct DurableHandler {
   std::function<WebhookIdentity(const HttpRequest&)> identify;
   // Runs on a worker. `tx` is the transaction that also marks the item done: database work
   // done through it happens exactly once. Throw to retry later (with backoff).
-  std::function<void(const InboxItem&, soci::session& tx)> process;
+  std::function<void(const InboxItem&, db::Session& tx)> process;
   // The acknowledgement once stored (or found a duplicate); 200 {"received":true} when unset.
   std::function<HttpResponse(const HttpRequest&)> acknowledge;
 };
 
-using JobHandler = std::function<void(const InboxItem&, soci::session& tx)>;
+using JobHandler = std::function<void(const InboxItem&, db::Session& tx)>;
 
 // "Call an upstream, then record what happened": the pattern for every side effect outside our
 // database (a booking, an SMS, a refund). Never call an upstream inside a transaction: it would
@@ -85,7 +85,7 @@ using JobHandler = std::function<void(const InboxItem&, soci::session& tx)>;
 // result is recorded is done, so it is never called again.
 struct UpstreamCallJob {
   std::function<std::string(const InboxItem&)> call;
-  std::function<void(const InboxItem&, const std::string& result, soci::session& tx)> record;
+  std::function<void(const InboxItem&, const std::string& result, db::Session& tx)> record;
 };
 
 class BOOST_SYMBOL_VISIBLE Jobs {
@@ -95,7 +95,7 @@ class BOOST_SYMBOL_VISIBLE Jobs {
   // queued is not queued again. With `tx`, the job is inserted in that transaction (commits
   // with it). Returns false for a duplicate.
   virtual bool enqueue(const std::string& type, const std::string& payload, TimePoint run_at,
-                       const std::string& idempotency_key, soci::session* tx = nullptr) = 0;
+                       const std::string& idempotency_key, db::Session* tx = nullptr) = 0;
   // Registers the handler for jobs of `type` queued by this plugin (in configure()).
   virtual void handler(const std::string& type, JobHandler handler) = 0;
   // Registers jobs of `type` that call an upstream (see UpstreamCallJob), in configure().

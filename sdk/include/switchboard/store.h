@@ -1,20 +1,13 @@
-// The database as plugins see it: database() (switchboard/db.h), on SQLite or PostgreSQL.
-// session() and the soci::session& that handlers are given are SOCI's, on their way out: a
-// handler reaches its transaction through over(tx) until its signature names db::Session.
+// The database as plugins see it: database() (switchboard/db.h), on SQLite or PostgreSQL, and
+// the migrations a plugin ships for its own tables.
 #pragma once
 
 #include <boost/config.hpp>
-#include <memory>
 #include <string>
 #include <vector>
 
-namespace soci {
-class session;
-}
-
 namespace switchboard::db {
 class Database;
-class Session;
 }  // namespace switchboard::db
 
 namespace switchboard {
@@ -30,13 +23,8 @@ class BOOST_SYMBOL_VISIBLE Store {
  public:
   virtual ~Store();
   virtual const std::string& backend() const = 0;  // "sqlite" or "postgresql"
-  // A session leased from the pool; it goes back when the pointer is destroyed.
-  virtual std::unique_ptr<soci::session> session() = 0;
   // Transactions and statements (switchboard/db.h).
   virtual db::Database& database() = 0;
-  // The statements of `tx`'s connection as a db::Session (in its transaction, if any); valid
-  // while `tx` is.
-  virtual std::unique_ptr<db::Session> over(soci::session& tx) = 0;
 };
 
 }  // namespace switchboard

@@ -22,9 +22,9 @@
 #include "switchboard/domain/customer.h"
 #include "switchboard/domain/version.h"
 
-namespace soci {
-class session;
-}
+namespace switchboard::db {
+class Session;
+}  // namespace switchboard::db
 
 namespace switchboard::domain {
 
@@ -40,25 +40,25 @@ class BOOST_SYMBOL_VISIBLE Directory {
   static constexpr const char* kServiceName = "domain.directory";
   virtual ~Directory();
 
-  virtual std::optional<Company> company(soci::session& db, const CompanyId& company) = 0;
-  virtual std::vector<Branch> branches(soci::session& db, const CompanyId& company) = 0;
-  virtual std::vector<PhoneNumber> phoneNumbers(soci::session& db, const CompanyId& company) = 0;
-  virtual std::vector<Service> services(soci::session& db, const CompanyId& company) = 0;
-  virtual std::optional<Service> service(soci::session& db, const CompanyId& company,
+  virtual std::optional<Company> company(db::Session& tx, const CompanyId& company) = 0;
+  virtual std::vector<Branch> branches(db::Session& tx, const CompanyId& company) = 0;
+  virtual std::vector<PhoneNumber> phoneNumbers(db::Session& tx, const CompanyId& company) = 0;
+  virtual std::vector<Service> services(db::Session& tx, const CompanyId& company) = 0;
+  virtual std::optional<Service> service(db::Session& tx, const CompanyId& company,
                                          const std::string& service_id) = 0;
-  virtual std::vector<Staff> staff(soci::session& db, const CompanyId& company) = 0;
-  virtual std::vector<WorkingHour> workingHours(soci::session& db, const CompanyId& company,
+  virtual std::vector<Staff> staff(db::Session& tx, const CompanyId& company) = 0;
+  virtual std::vector<WorkingHour> workingHours(db::Session& tx, const CompanyId& company,
                                                 const std::string& branch_id) = 0;
   // A secret from the company's catalog entry (e.g. "calcom.api_key"), decrypted.
-  virtual std::optional<std::string> secret(soci::session& db, const CompanyId& company,
+  virtual std::optional<std::string> secret(db::Session& tx, const CompanyId& company,
                                             const std::string& name) = 0;
 
   // ADMIN: the company and branch an active E.164 number belongs to; nullopt: nobody's (the
   // call stays unassigned: never guess a tenant).
-  virtual std::optional<NumberOwner> adminOwnerOfNumber(soci::session& db,
+  virtual std::optional<NumberOwner> adminOwnerOfNumber(db::Session& tx,
                                                         const std::string& e164) = 0;
   // ADMIN: every active company.
-  virtual std::vector<Company> adminCompanies(soci::session& db) = 0;
+  virtual std::vector<Company> adminCompanies(db::Session& tx) = 0;
 };
 
 class BOOST_SYMBOL_VISIBLE Customers {
@@ -69,12 +69,12 @@ class BOOST_SYMBOL_VISIBLE Customers {
   // Single-row reads lock the row until the transaction ends on PostgreSQL (SELECT ... FOR
   // UPDATE): a row read to be saved whole is never written back over another's change. Calls'
   // get and adminByRef, Appointments' get and byCalcomUid do the same.
-  virtual std::optional<Customer> byPhone(soci::session& db, const CompanyId& company,
+  virtual std::optional<Customer> byPhone(db::Session& tx, const CompanyId& company,
                                           const std::string& e164) = 0;
-  virtual std::optional<Customer> get(soci::session& db, const CompanyId& company,
+  virtual std::optional<Customer> get(db::Session& tx, const CompanyId& company,
                                       std::int64_t id) = 0;
   // Inserts (id 0) or updates; returns the stored row.
-  virtual Customer save(soci::session& db, const CompanyId& company, Customer customer) = 0;
+  virtual Customer save(db::Session& tx, const CompanyId& company, Customer customer) = 0;
 };
 
 class BOOST_SYMBOL_VISIBLE Calls {
@@ -82,21 +82,21 @@ class BOOST_SYMBOL_VISIBLE Calls {
   static constexpr const char* kServiceName = "domain.calls";
   virtual ~Calls();
 
-  virtual Call save(soci::session& db, const CompanyId& company, Call call) = 0;
-  virtual std::optional<Call> get(soci::session& db, const CompanyId& company, std::int64_t id) = 0;
-  virtual std::optional<Call> byRef(soci::session& db, const CompanyId& company,
+  virtual Call save(db::Session& tx, const CompanyId& company, Call call) = 0;
+  virtual std::optional<Call> get(db::Session& tx, const CompanyId& company, std::int64_t id) = 0;
+  virtual std::optional<Call> byRef(db::Session& tx, const CompanyId& company,
                                     const ExternalRef& ref) = 0;
   // Started in [from, to), oldest first.
-  virtual std::vector<Call> between(soci::session& db, const CompanyId& company, TimePoint from,
+  virtual std::vector<Call> between(db::Session& tx, const CompanyId& company, TimePoint from,
                                     TimePoint to) = 0;
 
   // ADMIN: a call whose number belongs to no company, stored flagged and unassigned.
-  virtual Call adminSaveUnassigned(soci::session& db, Call call) = 0;
-  virtual std::vector<Call> adminUnassigned(soci::session& db, int limit) = 0;
+  virtual Call adminSaveUnassigned(db::Session& tx, Call call) = 0;
+  virtual std::vector<Call> adminUnassigned(db::Session& tx, int limit) = 0;
   // ADMIN: the call with that provider id, whichever company it was filed under (or none).
-  virtual std::optional<Call> adminByRef(soci::session& db, const ExternalRef& ref) = 0;
+  virtual std::optional<Call> adminByRef(db::Session& tx, const ExternalRef& ref) = 0;
   // ADMIN: how many unassigned calls started (or, not started, were stored) since `since`.
-  virtual std::int64_t adminUnassignedSince(soci::session& db, TimePoint since) = 0;
+  virtual std::int64_t adminUnassignedSince(db::Session& tx, TimePoint since) = 0;
 };
 
 class BOOST_SYMBOL_VISIBLE Appointments {
@@ -104,16 +104,16 @@ class BOOST_SYMBOL_VISIBLE Appointments {
   static constexpr const char* kServiceName = "domain.appointments";
   virtual ~Appointments();
 
-  virtual Appointment save(soci::session& db, const CompanyId& company, Appointment a) = 0;
-  virtual std::optional<Appointment> get(soci::session& db, const CompanyId& company,
+  virtual Appointment save(db::Session& tx, const CompanyId& company, Appointment a) = 0;
+  virtual std::optional<Appointment> get(db::Session& tx, const CompanyId& company,
                                          std::int64_t id) = 0;
-  virtual std::optional<Appointment> byCalcomUid(soci::session& db, const CompanyId& company,
+  virtual std::optional<Appointment> byCalcomUid(db::Session& tx, const CompanyId& company,
                                                  const std::string& uid) = 0;
   // The customer's appointments, earliest first.
-  virtual std::vector<Appointment> forCustomer(soci::session& db, const CompanyId& company,
+  virtual std::vector<Appointment> forCustomer(db::Session& tx, const CompanyId& company,
                                                std::int64_t customer_id) = 0;
   // Starting in [from, to) at the branch, earliest first.
-  virtual std::vector<Appointment> forBranch(soci::session& db, const CompanyId& company,
+  virtual std::vector<Appointment> forBranch(db::Session& tx, const CompanyId& company,
                                              const std::string& branch_id, TimePoint from,
                                              TimePoint to) = 0;
 };
@@ -124,22 +124,22 @@ class BOOST_SYMBOL_VISIBLE Ledger {
   virtual ~Ledger();
 
   // Appends; an entry with the same reference is not added twice (the stored one returns).
-  virtual Transaction append(soci::session& db, const CompanyId& company, Transaction t) = 0;
-  virtual std::vector<Transaction> transactions(soci::session& db, const CompanyId& company,
+  virtual Transaction append(db::Session& tx, const CompanyId& company, Transaction t) = 0;
+  virtual std::vector<Transaction> transactions(db::Session& tx, const CompanyId& company,
                                                 int limit) = 0;
   // The sum of the company's entries, in its currency.
-  virtual Money balance(soci::session& db, const CompanyId& company) = 0;
+  virtual Money balance(db::Session& tx, const CompanyId& company) = 0;
 
-  virtual BalanceTopup saveTopup(soci::session& db, const CompanyId& company,
+  virtual BalanceTopup saveTopup(db::Session& tx, const CompanyId& company,
                                  BalanceTopup topup) = 0;
-  virtual std::optional<BalanceTopup> topupBySession(soci::session& db, const CompanyId& company,
+  virtual std::optional<BalanceTopup> topupBySession(db::Session& tx, const CompanyId& company,
                                                      const std::string& stripe_session_id) = 0;
-  virtual PlatformCost addPlatformCost(soci::session& db, const CompanyId& company,
+  virtual PlatformCost addPlatformCost(db::Session& tx, const CompanyId& company,
                                        PlatformCost cost) = 0;
-  virtual std::vector<PlatformCost> platformCosts(soci::session& db, const CompanyId& company,
+  virtual std::vector<PlatformCost> platformCosts(db::Session& tx, const CompanyId& company,
                                                   std::int64_t call_id) = 0;
-  virtual Invoice saveInvoice(soci::session& db, const CompanyId& company, Invoice invoice) = 0;
-  virtual std::vector<Invoice> invoices(soci::session& db, const CompanyId& company) = 0;
+  virtual Invoice saveInvoice(db::Session& tx, const CompanyId& company, Invoice invoice) = 0;
+  virtual std::vector<Invoice> invoices(db::Session& tx, const CompanyId& company) = 0;
 };
 
 // Data shared by every tenant: exchange rates and pricing plans.
@@ -149,12 +149,12 @@ class BOOST_SYMBOL_VISIBLE ReferenceData {
   virtual ~ReferenceData();
 
   // Inserts or replaces the rate of (base, quote, date).
-  virtual void saveRate(soci::session& db, const ExchangeRate& rate) = 0;
+  virtual void saveRate(db::Session& tx, const ExchangeRate& rate) = 0;
   // The latest rate published on or before `date` (YYYY-MM-DD).
-  virtual std::optional<ExchangeRate> rate(soci::session& db, const std::string& base,
+  virtual std::optional<ExchangeRate> rate(db::Session& tx, const std::string& base,
                                            const std::string& quote, const std::string& date) = 0;
-  virtual void savePlan(soci::session& db, const PricingPlan& plan) = 0;
-  virtual std::optional<PricingPlan> plan(soci::session& db, const std::string& id) = 0;
+  virtual void savePlan(db::Session& tx, const PricingPlan& plan) = 0;
+  virtual std::optional<PricingPlan> plan(db::Session& tx, const std::string& id) = 0;
 };
 
 }  // namespace switchboard::domain

@@ -10,7 +10,7 @@
 namespace switchboard::domain {
 
 // Bump whenever a struct or interface in switchboard/domain/ changes layout or vtable.
-inline constexpr std::uint32_t kDomainVersion = 1;
+inline constexpr std::uint32_t kDomainVersion = 2;  // 2: repositories take db::Session
 inline constexpr const char* kDomainSymbol = "switchboard_domain_version";
 
 }  // namespace switchboard::domain

@@ -1,4 +1,4 @@
-#include "switchboard/sql_row.h"
+#include "storage/sql_row.h"
 
 #include <charconv>
 #include <stdexcept>

@@ -1,5 +1,5 @@
-// SQL the same way on SQLite and PostgreSQL. Reading SOCI rows: the two describe integer columns
-// and aggregates with different types, and row.get<T> insists on the described one.
+// The kernel's own SQL through SOCI (the inbox store): rows read as text the same way on SQLite
+// and PostgreSQL, which describe integer columns and aggregates with different types.
 #pragma once
 
 #include <soci/soci.h>

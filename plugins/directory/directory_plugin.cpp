@@ -6,7 +6,6 @@
 //     config:
 //       tenants: ../config/tenants            # a folder; relative to the main config file
 //       secrets_key_env: SWITCHBOARD_SECRETS_KEY   # names the variable holding the AES key
-#include "switchboard/db.h"
 #include <spdlog/spdlog.h>
 #include <switchboard/sdk.h>
 #include <yaml-cpp/yaml.h>
@@ -16,6 +15,7 @@
 #include "catalog.h"
 #include "stores.h"
 #include "switchboard/config/diagnostic.h"
+#include "switchboard/db.h"
 
 namespace directory {
 

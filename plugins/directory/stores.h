@@ -1,5 +1,5 @@
-// The SDK's domain repositories on the database API (SQLite and PostgreSQL alike). Every query names
-// company_id in its WHERE clause; writes that match no row of the company throw NotFound.
+// The SDK's domain repositories on the database API (SQLite and PostgreSQL alike). Every query
+// names company_id in its WHERE clause; writes that match no row of the company throw NotFound.
 #pragma once
 
 #include <memory>

@@ -130,8 +130,7 @@ class BOOST_SYMBOL_VISIBLE Ledger {
   // The sum of the company's entries, in its currency.
   virtual Money balance(db::Session& tx, const CompanyId& company) = 0;
 
-  virtual BalanceTopup saveTopup(db::Session& tx, const CompanyId& company,
-                                 BalanceTopup topup) = 0;
+  virtual BalanceTopup saveTopup(db::Session& tx, const CompanyId& company, BalanceTopup topup) = 0;
   virtual std::optional<BalanceTopup> topupBySession(db::Session& tx, const CompanyId& company,
                                                      const std::string& stripe_session_id) = 0;
   virtual PlatformCost addPlatformCost(db::Session& tx, const CompanyId& company,

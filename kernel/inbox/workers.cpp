@@ -241,13 +241,13 @@ void Workers::processChunk(soci::session& sql, const std::vector<const Record*>&
                  record.item.id);
       continue;
     }
-    sql << "SAVEPOINT inbox_item";
+    const auto session = db_.over(sql);
+    session->run("SAVEPOINT inbox_item", {});
     Failure failure{&record, {}, std::nullopt};
     try {
-      const auto session = db_.over(sql);
       events::PublishScope scope(sql, *session, record.item.attempt);  // its events go with it
       runHandler(record, *session);
-      sql << "RELEASE SAVEPOINT inbox_item";
+      session->run("RELEASE SAVEPOINT inbox_item", {});
       chunk.done.push_back(record.item.id);
       for (auto& delivery : scope.takeDeferred()) chunk.after_commit.push_back(std::move(delivery));
       continue;
@@ -259,8 +259,8 @@ void Workers::processChunk(soci::session& sql, const std::vector<const Record*>&
     } catch (...) {
       failure.error = "a non-standard exception";
     }
-    sql << "ROLLBACK TO SAVEPOINT inbox_item";
-    sql << "RELEASE SAVEPOINT inbox_item";
+    session->run("ROLLBACK TO SAVEPOINT inbox_item", {});
+    session->run("RELEASE SAVEPOINT inbox_item", {});
     chunk.failed.push_back(std::move(failure));
   }
   store_.markDone(sql, chunk.done, toMs(clock_.now()));

@@ -288,7 +288,7 @@ std::size_t Database::preparedStatements() {
   return n;
 }
 
-std::unique_ptr<db::Session> Database::over(soci::session& tx) {
+std::unique_ptr<PreparedSession> Database::over(soci::session& tx) {
   return std::make_unique<PreparedSession>(backend_, statementsOf(tx), tx);
 }
 

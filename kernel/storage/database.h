@@ -82,7 +82,7 @@ class Database final : public switchboard::Store, public db::Database {
   db::Database& database() override { return *this; }
   // The statements of `tx`'s connection as a db::Session (in its transaction, if any), for a
   // handler the kernel runs in a transaction it holds through SOCI; valid while `tx` is.
-  std::unique_ptr<db::Session> over(soci::session& tx);
+  std::unique_ptr<PreparedSession> over(soci::session& tx);
   // db::Database: a leased connection (flushing commits), BEGIN IMMEDIATE on SQLite.
   void write(const std::function<void(db::Session&)>& work) override;
   void read(const std::function<void(db::Session&)>& work) override;

@@ -40,13 +40,26 @@ class SqliteStatements final : public PreparedStatements {
   std::size_t kept() const override { return kept_.size(); }
 
   db::Result run(std::string_view sql, const std::vector<db::Value>& params) override {
+    return run(sql, params, true);
+  }
+  db::Result runOnce(std::string_view sql, const std::vector<db::Value>& params) override {
+    return run(sql, params, false);
+  }
+
+ private:
+  struct Statement {
+    sqlite3_stmt* handle = nullptr;
+    std::vector<int> slots;  // $1, $2, ... → the statement's parameter index
+  };
+
+  db::Result run(std::string_view sql, const std::vector<db::Value>& params, bool keep) {
     Statement fresh;
     Statement* s = nullptr;
     if (auto it = kept_.find(std::string(sql)); it != kept_.end()) {
       s = &it->second;
     } else {
-      fresh = prepare(sql);
-      if (kept_.size() < kMaxKept)
+      fresh = prepare(sql, keep);
+      if (keep && kept_.size() < kMaxKept)
         s = &kept_.emplace(std::string(sql), fresh).first->second;
       else
         s = &fresh;
@@ -84,17 +97,11 @@ class SqliteStatements final : public PreparedStatements {
     return result;
   }
 
- private:
-  struct Statement {
-    sqlite3_stmt* handle = nullptr;
-    std::vector<int> slots;  // $1, $2, ... → the statement's parameter index
-  };
-
-  Statement prepare(std::string_view sql) {
+  Statement prepare(std::string_view sql, bool keep) {
     Statement s;
     const char* tail = nullptr;
-    if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
-                           &s.handle, &tail) != SQLITE_OK)
+    if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                           keep ? SQLITE_PREPARE_PERSISTENT : 0, &s.handle, &tail) != SQLITE_OK)
       throw db::Error(std::string(sqlite3_errmsg(db_)) + ": " + head(sql));
     if (!s.handle) throw db::Error("no statement in: " + head(sql));
     if (!onlySpace(tail)) {
@@ -159,23 +166,18 @@ class PostgresStatements final : public PreparedStatements {
   const void* connection() const override { return conn_; }
   std::size_t kept() const override { return kept_.size(); }
 
+  db::Result runOnce(std::string_view sql, const std::vector<db::Value>& params) override {
+    Texts t(params);
+    Result r(PQexecParams(conn_, std::string(sql).c_str(), static_cast<int>(params.size()), nullptr,
+                          t.values.data(), nullptr, nullptr, 0));
+    const auto status = PQresultStatus(r.get());
+    if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) return read(r.get());
+    throw db::Error(message(r.get()) + ": " + head(sql));
+  }
+
   db::Result run(std::string_view sql, const std::vector<db::Value>& params) override {
-    std::vector<std::string> texts(params.size());
-    std::vector<const char*> values(params.size(), nullptr);
-    for (std::size_t i = 0; i < params.size(); ++i) {
-      const auto& d = params[i].data();
-      if (const auto* n = std::get_if<std::int64_t>(&d)) {
-        texts[i] = std::to_string(*n);
-      } else if (const auto* r = std::get_if<double>(&d)) {
-        char buffer[32];
-        texts[i].assign(buffer, std::to_chars(buffer, buffer + sizeof buffer, *r).ptr);
-      } else if (const auto* t = std::get_if<std::string>(&d)) {
-        texts[i] = *t;
-      } else {
-        continue;  // NULL
-      }
-      values[i] = texts[i].c_str();
-    }
+    Texts t(params);
+    const auto& values = t.values;
     std::string key(sql);
     for (int attempt = 0;; ++attempt) {
       const std::string name = prepared(key);
@@ -200,6 +202,28 @@ class PostgresStatements final : public PreparedStatements {
  private:
   struct Clear {
     void operator()(PGresult* r) const { PQclear(r); }
+  };
+  // The parameters as libpq takes them: text, nullptr for NULL.
+  struct Texts {
+    std::vector<std::string> texts;
+    std::vector<const char*> values;
+    explicit Texts(const std::vector<db::Value>& params)
+        : texts(params.size()), values(params.size(), nullptr) {
+      for (std::size_t i = 0; i < params.size(); ++i) {
+        const auto& d = params[i].data();
+        if (const auto* n = std::get_if<std::int64_t>(&d)) {
+          texts[i] = std::to_string(*n);
+        } else if (const auto* r = std::get_if<double>(&d)) {
+          char buffer[32];
+          texts[i].assign(buffer, std::to_chars(buffer, buffer + sizeof buffer, *r).ptr);
+        } else if (const auto* t = std::get_if<std::string>(&d)) {
+          texts[i] = *t;
+        } else {
+          continue;  // NULL
+        }
+        values[i] = texts[i].c_str();
+      }
+    }
   };
   using Result = std::unique_ptr<PGresult, Clear>;
 

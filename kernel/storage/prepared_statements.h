@@ -25,6 +25,9 @@ class PreparedStatements {
 
   virtual ~PreparedStatements() = default;
   virtual db::Result run(std::string_view sql, const std::vector<db::Value>& params) = 0;
+  // The same without keeping the statement: for a text made for one run (a multi-row INSERT
+  // of this batch's size), which would only crowd out the kept ones.
+  virtual db::Result runOnce(std::string_view sql, const std::vector<db::Value>& params) = 0;
   // The native connection these statements belong to (it changes when SOCI reconnects).
   virtual const void* connection() const = 0;
   virtual std::size_t kept() const = 0;
@@ -43,6 +46,9 @@ class PreparedSession final : public db::Session {
   const std::string& backend() const override { return backend_; }
   db::Result run(std::string_view sql, const std::vector<db::Value>& params) override {
     return statements_.run(sql, params);
+  }
+  db::Result runOnce(std::string_view sql, const std::vector<db::Value>& params) {
+    return statements_.runOnce(sql, params);
   }
   soci::session& soci() { return soci_; }
 

@@ -3,8 +3,8 @@
 #include <cstdio>
 
 #include "storage/database.h"
+#include "storage/prepared_statements.h"
 #include "storage/sqlite_log_writes.h"
-#include "storage/sqlite_statement_cache.h"
 
 namespace switchboard::kernel::observability {
 namespace {
@@ -186,16 +186,15 @@ std::string Metrics::render(const std::vector<Gauge>& gauges, const std::string&
   counterHeader(out, "switchboard_inbox_commit_batch_max", "Largest group commit so far.", "gauge");
   out +=
       "switchboard_inbox_commit_batch_max " + std::to_string(inbox_commit_batch_max.load()) + "\n";
-  const auto statements = storage::sqliteStatementCacheStats();
-  counterHeader(out, "switchboard_sqlite_statements_prepared_total",
-                "SQLite statements asked for, by whether a cached one was reused.", "counter");
-  out += "switchboard_sqlite_statements_prepared_total{cache=\"hit\"} " +
-         std::to_string(statements.hits) + "\n";
-  out += "switchboard_sqlite_statements_prepared_total{cache=\"miss\"} " +
-         std::to_string(statements.misses) + "\n";
-  counterHeader(out, "switchboard_sqlite_statements_cached", "SQLite statements held prepared.",
+  const auto statements = storage::preparedStatementStats();
+  counterHeader(out, "switchboard_db_statements_prepared_total",
+                "Statement texts prepared (each once per connection while kept).", "counter");
+  out += "switchboard_db_statements_prepared_total " + std::to_string(statements.prepared) + "\n";
+  counterHeader(out, "switchboard_db_statement_runs_total", "Statements run.", "counter");
+  out += "switchboard_db_statement_runs_total " + std::to_string(statements.runs) + "\n";
+  counterHeader(out, "switchboard_db_statements_kept", "Statements held prepared, all connections.",
                 "gauge");
-  out += "switchboard_sqlite_statements_cached " + std::to_string(statements.cached) + "\n";
+  out += "switchboard_db_statements_kept " + std::to_string(statements.kept) + "\n";
   const auto log_writes = storage::sqliteLogWriteStats();
   counterHeader(out, "switchboard_sqlite_log_writes_total",
                 "SQLite write-ahead-log writes: asked for, and made to the file (gathered).",

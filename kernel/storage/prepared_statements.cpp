@@ -4,6 +4,7 @@
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <atomic>
 #include <charconv>
 #include <cstring>
 #include <unordered_map>
@@ -13,6 +14,9 @@ namespace switchboard::kernel::storage {
 namespace {
 
 using namespace sqlite_api;
+
+std::atomic<std::uint64_t> prepared_total{0}, runs_total{0};
+std::atomic<std::int64_t> kept_now{0};
 
 // The statement's first words, for an error message.
 std::string head(std::string_view sql) {
@@ -34,6 +38,7 @@ class SqliteStatements final : public PreparedStatements {
   explicit SqliteStatements(sqlite3* db) : db_(db) {}
   ~SqliteStatements() override {
     for (auto& [text, s] : kept_) sqlite3_finalize(s.handle);
+    kept_now -= static_cast<std::int64_t>(kept_.size());
   }
 
   const void* connection() const override { return db_; }
@@ -59,11 +64,14 @@ class SqliteStatements final : public PreparedStatements {
       s = &it->second;
     } else {
       fresh = prepare(sql, keep);
-      if (keep && kept_.size() < kMaxKept)
+      if (keep && kept_.size() < kMaxKept) {
         s = &kept_.emplace(std::string(sql), fresh).first->second;
-      else
+        ++kept_now;
+      } else {
         s = &fresh;
+      }
     }
+    ++runs_total;
     // Whatever happens, the statement goes back to the state a fresh prepare leaves (a
     // statement left stepping would hold its read snapshot open), and a kept-over one is freed.
     struct Reset {
@@ -99,6 +107,7 @@ class SqliteStatements final : public PreparedStatements {
 
   Statement prepare(std::string_view sql, bool keep) {
     Statement s;
+    ++prepared_total;
     const char* tail = nullptr;
     if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                            keep ? SQLITE_PREPARE_PERSISTENT : 0, &s.handle, &tail) != SQLITE_OK)
@@ -162,11 +171,13 @@ class PostgresStatements final : public PreparedStatements {
  public:
   explicit PostgresStatements(PGconn* conn) : conn_(conn) {}
   // The server drops a connection's prepared statements with it: nothing to free here.
+  ~PostgresStatements() override { kept_now -= static_cast<std::int64_t>(kept_.size()); }
 
   const void* connection() const override { return conn_; }
   std::size_t kept() const override { return kept_.size(); }
 
   db::Result runOnce(std::string_view sql, const std::vector<db::Value>& params) override {
+    ++runs_total;
     Texts t(params);
     Result r(PQexecParams(conn_, std::string(sql).c_str(), static_cast<int>(params.size()), nullptr,
                           t.values.data(), nullptr, nullptr, 0));
@@ -178,6 +189,7 @@ class PostgresStatements final : public PreparedStatements {
   db::Result run(std::string_view sql, const std::vector<db::Value>& params) override {
     Texts t(params);
     const auto& values = t.values;
+    ++runs_total;
     std::string key(sql);
     for (int attempt = 0;; ++attempt) {
       const std::string name = prepared(key);
@@ -194,7 +206,8 @@ class PostgresStatements final : public PreparedStatements {
         forget(key, name);
         continue;
       }
-      if (code == "26000" || code == "0A000") kept_.erase(key);
+      if (code == "26000" || code == "0A000")
+        kept_now -= static_cast<std::int64_t>(kept_.erase(key));
       throw db::Error(message(r.get()) + ": " + head(sql));
     }
   }
@@ -238,11 +251,13 @@ class PostgresStatements final : public PreparedStatements {
   std::string prepared(const std::string& sql) {
     if (auto it = kept_.find(sql); it != kept_.end()) return it->second;
     std::string name = "sb_" + std::to_string(++counter_);
+    ++prepared_total;
     Result r(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr));
     if (PQresultStatus(r.get()) != PGRES_COMMAND_OK)
       throw db::Error(message(r.get()) + ": " + head(sql));
     if (kept_.size() < kMaxKept) {
       kept_.emplace(sql, name);
+      ++kept_now;
     } else {
       unkept_.push_back(name);  // deallocated after its run (below)
     }
@@ -250,7 +265,7 @@ class PostgresStatements final : public PreparedStatements {
   }
 
   void forget(const std::string& sql, const std::string& name) {
-    kept_.erase(sql);
+    kept_now -= static_cast<std::int64_t>(kept_.erase(sql));
     Result(PQexec(conn_, ("DEALLOCATE " + name).c_str()));  // gone already, or now
   }
 
@@ -282,6 +297,11 @@ class PostgresStatements final : public PreparedStatements {
 };
 
 }  // namespace
+
+PreparedStatementStats preparedStatementStats() {
+  return {prepared_total.load(std::memory_order_relaxed),
+          runs_total.load(std::memory_order_relaxed), kept_now.load(std::memory_order_relaxed)};
+}
 
 soci::session& sociOf(db::Session& session) {
   auto* ours = dynamic_cast<PreparedSession*>(&session);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -17,6 +18,14 @@ class session;
 }
 
 namespace switchboard::kernel::storage {
+
+// Across every connection of the process, for the metrics.
+struct PreparedStatementStats {
+  std::uint64_t prepared = 0;  // texts compiled (SQLite) or prepared on the server (PostgreSQL)
+  std::uint64_t runs = 0;      // statements run
+  std::int64_t kept = 0;       // held prepared now
+};
+PreparedStatementStats preparedStatementStats();
 
 class PreparedStatements {
  public:

@@ -23,7 +23,30 @@ TEST(EnvExpansion, ReplacesReferencesAnywhereInScalars) {
   EXPECT_EQ(root["a"].as<std::string>(), "key_live_123");
   EXPECT_EQ(root["b"][0].as<std::string>(), "http://h:9000/x");
   EXPECT_EQ(root["c"].as<std::string>(), "plain");
-  EXPECT_EQ(expanded, (std::vector<std::string>{"key_live_123", "9000"}));
+  EXPECT_EQ(expanded, (std::vector<std::string>{"key_live_123"}));  // the port is no secret
+}
+
+TEST(EnvExpansion, OnlySecretsAreKeptFromTheLogNeverAddressesOrUrls) {
+  const EnvLookup env = [](const std::string& name) -> std::optional<std::string> {
+    if (name == "LISTEN") return std::string("127.0.0.1:8080");
+    if (name == "PUBLIC_URL") return std::string("https://switchboard.example.com");
+    if (name == "TWILIO_AUTH_TOKEN") return std::string("tok-1");
+    if (name == "FROM") return std::string("+4930555000");
+    if (name == "ANYTHING") return std::string("hunter2-secret");
+    if (name == "DB") return std::string("postgresql://sb:pa55word@db.internal:5432/sb");
+    return std::nullopt;
+  };
+  YAML::Node root = YAML::Load(
+      "server: { listen: \"${LISTEN}\", public_url: \"${PUBLIC_URL}\" }\n"
+      "twilio: { auth_token: \"${TWILIO_AUTH_TOKEN}\", from: \"${FROM}\" }\n"
+      "x: { webhook_secret: \"${ANYTHING}\" }\n"
+      "storage: { url: \"${DB}\" }\n");
+  std::vector<std::string> expanded;
+  std::vector<Diagnostic> problems;
+  expandEnvironment(root, "f.yaml", env, expanded, problems);
+  EXPECT_TRUE(problems.empty());
+  // By the variable's name, by the key's, and a URL's password; never the address or the URL.
+  EXPECT_EQ(expanded, (std::vector<std::string>{"tok-1", "hunter2-secret", "pa55word"}));
 }
 
 TEST(EnvExpansion, MissingVariableIsNamedAtItsPosition) {

@@ -17,8 +17,10 @@ using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 
 EnvLookup processEnvironment();
 
-// Expands every scalar under `root` in place. Values taken from the environment are appended
-// to `expanded` (they are treated as secrets); problems to `problems`.
+// Expands every scalar under `root` in place. What must never be logged is appended to
+// `expanded`: a value whose variable or YAML key names a key, token, password, secret,
+// credential or auth (`${SALON_CALCOM_KEY}`, `auth_token: ${X}`), and the password in a URL's
+// user info; an address, a URL or an id stays readable. Problems go to `problems`.
 void expandEnvironment(YAML::Node root, const std::string& file, const EnvLookup& env,
                        std::vector<std::string>& expanded, std::vector<Diagnostic>& problems);
 

@@ -7,6 +7,7 @@
 
 #include "events/event_codec.h"
 #include "events/publish_scope.h"
+#include "storage/transaction_mark.h"
 #include "switchboard/db.h"
 #include "switchboard/errors.h"
 
@@ -207,6 +208,7 @@ std::optional<Workers::Failure> Workers::processCall(const Record& record,
     std::vector<std::function<void()>> after_commit;
     {
       const auto session = db_.over(sql);
+      const storage::TransactionMark mark;
       events::PublishScope scope(sql, *session, record.item.attempt);
       job.record(record.item, result, *session);
       after_commit = scope.takeDeferred();
@@ -245,6 +247,7 @@ void Workers::processChunk(soci::session& sql, const std::vector<const Record*>&
     session->run("SAVEPOINT inbox_item", {});
     Failure failure{&record, {}, std::nullopt};
     try {
+      const storage::TransactionMark mark;
       events::PublishScope scope(sql, *session, record.item.attempt);  // its events go with it
       runHandler(record, *session);
       session->run("RELEASE SAVEPOINT inbox_item", {});

@@ -1,10 +1,12 @@
 #include "net/upstream_client.h"
 
+#include <cstdlib>
 #include <random>
 #include <thread>
 
 #include "net/redaction.h"
 #include "net/retry_after.h"
+#include "storage/transaction_mark.h"
 #include "util/backoff.h"
 
 namespace switchboard::kernel::net {
@@ -77,6 +79,21 @@ void UpstreamClient::breakerChanged(const BreakerKey& key, BreakerState state,
 }
 
 switchboard::OutboundResponse UpstreamClient::send(const switchboard::OutboundRequest& request) {
+  if (storage::TransactionMark::held()) {
+    // It would hold the transaction (SQLite's write lock) for the upstream's time and be made
+    // again with every retry of it. Under SWITCHBOARD_STRICT=1 (the test kit's servers) a
+    // refusal; in production an error in the log, and the call is made.
+    const std::string what = "plugin '" + plugin_ + "' called " +
+                             redactUrl(request.url, secretsOf(request)) +
+                             " inside a database transaction (call upstreams from a job's call "
+                             "step: switchboard/inbox.h)";
+    static const bool strict = [] {
+      const char* v = std::getenv("SWITCHBOARD_STRICT");
+      return v && std::string(v) == "1";
+    }();
+    if (strict) throw std::logic_error(what);
+    log_->error("{}", what);
+  }
   switchboard::OutboundRequest attempt_request = request;
   if (attempt_request.timeout.count() <= 0) attempt_request.timeout = settings_.timeout;
   if (!request.idempotency_key.empty() && !request.idempotency_header.empty() &&

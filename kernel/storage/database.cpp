@@ -9,6 +9,7 @@
 
 #include "storage/sqlite_busy.h"
 #include "storage/sqlite_log_writes.h"
+#include "storage/transaction_mark.h"
 
 namespace switchboard::kernel::storage {
 
@@ -294,6 +295,7 @@ std::unique_ptr<PreparedSession> Database::over(soci::session& tx) {
 
 void Database::write(const std::function<void(db::Session&)>& work) {
   auto s = session();
+  const TransactionMark mark;
   PreparedSession tx(backend_, statementsOf(*s), *s);
   tx.run(isPostgres() ? "BEGIN" : "BEGIN IMMEDIATE", {});
   try {

@@ -95,7 +95,8 @@ std::string config(const sbtest::TempDir& dir, const std::string& base_url, bool
          "\" }\n"
          "routes:\n"
          "  - { method: POST, path: /intents, plugin: booker, handler: intend }\n"
-         "  - { method: GET, path: \"/intents/{id}\", plugin: booker, handler: intent }\n";
+         "  - { method: GET, path: \"/intents/{id}\", plugin: booker, handler: intent }\n"
+         "  - { method: POST, path: /intents_inline, plugin: booker, handler: intend_inline }\n";
 }
 
 class UpstreamCall : public ::testing::TestWithParam<bool> {};
@@ -194,6 +195,28 @@ TEST(UpstreamCalls, CallsClaimedTogetherThatOutlastHalfTheirLeaseAreGivenBackNot
   EXPECT_EQ(posts.size(), static_cast<std::size_t>(kIntents));
   for (const auto& [key, count] : posts) EXPECT_EQ(count, 1) << key << " was booked twice";
   EXPECT_EQ(created, kIntents);
+}
+
+// The rule "no upstream call inside a transaction" is checked: under the test kit
+// (SWITCHBOARD_STRICT=1) the call is refused before anything is sent, the transaction rolls
+// back and the log names the plugin and the call.
+TEST(UpstreamCalls, AnUpstreamCallInsideATransactionIsRefusedLoudly) {
+  FakeUpstream api;
+  api.on("POST", "/bookings",
+         [](const RecordedRequest&) { return Reply::json(201, R"({"data":{"id":"bk-1"}})"); });
+  sbtest::TempDir dir;
+  const auto file =
+      dir.write("c.yaml", config(dir, api.url(), false, (dir.path() / "no-crash").string()));
+  sbtest::ServerProcess server(
+      {sbtest::serverBinary(), "serve", "--config", file, "--listen", "127.0.0.1:0"});
+  const auto port = server.waitUntilListening();
+  ASSERT_TRUE(port) << server.output();
+  EXPECT_EQ(sbtest::request(*port, "POST", "/intents_inline", R"({"id":"i-9"})").status, 500);
+  EXPECT_TRUE(api.requests("POST", "/bookings").empty());
+  EXPECT_EQ(sbtest::request(*port, "GET", "/intents/i-9").body,
+            R"({"booking_id":"","recorded":0})");  // rolled back: no such intent
+  EXPECT_NE(server.output().find("plugin 'booker' called"), std::string::npos) << server.output();
+  EXPECT_NE(server.output().find("inside a database transaction"), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(ByIdempotencyKeyOrByLookup, UpstreamCall, ::testing::Bool(),

@@ -59,6 +59,17 @@ class BookerPlugin final : public switchboard::Plugin {
       });
       return HttpResponse::json(202, R"({"queued":true})");
     });
+    // POST /intend_inline breaks the rule on purpose: the upstream is called inside write().
+    host.http().handler("intend_inline", [this](const HttpRequest& r) {
+      const auto id = json::parse(r.body).root().requireString("id");
+      host_->store().database().write([&](switchboard::db::Session& tx) {
+        tx.execute("INSERT INTO booker_intents (id, slot) VALUES ($1, 'inline')", id);
+        switchboard::OutboundRequest create("POST", base_url_ + "/bookings");
+        create.json(R"({"reference":"inline"})");
+        host_->client().send(create);
+      });
+      return HttpResponse::json(200, "{}");
+    });
     // POST /announce publishes booker.announced with the body as payload; `audit`, subscribed
     // async, writes (event id, attempt) through its delivery's transaction and fails attempt 1
     // when the payload says {"fail_first": true}.

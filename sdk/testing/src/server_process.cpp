@@ -19,6 +19,8 @@ pid_t spawn(const std::vector<std::string>& args,
   if (pid == 0) {
     dup2(out_fd, STDOUT_FILENO);
     dup2(out_fd, STDERR_FILENO);
+    // The kernel's rule checks fail loudly in tests (an upstream call inside a transaction).
+    setenv("SWITCHBOARD_STRICT", "1", 1);
     for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
     std::vector<char*> argv;
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));

@@ -251,6 +251,8 @@ int pluginCommand(const std::vector<std::string>& words) {
     return 1;
   }
   const auto* command = kernel.handlers().command(rest[0], rest[1]);
+  // The plugins start as for serving (the catalog is applied from its files), without HTTP.
+  if (command) kernel.startPlugins();
   if (!command) {
     std::cerr << "switchboard: " << args.config << " has no plugin '" << rest[0]
               << "' with a command '" << rest[1] << "'";

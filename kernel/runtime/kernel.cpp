@@ -314,6 +314,10 @@ std::vector<observability::HealthCheck> Kernel::healthChecks() {
   return checks;
 }
 
+void Kernel::startPlugins() {
+  host_->start();
+}
+
 void Kernel::start() {
   prepare();
   try {

@@ -65,6 +65,10 @@ class Kernel {
   std::vector<std::string> migrateOnly();
   // prepare(), then starts the plugins and serves HTTP.
   void start();
+  // After prepare(): starts the plugins only (no HTTP, no inbox workers), so that a plugin
+  // command sees what they set up on start, the catalog as the YAML says it on a fresh
+  // database too. shutdown() (or the destructor) stops them.
+  void startPlugins();
   std::uint16_t port() const { return server_ ? server_->port() : 0; }
 
   // Reads the file again; applies routes, subscriptions and logging atomically, or on any

@@ -50,6 +50,7 @@ struct StorageConfig {
 
 struct InboxConfig {
   int workers = 2;
+  int upstream_workers = 2;                     // per lane: each plugin's upstream job type
   int batch = 16;                               // rows a worker claims at once
   std::chrono::milliseconds poll{200};          // idle workers look again this often
   std::chrono::milliseconds lease{60000};       // a claimed row is reclaimable after this

@@ -135,9 +135,12 @@ void readStorage(YamlReader& r, const YAML::Node& node, const fs::path& base, St
 void readInbox(YamlReader& r, const YAML::Node& node, InboxConfig& out) {
   if (!node.IsDefined()) return;
   if (!r.map(node, "inbox",
-             {"workers", "batch", "poll_ms", "lease_ms", "retry", "retention_hours"}))
+             {"workers", "upstream_workers", "batch", "poll_ms", "lease_ms", "retry",
+              "retention_hours"}))
     return;
   if (auto v = r.integer(node, "workers", "inbox", 0, 64)) out.workers = static_cast<int>(*v);
+  if (auto v = r.integer(node, "upstream_workers", "inbox", 1, 64))
+    out.upstream_workers = static_cast<int>(*v);
   if (auto v = r.integer(node, "batch", "inbox", 1, 1000)) out.batch = static_cast<int>(*v);
   if (auto v = r.integer(node, "poll_ms", "inbox", 1, 60000))
     out.poll = std::chrono::milliseconds(*v);

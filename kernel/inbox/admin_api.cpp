@@ -125,13 +125,13 @@ HttpResponse replayItem(Inbox& inbox, const switchboard::HttpRequest& request,
                                "inbox item " + std::to_string(*id) + " is " + record->state +
                                    "; only dead or done items are replayed");
   }
-  inbox.workers().wake();
+  inbox.wake();
   return HttpResponse::json(202, R"({"replayed":)" + std::to_string(*id) + "}");
 }
 
 HttpResponse replayDead(Inbox& inbox, const switchboard::HttpRequest&, std::int64_t now_ms) {
   const int n = inbox.store().replayDead(now_ms);
-  inbox.workers().wake();
+  inbox.wake();
   return HttpResponse::json(202, R"({"replayed":)" + std::to_string(n) + "}");
 }
 

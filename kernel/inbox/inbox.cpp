@@ -17,8 +17,20 @@ Inbox::Inbox(storage::Database& db, const config::InboxConfig& config,
       metrics_(metrics),
       log_(std::move(log)),
       store_(db),
+      handlers_(handlers),
+      config_(config),
       workers_(store_, db, handlers, config, clock, metrics, log_,
                "switchboard-" + util::randomId().substr(0, 12)) {}
+
+static std::string laneOf(const plugins::HandlerRegistry& handlers, const std::string& plugin,
+                          const std::string& type) {
+  return handlers.upstreamCall(plugin, type) ? plugin + "." + type : "";
+}
+
+void Inbox::wake() {
+  workers_.wake();
+  for (auto& [name, lane] : lanes_) lane->wake();
+}
 
 Inbox::~Inbox() {
   stop();
@@ -30,14 +42,31 @@ void Inbox::start() {
       log_->warn("{} inbox items were being processed when the last run ended; retrying them",
                  released);
   }
-  committer_ =
-      std::make_unique<GroupCommitter>(store_, metrics_, log_, [this] { workers_.wake(); });
+  // Each upstream job type's calls are claimed by workers of their own: a hung upstream holds
+  // its lane, never the workers that take webhooks, events and the other lanes' jobs.
+  for (const auto& [plugin, type] : handlers_.upstreamCalls()) {
+    const auto name = plugin + "." + type;
+    lanes_[name] =
+        std::make_unique<Workers>(store_, db_, handlers_, config_, clock_, metrics_, log_,
+                                  workers_.owner() + "/" + name, name, config_.upstream_workers);
+  }
+  workers_.onDead(on_dead_);
+  workers_.afterCommit([this] {
+    for (auto& [name, lane] : lanes_) lane->wake();
+  });
+  for (auto& [name, lane] : lanes_) {
+    lane->onDead(on_dead_);
+    lane->afterCommit([this] { wake(); });
+  }
+  committer_ = std::make_unique<GroupCommitter>(store_, metrics_, log_, [this] { wake(); });
   workers_.start();
+  for (auto& [name, lane] : lanes_) lane->start();
 }
 
 void Inbox::stop() {
   if (committer_) committer_->stop();
   workers_.stop();
+  for (auto& [name, lane] : lanes_) lane->stop();
 }
 
 void Inbox::accept(const http::RouteTarget& target, const switchboard::HttpRequest& request,
@@ -119,6 +148,7 @@ bool Inbox::enqueueJob(const std::string& plugin, const std::string& type,
   item.payload = payload;
   item.received_ms = toMs(clock_.now());
   item.run_at_ms = toMs(run_at);
+  item.lane = laneOf(handlers_, plugin, type);
   return enqueue(item, tx);
 }
 
@@ -142,7 +172,7 @@ bool Inbox::enqueue(const NewItem& item, soci::session* tx) {
     inserted = store_.insert(*tx, item);
   } else {
     inserted = store_.insertBatch({item}).front();
-    workers_.wake();
+    wake();
   }
   if (!inserted) metrics_.inbox_duplicates.fetch_add(1);
   return inserted;

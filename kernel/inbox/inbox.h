@@ -4,6 +4,7 @@
 
 #include <spdlog/logger.h>
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -51,6 +52,10 @@ class Inbox final : public http::DurableSink {
 
   InboxStore& store() { return store_; }
   Workers& workers() { return workers_; }
+  // Wakes idle workers of every lane (rows were committed).
+  void wake();
+  // Told of each item that will not be tried again, in any lane (set before start()).
+  void onDead(Workers::DeadListener listener) { on_dead_ = std::move(listener); }
 
  private:
   bool enqueue(const NewItem& item, soci::session* tx);
@@ -60,7 +65,12 @@ class Inbox final : public http::DurableSink {
   observability::Metrics& metrics_;
   std::shared_ptr<spdlog::logger> log_;
   InboxStore store_;
+  const plugins::HandlerRegistry& handlers_;
+  const config::InboxConfig config_;  // a copy: the loaded config is gone after prepare()
   Workers workers_;
+  // Upstream job types' lanes, each with workers of its own (made at start()).
+  std::map<std::string, std::unique_ptr<Workers>> lanes_;
+  Workers::DeadListener on_dead_;
   std::unique_ptr<GroupCommitter> committer_;
 };
 

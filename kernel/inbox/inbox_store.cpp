@@ -100,10 +100,10 @@ bool InboxStore::insert(soci::session& tx, const NewItem& item) {
   const auto s = db_.over(tx);
   const auto row = s->one(
       "INSERT INTO inbox (kind, source, handler, type, dedupe_key, tenant, state, attempts, "
-      "run_at_ms, received_at_ms) VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $8) "
-      "ON CONFLICT DO NOTHING RETURNING id",
+      "run_at_ms, received_at_ms, lane) VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $8, "
+      "$9) ON CONFLICT DO NOTHING RETURNING id",
       item.kind, item.source, item.handler, item.type, item.dedupe_key, item.tenant, item.run_at_ms,
-      item.received_ms);
+      item.received_ms, item.lane);
   if (!row) return false;
   s->execute(kInsertPayload, row->get<std::int64_t>(0), item.payload, headersToJson(item.headers));
   return true;
@@ -147,10 +147,10 @@ std::vector<bool> InboxStore::insertEach(soci::session& tx, std::vector<NewItem>
     const auto& item = items[i];
     inserted[i] = s->execute(
                       "INSERT INTO inbox (kind, source, handler, type, dedupe_key, "
-                      "tenant, state, attempts, run_at_ms, received_at_ms) VALUES ($1, $2, "
-                      "$3, $4, $5, $6, 'pending', 0, $7, $8) ON CONFLICT DO NOTHING",
+                      "tenant, state, attempts, run_at_ms, received_at_ms, lane) VALUES ($1, $2, "
+                      "$3, $4, $5, $6, 'pending', 0, $7, $8, $9) ON CONFLICT DO NOTHING",
                       item.kind, item.source, item.handler, item.type, item.dedupe_key, item.tenant,
-                      item.run_at_ms, item.received_ms) == 1;
+                      item.run_at_ms, item.received_ms, item.lane) == 1;
     // The body goes with the row just inserted (a duplicate's body is not stored).
     if (inserted[i])
       s->execute(
@@ -165,7 +165,7 @@ std::vector<bool> InboxStore::insertMultiRow(soci::session& tx, const std::vecto
   // statement per row costs three round trips, which dominated the group commit. Each chunk
   // size is one text, prepared once per connection. RETURNING names the rows written; the
   // first occurrence of a returned key is the new row, the rest are duplicates.
-  constexpr std::size_t kChunk = 200;  // 8 parameters a row, far below either backend's limit
+  constexpr std::size_t kChunk = 200;  // 9 parameters a row, far below either backend's limit
   const auto s = db_.over(tx);
   std::vector<bool> inserted(items.size(), false);
   const auto p = [](std::size_t n) { return "$" + std::to_string(n); };
@@ -173,20 +173,21 @@ std::vector<bool> InboxStore::insertMultiRow(soci::session& tx, const std::vecto
     const std::size_t to = std::min(items.size(), from + kChunk);
     std::string sql =
         "INSERT INTO inbox (kind, source, handler, type, dedupe_key, tenant, state, attempts, "
-        "run_at_ms, received_at_ms) VALUES ";
+        "run_at_ms, received_at_ms, lane) VALUES ";
     std::vector<switchboard::db::Value> values;
-    values.reserve(8 * (to - from));
+    values.reserve(9 * (to - from));
     for (std::size_t i = from; i < to; ++i) {
       const auto& item = items[i];
       const std::size_t b = values.size();
       sql += (i > from ? ", (" : "(") + p(b + 1) + ", " + p(b + 2) + ", " + p(b + 3) + ", " +
              p(b + 4) + ", " + p(b + 5) + ", " + p(b + 6) + ", 'pending', 0, " + p(b + 7) + ", " +
-             p(b + 8) + ")";
+             p(b + 8) + ", " + p(b + 9) + ")";
       for (const auto* text :
            {&item.kind, &item.source, &item.handler, &item.type, &item.dedupe_key, &item.tenant})
         values.emplace_back(*text);
       values.emplace_back(item.run_at_ms);
       values.emplace_back(item.received_ms);
+      values.emplace_back(item.lane);
     }
     sql += " ON CONFLICT DO NOTHING RETURNING id, kind, source, handler, dedupe_key";
     std::map<std::tuple<std::string, std::string, std::string, std::string>, std::int64_t> written;
@@ -213,37 +214,38 @@ std::vector<bool> InboxStore::insertMultiRow(soci::session& tx, const std::vecto
   return inserted;
 }
 
-bool InboxStore::anyDue(std::int64_t now_ms) {
+bool InboxStore::anyDue(std::int64_t now_ms, const std::string& lane) {
   auto session = db_.session();
   return db_.over(*session)
       ->one(
-          "SELECT id FROM inbox WHERE state IN ('pending', 'running') AND run_at_ms <= $1 "
-          "ORDER BY run_at_ms, id LIMIT 1",
-          now_ms)
+          "SELECT id FROM inbox WHERE lane = $2 AND state IN ('pending', 'running') AND "
+          "run_at_ms <= $1 ORDER BY lane, run_at_ms, id LIMIT 1",
+          now_ms, lane)
       .has_value();
 }
 
 std::vector<Record> InboxStore::claim(soci::session& tx, const std::string& owner, int limit,
-                                      std::int64_t now_ms, std::int64_t lease_until_ms) {
+                                      std::int64_t now_ms, std::int64_t lease_until_ms,
+                                      const std::string& lane) {
   const std::string lock = db_.isPostgres() ? " FOR UPDATE SKIP LOCKED" : "";
   // A claimed row's run_at_ms moves to its lease's end: "due" is then one range over the partial
-  // index (run_at_ms, id) for pending and running rows alike, read in order and stopped at the
-  // limit. (An OR of two conditions made PostgreSQL, its statistics stale after a burst of
+  // index (lane, run_at_ms, id) for pending and running rows alike, read in order and stopped at
+  // the limit. (An OR of two conditions made PostgreSQL, its statistics stale after a burst of
   // inserts, collect and sort the whole backlog: 78 ms a claim over 62k rows, now 5 ms.)
   return rows(db_.over(tx)->query(
       std::string("UPDATE inbox SET state = 'running', lease_owner = $1, lease_until_ms = $2, "
                   "run_at_ms = $2, attempts = attempts + 1 WHERE id IN (SELECT id FROM inbox "
-                  "WHERE state IN ('pending', 'running') AND run_at_ms <= $3 ORDER BY run_at_ms, "
-                  "id LIMIT $4") +
+                  "WHERE lane = $5 AND state IN ('pending', 'running') AND run_at_ms <= $3 "
+                  "ORDER BY lane, run_at_ms, id LIMIT $4") +
           lock + ") RETURNING " + kColumns,
-      owner, lease_until_ms, now_ms, limit));
+      owner, lease_until_ms, now_ms, limit, lane));
 }
 
 std::vector<Record> InboxStore::claim(const std::string& owner, int limit, std::int64_t now_ms,
-                                      std::int64_t lease_until_ms) {
+                                      std::int64_t lease_until_ms, const std::string& lane) {
   auto session = db_.sessionWithoutFlush();  // a claim lost to a power loss is claimed again
   soci::transaction tx(*session);
-  auto out = claim(*session, owner, limit, now_ms, lease_until_ms);
+  auto out = claim(*session, owner, limit, now_ms, lease_until_ms, lane);
   tx.commit();
   return out;
 }
@@ -323,10 +325,13 @@ void InboxStore::markFailed(std::int64_t id, const std::string& owner, const std
       retry_at_ms ? std::nullopt : std::optional<std::int64_t>(now_ms), id, owner);
 }
 
-std::optional<std::int64_t> InboxStore::nextDueMs() {
+std::optional<std::int64_t> InboxStore::nextDueMs(const std::string& lane) {
   auto session = db_.session();
   return db_.over(*session)
-      ->one("SELECT MIN(run_at_ms) FROM inbox WHERE state IN ('pending', 'running')")
+      ->one(
+          "SELECT MIN(run_at_ms) FROM inbox WHERE lane = $1 AND state IN ('pending', "
+          "'running')",
+          lane)
       ->get<std::optional<std::int64_t>>(0);
 }
 

@@ -34,6 +34,7 @@ struct NewItem {
   std::vector<switchboard::HttpHeader> headers;
   std::int64_t received_ms = 0;
   std::int64_t run_at_ms = 0;
+  std::string lane;  // the workers that claim it: "" the inbox's, else an upstream job's lane
 };
 
 struct Record {
@@ -67,13 +68,15 @@ class InboxStore {
   // running under `owner` until `lease_until_ms`, counting the attempt. A running row's
   // run_at_ms is its lease's end: when it may be claimed again.
   // In the caller's transaction (the claims commit with it), or in a transaction of its own.
+  // Only rows of `lane` ("" for the inbox's own workers).
   std::vector<Record> claim(soci::session& tx, const std::string& owner, int limit,
-                            std::int64_t now_ms, std::int64_t lease_until_ms);
+                            std::int64_t now_ms, std::int64_t lease_until_ms,
+                            const std::string& lane = "");
   std::vector<Record> claim(const std::string& owner, int limit, std::int64_t now_ms,
-                            std::int64_t lease_until_ms);
-  // Whether a row is due, read without a lock: on SQLite a claim's UPDATE takes the single
-  // write lock even when it matches nothing, and would wait for it behind every writer.
-  bool anyDue(std::int64_t now_ms);
+                            std::int64_t lease_until_ms, const std::string& lane = "");
+  // Whether a row of `lane` is due, read without a lock: on SQLite a claim's UPDATE takes the
+  // single write lock even when it matches nothing, and would wait for it behind every writer.
+  bool anyDue(std::int64_t now_ms, const std::string& lane = "");
   // Inside the processing transaction: which of these rows are still ours? (and locks them)
   std::set<std::int64_t> holdLeases(soci::session& tx, const std::vector<std::int64_t>& ids,
                                     const std::string& owner);
@@ -89,8 +92,8 @@ class InboxStore {
   // Back to pending at `retry_at_ms`, or to dead when it is nullopt.
   void markFailed(std::int64_t id, const std::string& owner, const std::string& error,
                   std::optional<std::int64_t> retry_at_ms, std::int64_t now_ms);
-  // When the earliest pending row is due or the earliest lease ends; nullopt when none.
-  std::optional<std::int64_t> nextDueMs();
+  // When the earliest pending row of `lane` is due or its earliest lease ends; nullopt: none.
+  std::optional<std::int64_t> nextDueMs(const std::string& lane = "");
   // Makes every running row claimable now (a single-process SQLite inbox after a restart).
   int releaseLeases();
 

@@ -21,7 +21,7 @@ const std::string kAbandoned =
 Workers::Workers(InboxStore& store, storage::Database& db, const plugins::HandlerRegistry& handlers,
                  const config::InboxConfig& config, const switchboard::Clock& clock,
                  observability::Metrics& metrics, std::shared_ptr<spdlog::logger> log,
-                 std::string owner)
+                 std::string owner, std::string lane, int threads)
     : store_(store),
       db_(db),
       handlers_(handlers),
@@ -30,14 +30,16 @@ Workers::Workers(InboxStore& store, storage::Database& db, const plugins::Handle
       clock_(clock),
       metrics_(metrics),
       log_(std::move(log)),
-      owner_(std::move(owner)) {}
+      owner_(std::move(owner)),
+      lane_(std::move(lane)),
+      threads_count_(threads < 0 ? config.workers : threads) {}
 
 Workers::~Workers() {
   stop();
 }
 
 void Workers::start() {
-  for (int i = 0; i < config_.workers; ++i) threads_.emplace_back([this, i] { loop(i); });
+  for (int i = 0; i < threads_count_; ++i) threads_.emplace_back([this, i] { loop(i); });
 }
 
 void Workers::stop() {
@@ -57,7 +59,9 @@ void Workers::wake() {
 }
 
 void Workers::loop(int index) {
-  pthread_setname_np(pthread_self(), ("sb-worker-" + std::to_string(index)).substr(0, 15).c_str());
+  const std::string name = lane_.empty() ? "sb-worker-" + std::to_string(index)
+                                         : "sb-" + lane_.substr(0, 9) + "-" + std::to_string(index);
+  pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
   auto next_purge = std::chrono::steady_clock::now();
   while (!stopping_) {
     std::uint64_t seen;
@@ -68,7 +72,7 @@ void Workers::loop(int index) {
     int claimed = 0;
     try {
       claimed = runOnce();
-      if (index == 0 && std::chrono::steady_clock::now() >= next_purge) {
+      if (index == 0 && lane_.empty() && std::chrono::steady_clock::now() >= next_purge) {
         next_purge = std::chrono::steady_clock::now() + std::chrono::minutes(1);
         const auto before =
             toMs(clock_.now()) -
@@ -92,7 +96,7 @@ std::chrono::milliseconds Workers::idleFor() {
   // floor keeps rows another process holds locked (SKIP LOCKED) from making this spin.
   constexpr auto kFloor = std::chrono::milliseconds(5);
   try {
-    if (const auto due = store_.nextDueMs()) {
+    if (const auto due = store_.nextDueMs(lane_)) {
       const auto until = std::chrono::milliseconds(*due - toMs(clock_.now()));
       return std::clamp(until, kFloor, std::max(kFloor, config_.poll));
     }
@@ -104,7 +108,7 @@ std::chrono::milliseconds Workers::idleFor() {
 
 int Workers::runOnce() {
   const auto now = toMs(clock_.now());
-  if (!db_.isPostgres() && !store_.anyDue(now)) return 0;
+  if (!db_.isPostgres() && !store_.anyDue(now, lane_)) return 0;
   const auto lease = std::chrono::duration_cast<std::chrono::milliseconds>(config_.lease).count();
   std::vector<Record> claimed;
   std::vector<const Record*> batch;
@@ -120,7 +124,7 @@ int Workers::runOnce() {
     auto turn = db_.writeTurn();
     soci::session& sql = turn.session();
     soci::transaction tx(sql);
-    claimed = store_.claim(sql, owner_, config_.batch, now, now + lease);
+    claimed = store_.claim(sql, owner_, config_.batch, now, now + lease, lane_);
     if (claimed.empty()) return 0;
     std::vector<std::int64_t> abandoned_ids;
     for (auto& record : claimed) {
@@ -150,6 +154,7 @@ int Workers::runOnce() {
   }
   for (const auto* record : abandoned) reportDead(*record, kAbandoned);
   metrics_.inbox_processed.fetch_add(chunk.done.size());
+  if (after_commit_ && !chunk.done.empty()) after_commit_();
   for (auto& delivery : chunk.after_commit) delivery();
   for (const auto& failure : chunk.failed) recordFailure(failure);
   for (const auto& failure : processRest(batch, next)) recordFailure(failure);

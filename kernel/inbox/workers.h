@@ -29,9 +29,13 @@ namespace switchboard::kernel::inbox {
 
 class Workers {
  public:
+  // `lane`: the rows these workers claim ("" the inbox's own: webhooks, events, jobs; else an
+  // upstream job type's, "<plugin>.<type>"), with `threads` threads (the config's `workers`
+  // when negative).
   Workers(InboxStore& store, storage::Database& db, const plugins::HandlerRegistry& handlers,
           const config::InboxConfig& config, const switchboard::Clock& clock,
-          observability::Metrics& metrics, std::shared_ptr<spdlog::logger> log, std::string owner);
+          observability::Metrics& metrics, std::shared_ptr<spdlog::logger> log, std::string owner,
+          std::string lane = "", int threads = -1);
   ~Workers();
 
   void start();
@@ -45,6 +49,9 @@ class Workers {
   int runOnce();
 
   const std::string& owner() const { return owner_; }
+  const std::string& lane() const { return lane_; }
+  // Called after each commit of processed items (what they queued may be another lane's).
+  void afterCommit(std::function<void()> fn) { after_commit_ = std::move(fn); }
 
   // Told of each item that will not be tried again (set before start()).
   using DeadListener = std::function<void(const Record& record, const std::string& error)>;
@@ -90,6 +97,9 @@ class Workers {
   observability::Metrics& metrics_;
   std::shared_ptr<spdlog::logger> log_;
   std::string owner_;
+  std::string lane_;
+  int threads_count_;
+  std::function<void()> after_commit_;
   DeadListener on_dead_;
 
   std::mutex mutex_;

@@ -90,6 +90,12 @@ const switchboard::UpstreamCallJob* HandlerRegistry::upstreamCall(const std::str
   return it == calls_.end() ? nullptr : &it->second;
 }
 
+std::vector<std::pair<std::string, std::string>> HandlerRegistry::upstreamCalls() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [key, job] : calls_) out.push_back(key);
+  return out;
+}
+
 const switchboard::DurableHandler* HandlerRegistry::durable(const std::string& plugin,
                                                             const std::string& name) const {
   auto it = durable_.find(Key{plugin, name});

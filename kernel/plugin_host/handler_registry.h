@@ -41,6 +41,8 @@ class HandlerRegistry {
   const switchboard::JobHandler* job(const std::string& plugin, const std::string& type) const;
   const switchboard::UpstreamCallJob* upstreamCall(const std::string& plugin,
                                                    const std::string& type) const;
+  // Every (plugin instance, job type) registered with upstreamCall, in order.
+  std::vector<std::pair<std::string, std::string>> upstreamCalls() const;
 
   const switchboard::Command* command(const std::string& plugin, const std::string& name) const;
   // Every plugin command as (plugin instance, command), in name order.

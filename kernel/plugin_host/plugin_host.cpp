@@ -111,13 +111,14 @@ void PluginHost::configure() {
   }
 }
 
-void PluginHost::start() {
+void PluginHost::start(bool announce) {
   for (auto& p : instances_) {
     if (p->state != PluginState::Configured) continue;
     runStep(*p, "start", [&] { p->plugin->start(); });
     if (p->state == PluginState::Configured) {
       p->state = PluginState::Running;
-      log_->info("plugin {} ({} {}) running", p->config.instance, p->info.name, p->info.version);
+      log_->log(announce ? spdlog::level::info : spdlog::level::debug, "plugin {} ({} {}) running",
+                p->config.instance, p->info.name, p->info.version);
     }
   }
 }

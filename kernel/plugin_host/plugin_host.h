@@ -49,7 +49,8 @@ class PluginHost {
   // Opens every library and creates the instances, in start order.
   void load(const std::vector<config::PluginConfig>& plugins);
   void configure();
-  void start();
+  // `announce`: each plugin's start is logged at info (off for a one-off command).
+  void start(bool announce = true);
   // Plugin::reload() on each running plugin, in start order; the first throw propagates,
   // naming the plugin.
   void reload();

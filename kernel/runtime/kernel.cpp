@@ -156,7 +156,7 @@ std::vector<std::string> Kernel::openStorage(const config::Config& config) {
   for (const auto& a : applied) log_->info("migration {} applied", a);
   inbox_ = std::make_unique<inbox::Inbox>(*database_, config.inbox, handlers_, clock_, metrics_,
                                           logs_.get("inbox"));
-  inbox_->workers().onDead(
+  inbox_->onDead(
       [this](const inbox::Record& r, const std::string& error) { publishDead(r, error); });
   bus_.setAsyncSink([this](const events::Subscriber& s, const switchboard::Event& e,
                            soci::session* tx) { inbox_->enqueueEvent(s.plugin, s.name, e, tx); });
@@ -315,7 +315,7 @@ std::vector<observability::HealthCheck> Kernel::healthChecks() {
 }
 
 void Kernel::startPlugins() {
-  host_->start();
+  host_->start(/*announce=*/false);
 }
 
 void Kernel::start() {

@@ -141,6 +141,38 @@ TEST_P(Product, ACalcomOutageIsOneAlertAndOneResolvedAndTheCallIsStillBookedAndT
   EXPECT_EQ(telegram_.sent().size(), 4u);
 }
 
+// A hung upstream holds its own lane only: with the salon's Cal.com answering in 8 s (past the
+// 5 s timeout) while four of its calls book, a call to nobody's number still gets its alert to
+// operations at once (before lanes it waited behind the bookings on the inbox's two workers).
+TEST_P(Product, AHungCalendarHoldsOnlyItsLaneAndAnotherCallsAlertGoesOutAtOnce) {
+  using namespace std::chrono;
+  calcom_.addFree(kCut, call_.at("15:00"));
+  calcom_.setLatency(seconds(8));
+  for (int i = 0; i < 4; ++i) {
+    auto analyzed = call_.fixture("call_analyzed.json");
+    replaceOnce(analyzed, "call_8f1c2d3e4b5a", "call_hung_" + std::to_string(i));
+    EXPECT_EQ(postRetell(analyzed), 204);
+  }
+  // The booking lane is busy waiting on Cal.com.
+  ASSERT_TRUE(sbtest::eventually([&] { return !calcom_.upstream().requests().empty(); }))
+      << server_->output();
+  auto unknown = call_.fixture("call_analyzed.json");
+  replaceOnce(unknown, "+49301234567", "+49309999999");  // nobody's number
+  const auto sent = steady_clock::now();
+  EXPECT_EQ(postRetell(unknown), 204);
+  const auto told = [&] {
+    for (const auto& m : telegram_.sent())
+      if (m.text.find("+49309999999") != std::string::npos) return true;
+    return false;
+  };
+  ASSERT_TRUE(sbtest::eventually(told, seconds(20))) << server_->output();
+  const auto waited = duration_cast<milliseconds>(steady_clock::now() - sent);
+  // The bookings' calls take 5 s each to time out: an alert behind them waits that long.
+  EXPECT_LT(waited, milliseconds(2000)) << "the alert waited " << waited.count() << " ms";
+  RecordProperty("alert_ms", static_cast<int>(waited.count()));
+  calcom_.setLatency(milliseconds(0));  // the bookings finish before the server stops
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Product, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 

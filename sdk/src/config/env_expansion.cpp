@@ -10,8 +10,8 @@ namespace {
 // Addresses, URLs, ids and numbers are not, and stay readable in the log.
 bool secretName(std::string name) {
   for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (const char* word : {"key", "token", "password", "passwd", "secret", "credential", "auth",
-                           "private"})
+  for (const char* word :
+       {"key", "token", "password", "passwd", "secret", "credential", "auth", "private"})
     if (name.find(word) != std::string::npos) return true;
   return false;
 }
